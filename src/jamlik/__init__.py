@@ -1,0 +1,1 @@
+"""Jämlik: a platform for a municipality's equality work."""

@@ -1,0 +1,12 @@
+"""The API of the whole project: core's NinjaAPI with every app's router attached.
+
+This module sits above all apps (like urls.py), so it is the one place that may import them.
+"""
+
+from jamlik.core.api import api, users_router
+from jamlik.orgs.api import router as orgs_router
+
+api.add_router("", users_router)
+api.add_router("", orgs_router)
+
+__all__ = ["api"]

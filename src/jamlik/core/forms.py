@@ -1,0 +1,86 @@
+"""Form helpers every app uses: accessible error wiring and the shared text rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from jamlik.core import validation
+from jamlik.core.errors import JamlikError
+
+
+class AccessibleFormMixin:
+    """Points each widget at its help and error texts (aria-describedby, aria-invalid), so a
+    screen reader announces them with the field."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._wire_descriptions()
+
+    def _wire_descriptions(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            bound = self[name]  # type: ignore[index]
+            ids = []
+            if field.help_text:
+                ids.append(f"{bound.auto_id}_help")
+            if self.errors.get(name):  # type: ignore[attr-defined]
+                ids.append(f"{bound.auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wire_descriptions()
+
+    def add_rule_error(self, exc: JamlikError) -> None:
+        """Show a service's rule failure on the form: per field where it names fields."""
+        placed = False
+        for item in exc.errors:
+            field = item["field"] if item["field"] in self.fields else None  # type: ignore[attr-defined]
+            if field:
+                self.add_error(field, str(item["message"]))  # type: ignore[attr-defined]
+                placed = True
+        if not placed:
+            self.add_error(None, str(exc.message))  # type: ignore[attr-defined]
+        self._wire_descriptions()
+
+
+class TextField(forms.CharField):
+    """A CharField that applies the shared text rules (length, blank, control characters)."""
+
+    def __init__(
+        self, *, max_length: int = validation.NAME_MAX, multiline: bool = False, **kw: Any
+    ):
+        self.multiline = multiline
+        if multiline:
+            kw.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        super().__init__(max_length=max_length, strip=False, **kw)
+
+    def clean(self, value: Any) -> str:
+        if value in self.empty_values and not self.required:
+            return ""
+        return validation.clean_text(
+            value,
+            max_length=self.max_length or validation.NAME_MAX,
+            required=self.required,
+            multiline=self.multiline,
+        )
+
+
+class EmailField(forms.CharField):
+    def __init__(self, **kw: Any):
+        kw.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
+        super().__init__(max_length=validation.EMAIL_MAX, **kw)
+
+    def clean(self, value: Any) -> str:
+        return validation.clean_email(value, required=self.required)
+
+
+class LoginForm(AccessibleFormMixin, AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})

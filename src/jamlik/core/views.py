@@ -1,0 +1,79 @@
+"""Core pages: start page, profile with API tokens, health check, error pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from jamlik.core import selectors, services
+from jamlik.core.navigation import entries_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"entries": entries_for(request.user)})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    new_token = request.session.pop("new_token", None)
+    return render(
+        request,
+        "core/profile.html",
+        {"tokens": selectors.token_list_for_user(user=request.user), "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    name = (request.POST.get("name") or "").strip()[:200]
+    raw = services.api_token_create(actor=request.user, user=request.user, name=name)
+    # Shown once, on the next page only.
+    request.session["new_token"] = raw
+    messages.success(request, _("A new API token was created. Copy it now: it is shown once."))
+    return redirect("core:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.token_list_for_user(user=request.user).filter(pk=pk).first()
+    if token is not None:
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("The token was revoked."))
+    return redirect("core:profile")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,141 @@
+"""Queueing and delivering e-mail through the outbox.
+
+``mail_enqueue`` renders the message in the recipient's language and stores it in the
+caller's transaction; delivery is a task enqueued on commit. A failed delivery stays queued
+and is retried with back-off by the worker (``jamlik db_worker``) or by
+``jamlik outbox retry``. Recipients and contents never go into logs.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from jamlik.notifications.models import OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def mail_enqueue(
+    *,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str = "sv",
+    attachments: list[Attachment] | None = None,
+    about: str = "",
+    reply_to: str = "",
+) -> OutboxMessage:
+    """Render ``notifications/email/<template>_subject.txt``, ``.txt`` and (if present)
+    ``.html`` and store the message; it is sent after the surrounding transaction commits."""
+    with translation.override(language):
+        full = {"base_url": settings.BASE_URL, **context}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", full).split())
+        body_text = render_to_string(f"{template}.txt", full)
+        try:
+            body_html = render_to_string(f"{template}.html", full)
+        except Exception:  # a template without an HTML part is normal
+            body_html = ""
+    message = OutboxMessage.objects.create(
+        kind=kind,
+        to=to,
+        reply_to=reply_to,
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[
+            {
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "content": base64.b64encode(a.content).decode(),
+            }
+            for a in attachments or []
+        ],
+        about=about[:100],
+    )
+    transaction.on_commit(lambda: _schedule(message.pk))
+    return message
+
+
+def _schedule(message_id: int, *, delay: timedelta | None = None) -> None:
+    from jamlik.notifications.tasks import deliver_message
+
+    try:
+        if delay is not None and deliver_message.get_backend().supports_defer:
+            deliver_message.using(run_after=timezone.now() + delay).enqueue(message_id)
+        elif delay is None:
+            deliver_message.enqueue(message_id)
+    except Exception:  # the message is stored; `jamlik outbox retry` will send it later
+        logger.exception("could not enqueue delivery of outbox message %s", message_id)
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Send one queued message; True when it went out. Safe to call twice."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status != OutboxStatus.QUEUED:
+            return False
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.to],
+            reply_to=[message.reply_to] if message.reply_to else None,
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        for item in message.attachments:
+            email.attach(item["filename"], base64.b64decode(item["content"]), item["content_type"])
+        message.attempts += 1
+        try:
+            email.send()
+        except Exception as exc:  # SMTP and socket errors of every kind
+            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            give_up = message.attempts >= MAX_ATTEMPTS
+            message.status = OutboxStatus.FAILED if give_up else OutboxStatus.QUEUED
+            delay = timedelta(minutes=2**message.attempts)
+            message.next_attempt_at = None if give_up else timezone.now() + delay
+            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning("outbox message %s not sent (attempt %s)", message.pk, message.attempts)
+            if not give_up:
+                transaction.on_commit(lambda: _schedule(message.pk, delay=delay))
+            return False
+        message.status = OutboxStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.next_attempt_at = None
+        message.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+        )
+        return True
+
+
+def outbox_retry_due(*, now: Any = None, include_not_due: bool = False) -> int:
+    """Try again every queued message whose time has come; returns how many went out."""
+    now = now or timezone.now()
+    queued = OutboxMessage.objects.filter(status=OutboxStatus.QUEUED)
+    if not include_not_due:
+        queued = queued.exclude(next_attempt_at__gt=now)
+    sent = 0
+    for message_id in queued.order_by("id").values_list("id", flat=True):
+        sent += outbox_deliver(message_id=message_id)
+    return sent

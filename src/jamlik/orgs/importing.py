@@ -1,0 +1,302 @@
+"""Reading organisation files (CSV in any of the encodings and separators Excel produces, or
+XLSX) and checking every row before anything is written."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from jamlik.core import validation
+from jamlik.core.errors import Invalid
+from jamlik.core.scoping import Scope
+from jamlik.orgs.models import Kind, Organisation
+
+MAX_ROWS = 20_000
+
+# Column names in English (as exported) and in Swedish (as a person might write them).
+HEADERS = {
+    "code": "code", "kod": "code", "kortkod": "code",
+    "name": "name", "namn": "name",
+    "kind": "kind", "typ": "kind", "slag": "kind",
+    "parent": "parent", "överordnad": "parent", "overordnad": "parent", "förälder": "parent",
+    "mailbox": "mailbox", "funktionsbrevlåda": "mailbox", "brevlåda": "mailbox", "e-post": "mailbox",
+    "domains": "domains", "domäner": "domains", "domaner": "domains",
+    "valid_from": "valid_from", "giltig från": "valid_from", "giltig_från": "valid_from",
+    "valid_to": "valid_to", "giltig till": "valid_to", "giltig_till": "valid_to",
+    "successor": "successor", "efterträdare": "successor", "eftertradare": "successor",
+}  # fmt: skip
+KIND_NAMES = {
+    "nämnd": Kind.COMMITTEE, "namnd": Kind.COMMITTEE, "styrelse": Kind.COMMITTEE,
+    "förvaltning": Kind.ADMINISTRATION, "forvaltning": Kind.ADMINISTRATION,
+    "bolag": Kind.COMPANY, "enhet": Kind.UNIT, "extern": Kind.EXTERNAL,
+}  # fmt: skip
+EXPORT_COLUMNS = [
+    "code", "name", "kind", "parent", "mailbox", "domains", "valid_from", "valid_to", "successor",
+]  # fmt: skip
+
+
+def read_file(content: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
+    """Parse an uploaded file into ``(line number, {field: value})`` records.
+
+    Raises Invalid with a message naming the problem when the file as a whole is unusable.
+    """
+    if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
+        rows = _xlsx_rows(content)
+    else:
+        rows = _csv_rows(content)
+    if not rows:
+        raise Invalid.field("file", _("The file is empty."))
+    header, *body = rows
+    columns = []
+    for position, raw in enumerate(header):
+        name = HEADERS.get(str(raw or "").strip().lower().lstrip("\ufeff"))
+        columns.append(name)
+        if raw not in (None, "") and name is None:
+            raise Invalid.field(
+                "file",
+                _("Unknown column “%(column)s” (column %(n)s). Known columns: %(known)s.")
+                % {"column": str(raw)[:60], "n": position + 1, "known": ", ".join(EXPORT_COLUMNS)},
+            )
+    if "code" not in columns or "name" not in columns:
+        raise Invalid.field(
+            "file", _("The first row must name the columns; code and name are required.")
+        )
+    if len(body) > MAX_ROWS:
+        raise Invalid.field("file", _("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+    records = []
+    for index, values in enumerate(body, start=2):
+        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        record = {
+            column: values[i] if i < len(values) else None
+            for i, column in enumerate(columns)
+            if column
+        }
+        records.append((index, record))
+    return records
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    if b"\x00" in content:
+        raise Invalid.field("file", _("The file is not a CSV or XLSX file."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Swedish Windows saves "CSV" as Windows-1252.
+        text = content.decode("cp1252", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([";", ",", "\t"], key=first_line.count)
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _xlsx_rows(content: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors for a broken file
+        raise Invalid.field("file", _("The file could not be read as an XLSX workbook.")) from None
+    sheet = book.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any, label: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value))
+    except ValueError:
+        raise ValidationError(
+            _("%(label)s: “%(value)s” is not a date (YYYY-MM-DD).")
+            % {"label": label, "value": _text(value)[:40]}
+        ) from None
+
+
+def prepare_rows(
+    records: list[tuple[int, dict[str, Any]]],
+    *,
+    existing: dict[str, Organisation],
+    scope: Scope | None,
+) -> tuple[Any, list[tuple[Any, dict[str, Any]]]]:
+    """Check every record; return the report and, when all is well, the rows in an order
+    where every parent comes before its children."""
+    from jamlik.orgs.services import ImportReport, ImportRow
+
+    rows: list[ImportRow] = []
+    parsed: dict[str, tuple[ImportRow, dict[str, Any]]] = {}
+    for line, record in records:
+        row = ImportRow(line=line, code=_text(record.get("code")))
+        rows.append(row)
+        fields: dict[str, Any] = {}
+        try:
+            fields["code"] = validation.clean_code(row.code)
+        except ValidationError as exc:
+            row.errors.append(_("code: %(msg)s") % {"msg": exc.messages[0]})
+        try:
+            fields["name"] = validation.clean_text(_text(record.get("name")))
+        except ValidationError as exc:
+            row.errors.append(_("name: %(msg)s") % {"msg": exc.messages[0]})
+        kind = _text(record.get("kind")).lower()
+        kind = KIND_NAMES.get(kind, kind)
+        if kind not in Kind.values:
+            row.errors.append(
+                _("kind: “%(kind)s” is not one of %(kinds)s.")
+                % {"kind": kind[:40], "kinds": ", ".join(Kind.values)}
+            )
+        fields["kind"] = kind
+        try:
+            fields["mailbox"] = validation.clean_email(_text(record.get("mailbox")), required=False)
+        except ValidationError as exc:
+            row.errors.append(_("mailbox: %(msg)s") % {"msg": exc.messages[0]})
+        domains = [d for d in re.split(r"[\s,;|]+", _text(record.get("domains"))) if d]
+        try:
+            fields["domains"] = [validation.clean_domain(d) for d in domains]
+        except ValidationError as exc:
+            row.errors.append(_("domains: %(msg)s") % {"msg": exc.messages[0]})
+        for name, label in (("valid_from", _("valid from")), ("valid_to", _("valid to"))):
+            try:
+                fields[name] = _date(record.get(name), label)
+            except ValidationError as exc:
+                row.errors.append(exc.messages[0])
+        if (
+            fields.get("valid_from")
+            and fields.get("valid_to")
+            and fields["valid_to"] < fields["valid_from"]
+        ):
+            row.errors.append(_("valid to: the end date comes before the start date."))
+        fields["parent_code"] = _text(record.get("parent")).lower()
+        fields["successor_code"] = _text(record.get("successor")).lower()
+        key = row.code.lower()
+        if key and key in parsed:
+            row.errors.append(
+                _("code: “%(code)s” appears more than once in the file (first on line %(line)s).")
+                % {"code": row.code, "line": parsed[key][0].line}
+            )
+        elif key:
+            parsed[key] = (row, fields)
+
+    for key, (row, fields) in parsed.items():
+        for ref, label in (("parent_code", _("parent")), ("successor_code", _("successor"))):
+            code = fields[ref]
+            if code and code not in parsed and code not in existing:
+                row.errors.append(
+                    _("%(label)s: no organisation has the code “%(code)s”.")
+                    % {"label": label, "code": code[:40]}
+                )
+        if fields["successor_code"] == key:
+            row.errors.append(_("successor: an organisation cannot succeed itself."))
+        if scope is not None and not scope.everything:
+            current = existing.get(key)
+            if current is not None and not scope.covers(current):
+                row.errors.append(
+                    _("code: “%(code)s” belongs to another organisation.") % {"code": row.code}
+                )
+
+    order = _parent_first_order(parsed, existing, rows)
+    if scope is not None and not scope.everything:
+        _check_scope_of_parents(parsed, existing, scope)
+    report = ImportReport(rows=rows)
+    for row in rows:
+        if not row.errors:
+            row.action = "updated" if row.code.lower() in existing else "created"
+        else:
+            row.action = "failed"
+    if not report.ok:
+        return report, []
+    return report, [parsed[key] for key in order]
+
+
+def _parent_first_order(parsed: dict, existing: dict, rows: list) -> list[str]:
+    """Order the file's codes so parents come first, marking rows whose parent chain loops
+    (through the file or through organisations already in the registry)."""
+    code_by_id = {org.pk: code for code, org in existing.items()}
+
+    def parent_of(key: str) -> str:
+        if key in parsed:
+            return parsed[key][1]["parent_code"]
+        org = existing.get(key)
+        return code_by_id.get(org.parent_id, "") if org is not None else ""
+
+    order: list[str] = []
+    done: set[str] = set()
+    for start in parsed:
+        chain: list[str] = []
+        key = start
+        while key and key not in done and key not in chain:
+            chain.append(key)
+            key = parent_of(key)
+        if key and key in chain:
+            loop = chain[chain.index(key) :]
+            for member in loop:
+                if member in parsed:
+                    parsed[member][0].errors.append(
+                        _("parent: the parents form a loop (%(loop)s).")
+                        % {"loop": " → ".join([*loop, key])}
+                    )
+            done.update(chain)
+            continue
+        for member in reversed(chain):
+            done.add(member)
+            if member in parsed:
+                order.append(member)
+    return order
+
+
+def _check_scope_of_parents(parsed: dict, existing: dict, scope: Scope) -> None:
+    """An org coordinator's new or moved organisations must hang below their own subtree."""
+    code_by_id = {org.pk: code for code, org in existing.items()}
+    for key, (row, fields) in parsed.items():
+        parent = fields["parent_code"]
+        current = existing.get(key)
+        if current is not None and code_by_id.get(current.parent_id, "") == parent:
+            continue
+        # Walk up through the file to an organisation that already exists.
+        seen = set()
+        while parent in parsed and parent not in existing and parent not in seen:
+            seen.add(parent)
+            parent = parsed[parent][1]["parent_code"]
+        anchor = existing.get(parent)
+        if anchor is None or not scope.covers(anchor):
+            row.errors.append(_("parent: choose a parent organisation within your own."))
+
+
+def export_rows(organisations: list[Organisation]) -> list[list[Any]]:
+    by_id = {o.pk: o for o in organisations}
+    rows = []
+    for org in organisations:
+        parent = by_id.get(org.parent_id)
+        successor = by_id.get(org.successor_id)
+        rows.append(
+            [
+                org.code,
+                org.name,
+                org.kind,
+                parent.code if parent else "",
+                org.mailbox,
+                " ".join(org.domains or []),
+                org.valid_from.isoformat() if org.valid_from else "",
+                org.valid_to.isoformat() if org.valid_to else "",
+                successor.code if successor else "",
+            ]
+        )
+    return rows

@@ -1,0 +1,235 @@
+"""Every change to the organisation registry: create, update (including moves in the tree)
+and the all-or-nothing import."""
+
+from __future__ import annotations
+
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from jamlik.core import validation
+from jamlik.core.audit import audit_log, changes
+from jamlik.core.errors import Invalid, NotFound
+from jamlik.core.scoping import scope_for
+from jamlik.orgs.models import Kind, Organisation
+
+FIELDS = (
+    "kind",
+    "parent",
+    "name",
+    "code",
+    "mailbox",
+    "domains",
+    "valid_from",
+    "valid_to",
+    "successor",
+)
+
+
+def _snapshot(org: Organisation) -> dict[str, Any]:
+    return {
+        "kind": org.kind,
+        "parent": org.parent_id,
+        "name": org.name,
+        "code": org.code,
+        "mailbox": org.mailbox,
+        "domains": list(org.domains or []),
+        "valid_from": org.valid_from.isoformat() if org.valid_from else None,
+        "valid_to": org.valid_to.isoformat() if org.valid_to else None,
+        "successor": org.successor_id,
+    }
+
+
+def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Apply the shared text rules to whatever fields are given; raise Invalid per field."""
+    cleaned: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, value in data.items():
+        try:
+            if name == "name":
+                cleaned[name] = validation.clean_text(value)
+            elif name == "code":
+                cleaned[name] = validation.clean_code(value)
+            elif name == "mailbox":
+                cleaned[name] = validation.clean_email(value, required=False)
+            elif name == "kind":
+                if value not in Kind.values:
+                    raise ValidationError(
+                        _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Kind.values)}
+                    )
+                cleaned[name] = value
+            elif name == "domains":
+                domains = [validation.clean_domain(d) for d in (value or [])]
+                cleaned[name] = list(dict.fromkeys(domains))
+            else:
+                cleaned[name] = value
+        except ValidationError as exc:
+            errors.append({"field": name, "message": exc.messages[0]})
+    if errors:
+        raise Invalid(errors[0]["message"], errors=errors)
+    return cleaned
+
+
+def _check_relations(org: Organisation, *, actor: Any, original_parent_id: int | None) -> None:
+    if org.valid_from and org.valid_to and org.valid_to < org.valid_from:
+        raise Invalid.field("valid_to", _("The end date comes before the start date."))
+    if Organisation.objects.filter(code__iexact=org.code).exclude(pk=org.pk).exists():
+        raise Invalid.field(
+            "code", _("The short code “%(code)s” is already in use.") % {"code": org.code}
+        )
+    if org.pk is not None and org.parent_id is not None and org.parent.path.startswith(org.path):
+        raise Invalid.field("parent", _("An organisation cannot be placed below itself."))
+    if org.pk is not None and org.successor_id == org.pk:
+        raise Invalid.field("successor", _("An organisation cannot succeed itself."))
+    scope = scope_for(actor) if actor is not None else None
+    moved = org.pk is None or org.parent_id != original_parent_id
+    if scope is not None and not scope.everything and moved:
+        # Org coordinators change their own subtree only: a new or moved organisation must
+        # land inside it.
+        if org.parent_id is None or not scope.covers(org.parent):
+            raise Invalid.field("parent", _("Choose a parent organisation within your own."))
+
+
+def _set_path(org: Organisation) -> None:
+    prefix = org.parent.path if org.parent_id else "/"
+    org.path = f"{prefix}{org.pk}/"
+    org.depth = org.path.count("/") - 2
+
+
+@transaction.atomic
+def organisation_create(*, actor: Any, **data: Any) -> Organisation:
+    """Create an organisation. ``actor`` None is the command line or the demo (trusted)."""
+    missing = [f for f in ("code", "name", "kind") if data.get(f) in (None, "")]
+    if missing:
+        raise Invalid(
+            _("This field is required."),
+            errors=[{"field": f, "message": _("This field is required.")} for f in missing],
+        )
+    cleaned = _clean_fields({k: v for k, v in data.items() if k in FIELDS})
+    org = Organisation(**cleaned)
+    _check_relations(org, actor=actor, original_parent_id=None)
+    org.save()
+    _set_path(org)
+    org.save(update_fields=["path", "depth"])
+    audit_log(actor=actor, action="orgs.organisation.created", obj=org, new=_snapshot(org))
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) -> Organisation:
+    scope = scope_for(actor) if actor is not None else None
+    org = Organisation.objects.select_for_update().select_related("parent").get(pk=organisation.pk)
+    if scope is not None and not scope.covers(org):
+        raise NotFound()
+    before = _snapshot(org)
+    cleaned = _clean_fields({k: v for k, v in data.items() if k in FIELDS})
+    for name, value in cleaned.items():
+        setattr(org, name, value)
+    _check_relations(org, actor=actor, original_parent_id=before["parent"])
+    old_path = org.path
+    moved = before["parent"] != org.parent_id
+    if moved:
+        _set_path(org)
+    org.save()
+    if moved:
+        _move_descendants(old_path=old_path, new_path=org.path)
+    old, new = changes(before, _snapshot(org))
+    if new:
+        audit_log(actor=actor, action="orgs.organisation.updated", obj=org, old=old, new=new)
+    return org
+
+
+def _move_descendants(*, old_path: str, new_path: str) -> None:
+    """Rewrite the paths of the whole subtree in one statement."""
+    descendants = Organisation.objects.filter(path__startswith=old_path).exclude(path=old_path)
+    descendants.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)))
+    # Depth follows from the path; recompute it for the moved rows only.
+    for org in Organisation.objects.filter(path__startswith=new_path).only("pk", "path", "depth"):
+        depth = org.path.count("/") - 2
+        if org.depth != depth:
+            Organisation.objects.filter(pk=org.pk).update(depth=depth)
+
+
+# ---- Import ------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    line: int
+    code: str
+    action: str = ""  # created, updated, unchanged, failed
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    rows: list[ImportRow]
+    file_error: str = ""
+
+    @property
+    def failed(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.failed
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action and not r.errors)
+
+
+@transaction.atomic
+def organisations_import(
+    *, actor: Any, records: list[tuple[int, dict[str, Any]]], dry_run: bool = False
+) -> ImportReport:
+    """Create or update organisations by code from parsed records ``(line, fields)``.
+
+    All or nothing: every row is checked first (fields, parents, cycles, duplicates) and the
+    database is touched only when no row failed. Parents and successors are codes that refer
+    to rows of the same file or to organisations already in the registry.
+    """
+    from jamlik.orgs.importing import prepare_rows
+
+    scope = scope_for(actor) if actor is not None else None
+    existing = {o.code.lower(): o for o in Organisation.objects.all()}
+    report, plan = prepare_rows(records, existing=existing, scope=scope)
+    if not report.ok or dry_run:
+        return report
+    by_code: dict[str, Organisation] = {}
+    # Parents before children: the plan is already ordered so.
+    for row, fields in plan:
+        parent_code = fields.pop("parent_code")
+        successor_code = fields.pop("successor_code")
+        fields["parent"] = (
+            by_code.get(parent_code) or existing.get(parent_code) if parent_code else None
+        )
+        fields["successor"] = None
+        current = existing.get(row.code.lower())
+        if current is None:
+            org = organisation_create(actor=actor, **fields)
+            row.action = "created"
+        else:
+            before = _snapshot(current)
+            org = organisation_update(actor=actor, organisation=current, **fields)
+            row.action = "updated" if _snapshot(org) != before else "unchanged"
+        by_code[row.code.lower()] = org
+        fields["successor_code"] = successor_code
+    for row, fields in plan:
+        successor_code = fields.get("successor_code")
+        org = by_code[row.code.lower()]
+        successor = (
+            (by_code.get(successor_code) or existing.get(successor_code))
+            if successor_code
+            else None
+        )
+        if (successor.pk if successor else None) != org.successor_id:
+            organisation_update(actor=actor, organisation=org, successor=successor)
+            if row.action == "unchanged":
+                row.action = "updated"
+    return report

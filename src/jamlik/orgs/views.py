@@ -1,0 +1,156 @@
+"""Staff pages of the organisation registry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jamlik.core.errors import Invalid
+from jamlik.core.exports import csv_response, xlsx_response
+from jamlik.core.scoping import scope_for
+from jamlik.orgs import importing, selectors, services
+from jamlik.orgs.forms import ImportForm, OrganisationFilterForm, OrganisationForm
+from jamlik.orgs.models import Organisation
+
+
+def _can_add(user) -> bool:
+    return user.sees_everything or user.organisation_id is not None
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    filters = OrganisationFilterForm(request.GET or None)
+    filtered = filters.is_valid() and any(filters.cleaned_data.values())
+    context = {"filters": filters, "can_add": _can_add(request.user)}
+    if filtered:
+        context["organisations"] = list(
+            selectors.organisation_list(
+                user=request.user,
+                kind=filters.cleaned_data["kind"] or None,
+                q=filters.cleaned_data["q"] or None,
+            ).select_related("parent")
+        )
+    else:
+        context["tree"] = selectors.organisation_tree(user=request.user)
+    return render(request, "orgs/organisation_list.html", context)
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "orgs/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "children": selectors.organisation_list(user=request.user, parent=organisation.pk),
+            "can_change": scope_for(request.user).covers(organisation),
+        },
+    )
+
+
+def _parents_for(user) -> object:
+    return selectors.organisations_in_scope(user=user).order_by("name")
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    parent_id = request.GET.get("parent")
+    if parent_id and parent_id.isdigit():
+        initial["parent"] = int(parent_id)
+    form = OrganisationForm(
+        request.POST or None, parents=_parents_for(request.user), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_create(actor=request.user, **form.cleaned_data)
+        except Invalid as exc:
+            form.add_rule_error(exc)
+        else:
+            messages.success(request, _("The organisation was created."))
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/organisation_form.html", {"form": form, "organisation": None})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_get_for_change(user=request.user, pk=pk)
+    initial = {
+        "name": organisation.name,
+        "code": organisation.code,
+        "kind": organisation.kind,
+        "parent": organisation.parent_id,
+        "mailbox": organisation.mailbox,
+        "domains": " ".join(organisation.domains or []),
+        "valid_from": organisation.valid_from,
+        "valid_to": organisation.valid_to,
+        "successor": organisation.successor_id,
+    }
+    # Any organisation in the user's scope outside the moved subtree, or the current parent.
+    parents = (
+        _parents_for(request.user) | Organisation.objects.filter(pk=organisation.parent_id)
+    ).exclude(path__startswith=organisation.path)
+    form = OrganisationForm(request.POST or None, parents=parents, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except Invalid as exc:
+            form.add_rule_error(exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("orgs:detail", pk=organisation.pk)
+    return render(
+        request, "orgs/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+def organisation_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            records = importing.read_file(upload.read(), upload.name)
+            report = services.organisations_import(
+                actor=request.user, records=records, dry_run=form.cleaned_data["dry_run"]
+            )
+        except Invalid as exc:
+            form.add_rule_error(exc)
+        else:
+            if report.ok and not form.cleaned_data["dry_run"]:
+                messages.success(
+                    request,
+                    _(
+                        "Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
+                    )
+                    % {
+                        "created": report.count("created"),
+                        "updated": report.count("updated"),
+                        "unchanged": report.count("unchanged"),
+                    },
+                )
+    return render(request, "orgs/organisation_import.html", {"form": form, "report": report})
+
+
+def _export_data(user) -> list[list[object]]:
+    return importing.export_rows(list(selectors.organisation_list(user=user).order_by("path")))
+
+
+@login_required
+def organisation_export_csv(request: HttpRequest) -> HttpResponse:
+    return csv_response("organisationer.csv", importing.EXPORT_COLUMNS, _export_data(request.user))
+
+
+@login_required
+def organisation_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(
+        "organisationer.xlsx",
+        [(_("Organisations"), importing.EXPORT_COLUMNS, _export_data(request.user))],
+    )

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from jamlik.api import api
+from jamlik.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("organisations/", include("jamlik.orgs.urls")),
+    path("", include("jamlik.core.urls")),
+]
+
+handler404 = "jamlik.core.views.error_404"
+handler500 = "jamlik.core.views.error_500"

@@ -1,0 +1,1 @@
+"""Factories per app: ``from tests.factories.orgs import OrganisationFactory``."""
