@@ -1,0 +1,360 @@
+"""Events (konferenser och workshoppar): the event, its programme, the allocation of seats per
+organisation (platsfördelning), the organisations' registration links and the registrations.
+
+The rules that decide seats live in ``services``; this module holds the data, the invariants a
+single row can state (constraints) and small properties. Seat counters on Event, Allocation
+and Session are kept by the services inside the locked transaction of every seat decision, and
+are always re-derivable from the registration rows (``selectors.seat_counts_from_rows``).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+def new_token() -> str:
+    """An unguessable token for a link: 24 random bytes, 192 bits, 32 URL-safe characters."""
+    return secrets.token_urlsafe(24)
+
+
+def new_checkin_code() -> str:
+    """The code in the confirmation's QR image: 12 random bytes, 96 bits."""
+    return secrets.token_urlsafe(12)
+
+
+class Category(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    ELECTED = "elected", _("Elected representative")
+    PARTNER = "partner", _("Partner or external")
+
+
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", _("Conference")
+    WORKSHOP = "workshop", _("Workshop")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Status(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    PENDING_APPROVAL = "pending_approval", _("Waiting for approval")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Approval expired")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+ACTIVE_STATUSES = (Status.CONFIRMED, Status.PENDING_APPROVAL, Status.WAITING)
+SEAT_STATUSES = (Status.CONFIRMED, Status.PENDING_APPROVAL)
+
+
+class Event(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
+    quota_lock_until = models.DateTimeField(
+        _("seats allocated until"),
+        null=True,
+        blank=True,
+        help_text=_("Until this moment each allocation's quota binds; then all seats are free."),
+    )
+    closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
+    categories = models.JSONField(_("categories"), default=list)
+    approval_required = models.BooleanField(_("manager's approval required"), default=False)
+    approval_hold_hours = models.PositiveIntegerField(_("approval hold (hours)"), default=72)
+    waitlist_enabled = models.BooleanField(_("waiting list"), default=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=EventKind.choices, default=EventKind.CONFERENCE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    contact_email = models.EmailField(_("organiser's e-mail"), max_length=254, blank=True)
+    # Seat counters (confirmed, held = pending approval, waiting), kept under the event lock.
+    confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    held_count = models.PositiveIntegerField(default=0, editable=False)
+    waiting_count = models.PositiveIntegerField(default=0, editable=False)
+    # When the waiting list was served at the release (quota_lock_until); None until then.
+    released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=models.F("confirmed_count") + models.F("held_count")),
+                name="event_seats_within_capacity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed_count + self.held_count
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+
+class Session(models.Model):
+    """A programme item. Sessions whose times overlap are in the same time slot (parallel
+    tracks): a participant picks at most one of them."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    speakers = models.CharField(_("speakers"), max_length=1000, blank=True)
+    room = models.CharField(_("room"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty: no limit of its own.")
+    )
+    # Confirmed and held registrations that chose the session, kept under the event lock.
+    taken_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "ends_at", "room", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def free(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.taken_count)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.taken_count >= self.capacity
+
+    def overlaps(self, other: Session) -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+class Allocation(models.Model):
+    """A named set of organisations sharing a quota of seats until the release date."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="allocations")
+    name = models.CharField(_("name"), max_length=200)
+    quota = models.PositiveIntegerField(_("quota"))
+    organisations = models.ManyToManyField(
+        "orgs.Organisation",
+        through="AllocationMember",
+        related_name="event_allocations",
+        verbose_name=_("organisations"),
+    )
+    confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    held_count = models.PositiveIntegerField(default=0, editable=False)
+    waiting_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed_count + self.held_count
+
+    @property
+    def free(self) -> int:
+        return max(0, self.quota - self.taken)
+
+
+class AllocationMember(models.Model):
+    """An organisation in an allocation; ``event`` is repeated so that an organisation can be in
+    at most one allocation per event (a constraint, not only a check)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="allocation_memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"], name="allocation_member_one_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation_id}/{self.organisation_id}"
+
+
+class OrganisationLink(models.Model):
+    """An organisation's own registration link for an event (``/r/<token>``)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="links")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="event_links"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration link")
+        verbose_name_plural = _("registration links")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"],
+                condition=Q(revoked_at__isnull=True),
+                name="link_one_active_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.organisation_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Registration(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    # None for an external participant registering through the public event page.
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="event_registrations",
+    )
+    # The allocation the registration counted against when it was made (a snapshot: moving the
+    # organisation later does not move the seat).
+    allocation = models.ForeignKey(
+        Allocation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    dietary = models.TextField(_("dietary needs"), blank=True)
+    accessibility = models.TextField(_("accessibility needs"), blank=True)
+    manager_email = models.EmailField(_("manager's e-mail"), max_length=254, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    manage_token = models.CharField(max_length=64, unique=True, default=new_token)
+    approval_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    checkin_code = models.CharField(max_length=32, unique=True, default=new_checkin_code)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    sessions = models.ManyToManyField(Session, blank=True, related_name="registrations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    transferred_to = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_from"
+    )
+    language = models.CharField(max_length=10, default="sv")
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One active registration per address and event. The duplicate check in the
+            # services repeats this condition word for word so the planner uses this index.
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=Q(status__in=["confirmed", "pending_approval", "waiting"]),
+                name="registration_one_active_per_email",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="registration_waiting_has_since",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending_approval") | Q(hold_expires_at__isnull=False),
+                name="registration_hold_has_expiry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "waiting_since", "id"], name="reg_queue"),
+            models.Index(fields=["status", "hold_expires_at"], name="reg_holds"),
+            models.Index(fields=["event", "organisation"], name="reg_event_org"),
+        ]
+
+    def __str__(self) -> str:
+        # No personal data: this text goes into the audit log.
+        return f"#{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_STATUSES
+
+
+class EventMessage(models.Model):
+    """A message from the organiser to the event's participants."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    statuses = models.JSONField(default=list)
+    recipients = models.PositiveIntegerField(default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
