@@ -20,9 +20,7 @@ from tests.factories.orgs import OrganisationFactory, UnitFactory
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -40,7 +38,9 @@ class ApiClient:
             self.headers["Authorization"] = f"Bearer {token}"
 
     def _send(self, method: str, path: str, data: Any = None, **extra: Any):
-        body = None if data is None else (data if isinstance(data, (str, bytes)) else json.dumps(data))
+        body = (
+            None if data is None else (data if isinstance(data, (str, bytes)) else json.dumps(data))
+        )
         return getattr(self.client, method)(
             path, data=body, content_type="application/json", headers=self.headers, **extra
         )
@@ -91,7 +91,9 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
-    city = OrganisationFactory(name="Staden", code="CITY", kind="committee", domains=["stad.example"])
+    city = OrganisationFactory(
+        name="Staden", code="CITY", kind="committee", domains=["stad.example"]
+    )
     org_a = OrganisationFactory(name="Förvaltning A", code="A", parent=city, domains=["a.example"])
     org_b = OrganisationFactory(name="Förvaltning B", code="B", parent=city, domains=["b.example"])
     unit_a = UnitFactory(name="Enhet A1", code="A1", parent=org_a)

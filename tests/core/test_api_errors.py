@@ -29,7 +29,9 @@ def test_english_when_asked(personas):
 
 
 def test_users_endpoint_is_403_for_org_coordinator(personas):
-    body = _assert_error_body(personas.api(personas.coordinator_a).get("/api/v1/users"), 403, "forbidden")
+    body = _assert_error_body(
+        personas.api(personas.coordinator_a).get("/api/v1/users"), 403, "forbidden"
+    )
     assert "samordnare" in body["detail"]
 
 

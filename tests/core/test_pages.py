@@ -52,7 +52,10 @@ def test_profile_creates_token_shown_once(personas):
     token = ApiToken.objects.get(user=personas.coordinator_a)
     assert token.prefix in html
     assert "Excel" in html
-    assert token.prefix not in web.get("/profile/").content.decode().split("<code class=\"token\">")[-1][:5]
+    assert (
+        token.prefix
+        not in web.get("/profile/").content.decode().split('<code class="token">')[-1][:5]
+    )
 
 
 def test_revoking_someone_elses_token_does_nothing(personas):
@@ -116,7 +119,10 @@ def test_check_deploy_prints_no_warning(monkeypatch):
     }
     result = subprocess.run(
         [sys.executable, "-m", "jamlik.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr + result.stdout

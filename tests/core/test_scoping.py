@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _visible(user):
-    return set(scope_for(user).filter(Organisation.objects.all(), via="").values_list("code", flat=True))
+    return set(
+        scope_for(user).filter(Organisation.objects.all(), via="").values_list("code", flat=True)
+    )
 
 
 def test_city_coordinator_and_admin_see_everything(personas):

@@ -17,7 +17,13 @@ def test_city_coordinator_creates_org_coordinator(personas):
     api = personas.api(personas.city_coordinator)
     response = api.post(
         "/api/v1/users",
-        {"username": "hr_c", "email": "hr@c.example", "name": "HR C", "role": "org_coordinator", "organisation": personas.org_b.pk},
+        {
+            "username": "hr_c",
+            "email": "hr@c.example",
+            "name": "HR C",
+            "role": "org_coordinator",
+            "organisation": personas.org_b.pk,
+        },
     )
     assert response.status_code == 201, response.content
     created = User.objects.get(username="hr_c")
@@ -35,7 +41,9 @@ def test_org_coordinator_needs_organisation(personas):
 
 def test_unknown_organisation_is_400(personas):
     api = personas.api(personas.admin)
-    response = api.post("/api/v1/users", {"username": "x", "role": "org_coordinator", "organisation": 987654})
+    response = api.post(
+        "/api/v1/users", {"username": "x", "role": "org_coordinator", "organisation": 987654}
+    )
     assert response.status_code == 400
 
 
@@ -55,7 +63,9 @@ def test_city_coordinator_cannot_create_admin(personas):
 def test_users_endpoints_are_403_for_org_coordinators(personas, persona):
     api = personas.api(getattr(personas, persona))
     assert api.get("/api/v1/users").status_code == 403
-    assert api.post("/api/v1/users", {"username": "y", "role": "city_coordinator"}).status_code == 403
+    assert (
+        api.post("/api/v1/users", {"username": "y", "role": "city_coordinator"}).status_code == 403
+    )
     assert api.post(f"/api/v1/users/{personas.admin.pk}/tokens").status_code == 403
 
 

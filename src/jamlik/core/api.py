@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -221,7 +221,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
         role=payload.role.value,
         organisation=organisation_ref(payload.organisation, field="organisation"),
     )
-    return 201, created
+    return Status(201, created)
 
 
 @users_router.get("/users/{user_id}", response=UserOut)
@@ -234,7 +234,7 @@ def get_user(request: HttpRequest, user_id: int) -> Any:
 def create_token(request: HttpRequest, user_id: int) -> Any:
     actor = require_user_manager(request)
     target = selectors.user_get(user=actor, pk=user_id)
-    return 201, {"token": services.api_token_create(actor=actor, user=target, name="API")}
+    return Status(201, {"token": services.api_token_create(actor=actor, user=target, name="API")})
 
 
 @users_router.get("/me", response=UserOut)

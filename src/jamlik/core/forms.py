@@ -25,7 +25,9 @@ class AccessibleFormMixin:
             ids = []
             if field.help_text:
                 ids.append(f"{bound.auto_id}_help")
-            if self.errors.get(name):  # type: ignore[attr-defined]
+            # Only after validation: reading self.errors earlier would run it too soon.
+            errors = self._errors or {}  # type: ignore[attr-defined]
+            if errors.get(name):
                 ids.append(f"{bound.auto_id}_error")
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
@@ -82,5 +84,7 @@ class EmailField(forms.CharField):
 class LoginForm(AccessibleFormMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # No autofocus: it would skip the skip link and surprise screen-reader users.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})

@@ -116,3 +116,6 @@ class RateLimitHit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_key_window")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%H:%M}: {self.count}"

@@ -19,7 +19,7 @@ NAME_MAX = 200
 TEXT_MAX = 10_000
 COMMENT_MAX = 5_000
 EMAIL_MAX = 254
-CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+CODE_RE = re.compile(r"^[\w-]{1,20}$")  # letters of any alphabet, digits, "-", "_"
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
@@ -66,9 +66,7 @@ def clean_email(value: object, *, required: bool = True) -> str:
 def clean_code(value: object) -> str:
     text = clean_text(value, max_length=20)
     if not CODE_RE.match(text):
-        raise ValidationError(
-            _("1–20 characters: letters a–z, digits, '-' and '_'."), code="invalid"
-        )
+        raise ValidationError(_("1–20 characters: letters, digits, '-' and '_'."), code="invalid")
     return text
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jamlik.orgs.models import Kind, Organisation
 from jamlik.orgs import services
+from jamlik.orgs.models import Kind, Organisation
 
 CITY = ("GBG", "Göteborgs Stad", Kind.COMMITTEE, None, "goteborg.se")
 

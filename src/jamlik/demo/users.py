@@ -6,7 +6,7 @@ from jamlik.core import services
 from jamlik.core.models import Role, User
 from jamlik.orgs.models import Organisation
 
-PASSWORD = "jamlik-demo"
+PASSWORD = "jamlik-demo"  # noqa: S105 -- the demo's published password, printed by `jamlik demo`
 
 USERS = [
     ("admin", "Ada Administratör", Role.ADMIN, None),

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from jamlik.core.api import paginate
 from jamlik.core.schemas import Code, Domain, Name, OptionalEmail, organisation_ref
@@ -87,7 +87,9 @@ def list_organisations(
 
 @router.post("/organisations", response={201: OrganisationOut})
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
-    return 201, services.organisation_create(actor=request.user, **_fields(payload, partial=False))
+    return Status(
+        201, services.organisation_create(actor=request.user, **_fields(payload, partial=False))
+    )
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)

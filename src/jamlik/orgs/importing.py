@@ -186,6 +186,11 @@ def prepare_rows(
             row.errors.append(_("valid to: the end date comes before the start date."))
         fields["parent_code"] = _text(record.get("parent")).lower()
         fields["successor_code"] = _text(record.get("successor")).lower()
+        # As written, for messages.
+        fields["references"] = {
+            "parent_code": _text(record.get("parent")),
+            "successor_code": _text(record.get("successor")),
+        }
         key = row.code.lower()
         if key and key in parsed:
             row.errors.append(
@@ -201,7 +206,7 @@ def prepare_rows(
             if code and code not in parsed and code not in existing:
                 row.errors.append(
                     _("%(label)s: no organisation has the code “%(code)s”.")
-                    % {"label": label, "code": code[:40]}
+                    % {"label": label, "code": fields["references"][ref][:40]}
                 )
         if fields["successor_code"] == key:
             row.errors.append(_("successor: an organisation cannot succeed itself."))

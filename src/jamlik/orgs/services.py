@@ -3,7 +3,6 @@ and the all-or-nothing import."""
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,7 +123,9 @@ def organisation_create(*, actor: Any, **data: Any) -> Organisation:
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) -> Organisation:
     scope = scope_for(actor) if actor is not None else None
-    org = Organisation.objects.select_for_update().select_related("parent").get(pk=organisation.pk)
+    org = Organisation.objects.select_for_update(of=("self",)).select_related("parent").get(
+        pk=organisation.pk
+    )
     if scope is not None and not scope.covers(org):
         raise NotFound()
     before = _snapshot(org)
@@ -204,6 +205,7 @@ def organisations_import(
     by_code: dict[str, Organisation] = {}
     # Parents before children: the plan is already ordered so.
     for row, fields in plan:
+        fields.pop("references")
         parent_code = fields.pop("parent_code")
         successor_code = fields.pop("successor_code")
         fields["parent"] = (
