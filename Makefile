@@ -1,6 +1,6 @@
 # The run contract (ARCHITECTURE.md): make venv | demo | test. Each works on a fresh machine
 # with Python 3.11, make and the package registries.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 JAMLIK := $(BIN)/jamlik
@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 .PHONY: venv demo test test-sqlite test-postgres lint format messages compile-messages worker clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it or set PYTHON=..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
