@@ -1,0 +1,64 @@
+"""Every change to assessments: loading frameworks, campaigns and their responses, answers,
+submitting and reopening, invitations and reminders, actions.
+
+``actor`` is the staff user making the change, or None for the command line and the demo
+(trusted). A unit's respondent acting through the respondent link has no account: those calls
+pass ``by_respondent=True`` and are limited to the open campaign (or a reopened response).
+"""
+
+from jamlik.assessments.services.actions import action_create, action_update
+from jamlik.assessments.services.campaigns import (
+    campaign_create,
+    campaign_invite,
+    campaign_remind,
+    campaign_units,
+    campaign_update,
+    reminders_send_due,
+    response_recipients,
+    response_respondents_set,
+    schedule_reminders,
+)
+from jamlik.assessments.services.common import (
+    RESPONDENT_LABEL,
+    FrameworkLocked,
+    Incomplete,
+    NotOpen,
+    NotSubmitted,
+    ResponseLocked,
+)
+from jamlik.assessments.services.frameworks import (
+    LoadResult,
+    framework_load,
+    frameworks_load_builtin,
+)
+from jamlik.assessments.services.responses import (
+    answers_save,
+    response_reopen,
+    response_submit,
+)
+
+__all__ = [
+    "RESPONDENT_LABEL",
+    "FrameworkLocked",
+    "Incomplete",
+    "LoadResult",
+    "NotOpen",
+    "NotSubmitted",
+    "ResponseLocked",
+    "action_create",
+    "action_update",
+    "answers_save",
+    "campaign_create",
+    "campaign_invite",
+    "campaign_remind",
+    "campaign_units",
+    "campaign_update",
+    "framework_load",
+    "frameworks_load_builtin",
+    "reminders_send_due",
+    "response_recipients",
+    "response_reopen",
+    "response_respondents_set",
+    "response_submit",
+    "schedule_reminders",
+]

@@ -1,0 +1,278 @@
+"""Answers (PUT semantics), submitting (a new unchangeable version) and reopening."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jamlik.assessments.frameworks import (
+    normalised_score,
+)
+from jamlik.assessments.models import (
+    Answer,
+    CampaignStatus,
+    Framework,
+    Requirement,
+    Response,
+    ResponseStatus,
+    ResponseVersion,
+)
+from jamlik.assessments.services.common import (
+    MAX_ANSWERS_PER_REQUEST,
+    RESPONDENT_LABEL,
+    Incomplete,
+    NotOpen,
+    NotSubmitted,
+    ResponseLocked,
+    actor_label,
+    lock_response,
+    require_in_scope,
+)
+from jamlik.core import validation
+from jamlik.core.audit import audit_log
+from jamlik.core.errors import Invalid
+
+# ---- Answers -----------------------------------------------------------------------------
+
+
+def _check_may_change(actor: Any, response: Response, *, by_respondent: bool) -> None:
+    if by_respondent:
+        status = response.campaign.status
+        if response.status == ResponseStatus.REOPENED:
+            return
+        if status == CampaignStatus.SCHEDULED:
+            raise NotOpen(
+                _("The campaign opens %(when)s.")
+                % {
+                    "when": timezone.localtime(response.campaign.opens_at).strftime(
+                        "%Y-%m-%d %H:%M"
+                    )
+                }
+            )
+        if status == CampaignStatus.CLOSED:
+            raise NotOpen(_("The campaign is closed; ask your coordinator to reopen the response."))
+    else:
+        require_in_scope(actor, response.unit)
+
+
+def _requirements(framework: Framework) -> list[Requirement]:
+    return list(framework.requirements.order_by("order"))
+
+
+@transaction.atomic
+def answers_save(
+    *,
+    actor: Any,
+    response: Response,
+    answers: Sequence[dict[str, Any]],
+    by_respondent: bool = False,
+) -> Response:
+    """Save answers with PUT semantics: each item replaces the answer to the requirement it
+    names (value and comment), the others stay. An item with neither value nor comment
+    removes that answer. Nothing is saved when any item is invalid."""
+    response = lock_response(response)
+    _check_may_change(actor, response, by_respondent=by_respondent)
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ResponseLocked(_("The response has been submitted and can no longer be changed."))
+    if len(answers) > MAX_ANSWERS_PER_REQUEST:
+        raise Invalid(_("Too many answers in one request."))
+    framework = response.campaign.framework
+    requirements = {r.key: r for r in _requirements(framework)}
+    errors: list[dict[str, Any]] = []
+    cleaned: dict[int, tuple[Requirement, str, str]] = {}
+    for index, item in enumerate(answers):
+        key = item.get("requirement")
+        requirement = requirements.get(key) if isinstance(key, str) else None
+        if requirement is None:
+            errors.append(
+                {
+                    "field": f"{index}.requirement",
+                    "message": _("Unknown requirement: %(key)s.") % {"key": str(key)[:100]},
+                }
+            )
+            continue
+        if requirement.pk in cleaned:
+            errors.append(
+                {
+                    "field": f"{index}.requirement",
+                    "message": _("The requirement %(key)s is given twice.") % {"key": key},
+                }
+            )
+            continue
+        value = item.get("value") or ""
+        scale = framework.scale(requirement.scale_name)
+        allowed = [option["value"] for option in scale]
+        if value and value not in allowed:
+            errors.append(
+                {
+                    "field": f"{index}.value",
+                    "message": _("Choose one of: %(values)s.") % {"values": ", ".join(allowed)},
+                }
+            )
+            continue
+        try:
+            comment = validation.clean_text(
+                item.get("comment") or "",
+                max_length=validation.COMMENT_MAX,
+                required=False,
+                multiline=True,
+            )
+        except ValidationError as exc:
+            errors.append({"field": f"{index}.comment", "message": exc.messages[0]})
+            continue
+        cleaned[requirement.pk] = (requirement, value, comment)
+    if errors:
+        raise Invalid(errors[0]["message"], errors=errors)
+    existing = {
+        a.requirement_id: a for a in response.answers.filter(requirement_id__in=list(cleaned))
+    }
+    create, update, delete = [], [], []
+    for requirement_id, (requirement, value, comment) in cleaned.items():
+        answer = existing.get(requirement_id)
+        if not value and not comment:
+            if answer is not None:
+                delete.append(answer.pk)
+            continue
+        score = normalised_score(framework.scale(requirement.scale_name), value) if value else None
+        if answer is None:
+            create.append(
+                Answer(
+                    response=response,
+                    requirement=requirement,
+                    value=value,
+                    comment=comment,
+                    normalised=score,
+                )
+            )
+        elif (answer.value, answer.comment) != (value, comment):
+            answer.value, answer.comment, answer.normalised = value, comment, score
+            answer.updated_at = timezone.now()
+            update.append(answer)
+    if delete:
+        Answer.objects.filter(pk__in=delete).delete()
+    Answer.objects.bulk_create(create)
+    Answer.objects.bulk_update(update, ["value", "comment", "normalised", "updated_at"])
+    if response.status == ResponseStatus.NOT_STARTED and (create or update or delete):
+        response.status = ResponseStatus.DRAFT
+    response.save(update_fields=["status", "updated_at"])
+    if create or update or delete:
+        audit_log(
+            actor=_audit_actor(actor, by_respondent),
+            action="assessments.response.answers_saved",
+            obj=response,
+            new={
+                "requirements": sorted(r.key for r, _v, _c in cleaned.values()),
+                "created": len(create),
+                "updated": len(update),
+                "removed": len(delete),
+            },
+        )
+    return response
+
+
+def _audit_actor(actor: Any, by_respondent: bool) -> Any:
+    return RESPONDENT_LABEL if by_respondent else actor
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    actor: Any,
+    response: Response,
+    by_respondent: bool = False,
+    submitted_by: str = "",
+) -> ResponseVersion:
+    """Submit: every requirement must have an answer (not applicable and don't know count
+    as answers). The response locks and its answers are kept as a new, unchangeable version.
+    ``submitted_by`` is the name a respondent gives; staff are named by their account."""
+    response = lock_response(response)
+    _check_may_change(actor, response, by_respondent=by_respondent)
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ResponseLocked(_("The response has already been submitted."))
+    framework = response.campaign.framework
+    requirements = _requirements(framework)
+    answers = {a.requirement_id: a for a in response.answers.all()}
+    missing = [r for r in requirements if not (r.pk in answers and answers[r.pk].value)]
+    if missing:
+        raise Incomplete(
+            _("Answer every requirement before submitting: %(n)s unanswered.")
+            % {"n": len(missing)},
+            errors=[
+                {"field": r.key, "message": _("This requirement has no answer.")} for r in missing
+            ],
+        )
+    if by_respondent:
+        try:
+            name = validation.clean_text(submitted_by, required=False)
+        except ValidationError as exc:
+            raise Invalid.field("submitted_by", exc.messages[0]) from None
+        label = f"{name} ({_('respondent link')})" if name else _("respondent link")
+    else:
+        label = actor_label(actor)
+    now = timezone.now()
+    snapshot = []
+    for requirement in requirements:
+        answer = answers[requirement.pk]
+        option = next(
+            (o for o in framework.scale(requirement.scale_name) if o["value"] == answer.value),
+            {},
+        )
+        snapshot.append(
+            {
+                "requirement": requirement.key,
+                "value": answer.value,
+                "label": option.get("label", ""),
+                "score": answer.normalised,
+                "comment": answer.comment,
+            }
+        )
+    number = response.versions.count() + 1
+    version = ResponseVersion.objects.create(
+        response=response,
+        number=number,
+        submitted_at=now,
+        submitted_by=label[:200],
+        submitted_by_user=actor if getattr(actor, "is_authenticated", False) else None,
+        answers=snapshot,
+    )
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = now
+    response.submitted_by = label[:200]
+    response.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit_log(
+        actor=_audit_actor(actor, by_respondent),
+        action="assessments.response.submitted",
+        obj=response,
+        new={"version": number, "answers": len(snapshot)},
+    )
+    return version
+
+
+@transaction.atomic
+def response_reopen(*, actor: Any, response: Response, reason: str = "") -> Response:
+    """Let the unit change a submitted response; the submitted versions stay as they are."""
+    response = lock_response(response)
+    require_in_scope(actor, response.unit)
+    if response.status != ResponseStatus.SUBMITTED:
+        raise NotSubmitted(_("Only a submitted response can be reopened."))
+    try:
+        reason = validation.clean_text(
+            reason, max_length=validation.COMMENT_MAX, required=False, multiline=True
+        )
+    except ValidationError as exc:
+        raise Invalid.field("reason", exc.messages[0]) from None
+    response.status = ResponseStatus.REOPENED
+    response.save(update_fields=["status", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="assessments.response.reopened",
+        obj=response,
+        old={"status": ResponseStatus.SUBMITTED},
+        new={"status": ResponseStatus.REOPENED, "reason": reason},
+    )
+    return response

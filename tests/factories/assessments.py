@@ -1,0 +1,96 @@
+"""Test data for assessments: a small framework whose scores are easy to compute by hand,
+campaigns made through the service, and helpers that answer and submit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from jamlik.assessments import services
+from jamlik.assessments.models import Campaign, Framework, Response
+
+# Two areas; r2 has its own maturity scale (0–3), the others yes/partly/no with n/a and
+# don't know (no score). Normalised: yes 100, partly 50, no 0; maturity 0, 33.3, 66.7, 100.
+SMALL_FRAMEWORK = """\
+key: test-ramverk
+version: "{version}"
+title: Testramverk {version}
+description: Ett litet ramverk för tester.
+scales:
+  compliance:
+    - {{value: "yes", label: Uppfyllt, score: 2}}
+    - {{value: "partly", label: Delvis uppfyllt, score: 1}}
+    - {{value: "no", label: Ej uppfyllt, score: 0}}
+    - {{value: "na", label: Ej tillämpligt, score: null}}
+    - {{value: "dont_know", label: Vet ej, score: null}}
+  maturity:
+    - {{value: "0", label: "0 – saknas", score: 0}}
+    - {{value: "1", label: "1 – påbörjat", score: 1}}
+    - {{value: "2", label: "2 – etablerat", score: 2}}
+    - {{value: "3", label: "3 – etablerat och utvärderat", score: 3}}
+default_scale: compliance
+areas:
+  - key: a1
+    title: Område ett
+    requirements:
+      - key: r1
+        text: Krav ett
+        reference: "Lag 1 §"
+        guidance: Vägledning ett
+      - key: r2
+        text: Krav två
+        reference: "Lag 2 §"
+        scale: maturity
+  - key: a2
+    title: Område två
+    requirements:
+      - key: r3
+        text: Krav tre
+        reference: "Lag 3 §"
+        check: true
+"""
+
+ALL_YES = {"r1": "yes", "r2": "3", "r3": "yes"}
+
+
+def framework(version: str = "1") -> Framework:
+    return services.framework_load(
+        source=SMALL_FRAMEWORK.format(version=version), name=f"test-{version}.yaml"
+    ).framework
+
+
+def campaign(
+    *,
+    organisations: list[Any],
+    fw: Framework | None = None,
+    title: str = "Självskattning",
+    opens_at: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+    reminder_interval_days: int = 7,
+) -> Campaign:
+    now = timezone.now()
+    return services.campaign_create(
+        actor=None,
+        title=title,
+        framework=fw or Framework.objects.filter(key="test-ramverk").first() or framework(),
+        organisations=organisations,
+        opens_at=opens_at or now - dt.timedelta(days=1),
+        closes_at=closes_at or now + dt.timedelta(days=30),
+        reminder_interval_days=reminder_interval_days,
+    )
+
+
+def answer(response: Response, values: dict[str, str], comments: dict[str, str] | None = None):
+    comments = comments or {}
+    items = [
+        {"requirement": key, "value": value, "comment": comments.get(key, "")}
+        for key, value in values.items()
+    ]
+    return services.answers_save(actor=None, response=response, answers=items)
+
+
+def submit(response: Response, values: dict[str, str] | None = None, **comments: str):
+    answer(response, values or ALL_YES, comments)
+    return services.response_submit(actor=None, response=response)
