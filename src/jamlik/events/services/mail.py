@@ -1,0 +1,193 @@
+"""The e-mails of the events app. Each function queues one message in the outbox inside the
+caller's transaction (``notifications.services.mail_enqueue``); the worker sends it after
+the commit. Templates: ``events/email/<name>_subject.txt`` and ``<name>.txt``."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from jamlik.events import links
+from jamlik.events.models import Event, EventMessage, OrganisationLink, Registration, Status
+from jamlik.notifications.calendar import ics_event
+from jamlik.notifications.services import Attachment, mail_enqueue
+
+
+def _about(registration: Registration) -> str:
+    return f"events.registration:{registration.pk}"
+
+
+def _context(registration: Registration, event: Event, **extra: Any) -> dict[str, Any]:
+    return {
+        "event": event,
+        "registration": registration,
+        "manage_url": links.registration_manage_url(registration),
+        "calendar_url": links.calendar_url(registration),
+        **extra,
+    }
+
+
+def _send(
+    registration: Registration,
+    event: Event,
+    template: str,
+    *,
+    kind: str,
+    to: str | None = None,
+    attachments: list[Attachment] | None = None,
+    **extra: Any,
+) -> None:
+    mail_enqueue(
+        kind=kind,
+        to=to or registration.email,
+        template=f"events/email/{template}",
+        context=_context(registration, event, **extra),
+        language=registration.language or "sv",
+        attachments=attachments,
+        about=_about(registration),
+        reply_to=event.contact_email,
+    )
+
+
+def calendar_file(registration: Registration, event: Event) -> bytes:
+    return ics_event(
+        uid=f"jamlik-event-{event.pk}-registration-{registration.pk}@jamlik",
+        start=event.starts_at,
+        end=event.ends_at,
+        summary=event.title,
+        description=links.registration_manage_url(registration),
+        location=event.venue,
+        url=links.registration_manage_url(registration),
+        cancelled=not registration.holds_seat,
+        sequence=0 if registration.holds_seat else 1,
+    )
+
+
+def _calendar_attachment(registration: Registration, event: Event) -> Attachment:
+    return Attachment(
+        filename="kalender.ics",
+        content_type="text/calendar; charset=utf-8",
+        content=calendar_file(registration, event),
+    )
+
+
+def checkin_qr_png(registration: Registration) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(links.checkin_payload(registration), error="m").save(
+        buffer, kind="png", scale=6, border=2
+    )
+    return buffer.getvalue()
+
+
+def _confirmation(registration: Registration, event: Event, **extra: Any) -> None:
+    _send(
+        registration,
+        event,
+        "confirmation",
+        kind="events.confirmation",
+        attachments=[
+            _calendar_attachment(registration, event),
+            Attachment("incheckning.png", "image/png", checkin_qr_png(registration)),
+        ],
+        sessions=list(registration.sessions.order_by("starts_at", "id")),
+        **extra,
+    )
+
+
+def _approval_request(registration: Registration, event: Event, **extra: Any) -> None:
+    _send(
+        registration,
+        event,
+        "approval_request",
+        kind="events.approval_request",
+        to=registration.manager_email,
+        approval_url=links.approval_url(registration),
+        **extra,
+    )
+
+
+def registration_created(
+    registration: Registration,
+    *,
+    event: Event,
+    position: int | None = None,
+    transferred_from: Registration | None = None,
+) -> None:
+    """The first mail of a new registration, by its status."""
+    extra = {"transferred": transferred_from is not None}
+    if registration.status == Status.CONFIRMED:
+        _confirmation(registration, event, **extra)
+    elif registration.status == Status.PENDING_APPROVAL:
+        _send(registration, event, "pending", kind="events.pending", **extra)
+        _approval_request(registration, event)
+    elif registration.status == Status.WAITING:
+        _send(registration, event, "waiting", kind="events.waiting", position=position, **extra)
+
+
+def registration_promoted(registration: Registration, *, event: Event) -> None:
+    if registration.status == Status.CONFIRMED:
+        _confirmation(registration, event, promoted=True)
+    else:
+        _send(registration, event, "pending", kind="events.pending", promoted=True)
+        _approval_request(registration, event)
+
+
+def registration_decided(registration: Registration, *, event: Event) -> None:
+    """The outcome of an approval: approved (a confirmation), declined or expired."""
+    if registration.status == Status.CONFIRMED:
+        _confirmation(registration, event, approved=True)
+    else:
+        _send(registration, event, "decision", kind="events.decision")
+
+
+def registration_cancelled(registration: Registration, *, event: Event) -> None:
+    _send(
+        registration,
+        event,
+        "cancelled",
+        kind="events.cancelled",
+        attachments=[_calendar_attachment(registration, event)],
+    )
+
+
+def registration_transferred(old: Registration, new: Registration, *, event: Event) -> None:
+    _send(old, event, "transferred", kind="events.transferred", new=new)
+    registration_created(new, event=event, transferred_from=old)
+
+
+def manage_link_again(registration: Registration, *, event: Event) -> None:
+    _send(registration, event, "manage_link", kind="events.manage_link")
+
+
+def reminder(registration: Registration, *, event: Event) -> None:
+    _send(
+        registration,
+        event,
+        "reminder",
+        kind="events.reminder",
+        sessions=list(registration.sessions.order_by("starts_at", "id")),
+    )
+
+
+def organiser_message(registration: Registration, *, event: Event, message: EventMessage) -> None:
+    _send(registration, event, "message", kind="events.message", message=message)
+
+
+def organisation_link(link: OrganisationLink, *, event: Event, to: str | None = None) -> None:
+    """The organisation's registration link, to its functional mailbox (or, for "lost your
+    link?", to the person who asked)."""
+    mail_enqueue(
+        kind="events.lost_link" if to else "events.organisation_link",
+        to=to or link.organisation.mailbox,
+        template="events/email/lost_link" if to else "events/email/organisation_link",
+        context={
+            "event": event,
+            "organisation": link.organisation,
+            "link_url": links.organisation_link_url(link),
+        },
+        language="sv",
+        about=f"events.link:{link.pk}",
+        reply_to=event.contact_email,
+    )

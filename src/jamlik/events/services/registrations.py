@@ -1,0 +1,572 @@
+"""Registrations: register, change sessions, cancel, hand the seat to a colleague, the
+manager's decision and check-in. Every function that moves a seat opens ONE transaction with
+``seats.open_seats`` (lock, then bring up to date), decides from the counters read under the
+lock, writes, and queues its mails in the same transaction."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from jamlik.core import validation
+from jamlik.core.audit import audit_log
+from jamlik.core.errors import Invalid, NotFound
+from jamlik.events import clock
+from jamlik.events.errors import (
+    AlreadyDecided,
+    AlreadyRegistered,
+    Closed,
+    EventFull,
+    NotActive,
+    NotConfirmed,
+    NotOpen,
+    QuotaFull,
+    QuotaPhase,
+    SessionFull,
+    invalid,
+)
+from jamlik.events.models import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    AllocationMember,
+    Category,
+    Event,
+    Registration,
+    Session,
+    Status,
+)
+from jamlik.events.services import mail
+from jamlik.events.services.seats import (
+    Seats,
+    closed_reason,
+    free_seat,
+    give_seat,
+    open_seats,
+    promote,
+    quota_binds,
+    waiting_position,
+)
+
+MAX_SESSIONS = 50
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    registration: Registration
+    created: bool
+    position: int | None = None
+
+
+# ---- Checks -------------------------------------------------------------------------------------
+
+
+def clean_person(
+    *,
+    event: Event,
+    name: Any,
+    email: Any,
+    category: Any,
+    title: Any = "",
+    dietary: Any = "",
+    accessibility: Any = "",
+    manager_email: Any = "",
+    consent: Any = True,
+) -> dict[str, Any]:
+    """The person's fields checked by the shared text rules and the event's rules (400)."""
+    cleaned: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    rules = {
+        "name": lambda v: validation.clean_text(v),
+        "email": lambda v: validation.clean_email(v),
+        "title": lambda v: validation.clean_text(v, required=False),
+        "dietary": lambda v: validation.clean_text(
+            v, max_length=validation.COMMENT_MAX, required=False, multiline=True
+        ),
+        "accessibility": lambda v: validation.clean_text(
+            v, max_length=validation.COMMENT_MAX, required=False, multiline=True
+        ),
+        "manager_email": lambda v: validation.clean_email(v, required=False),
+    }
+    values = {
+        "name": name,
+        "email": email,
+        "title": title,
+        "dietary": dietary,
+        "accessibility": accessibility,
+        "manager_email": manager_email,
+    }
+    for field, rule in rules.items():
+        try:
+            cleaned[field] = rule(values[field])
+        except ValidationError as exc:
+            errors.append({"field": field, "message": exc.messages[0]})
+    if category not in Category.values:
+        errors.append({"field": "category", "message": _("Choose one of the allowed values.")})
+    elif category not in (event.categories or []):
+        errors.append(
+            {"field": "category", "message": _("This event is not open to that category.")}
+        )
+    else:
+        cleaned["category"] = category
+    if (
+        event.approval_required
+        and not cleaned.get("manager_email")
+        and "manager_email" not in {e["field"] for e in errors}
+    ):
+        errors.append(
+            {
+                "field": "manager_email",
+                "message": _("Your manager's e-mail address is needed for the approval."),
+            }
+        )
+    if consent is not True:
+        errors.append(
+            {"field": "consent", "message": _("Please accept the privacy notice to register.")}
+        )
+    if errors:
+        codes = {
+            "category": "category_not_allowed",
+            "manager_email": "manager_email_required",
+            "consent": "consent_required",
+        }
+        first = errors[0]
+        code = codes.get(first["field"], "invalid") if len(errors) == 1 else "invalid"
+        raise Invalid(first["message"], code=code, errors=errors)
+    return cleaned
+
+
+def chosen_sessions(seats: Seats, session_ids: Iterable[Any]) -> list[Session]:
+    """The sessions named by id: all of this event, at most one per time slot (400)."""
+    ids = list(session_ids or [])
+    if not ids:
+        return []
+    if len(ids) > MAX_SESSIONS:
+        raise invalid("sessions", _("Too many sessions."), "invalid")
+    unique = list(dict.fromkeys(ids))
+    unknown = [i for i in unique if not isinstance(i, int) or i not in seats.sessions]
+    if unknown:
+        raise invalid(
+            "sessions",
+            _("Unknown session: %(id)s.") % {"id": str(unknown[0])[:30]},
+            "unknown_session",
+        )
+    chosen = sorted((seats.sessions[i] for i in unique), key=lambda s: (s.starts_at, s.pk))
+    for earlier, later in itertools.pairwise(chosen):
+        if earlier.overlaps(later):
+            raise invalid(
+                "sessions",
+                _("“%(a)s” and “%(b)s” are at the same time; choose one of them.")
+                % {"a": earlier.title, "b": later.title},
+                "slot_conflict",
+            )
+    return chosen
+
+
+def _check_room(sessions: Iterable[Session], *, keeping: set[int] = frozenset()) -> None:
+    for session in sessions:
+        if session.pk not in keeping and session.is_full:
+            raise SessionFull(session.title)
+
+
+def _check_phase(seats: Seats, *, via_link: bool) -> None:
+    event = seats.event
+    reason = closed_reason(event, seats.at)
+    if reason == "not_open":
+        raise NotOpen(event.opens_at)
+    if reason is not None:
+        raise Closed()
+    if not via_link and quota_binds(event, seats.at):
+        raise QuotaPhase(event.quota_lock_until)
+
+
+def active_registration_for(event: Event, email: str) -> Registration | None:
+    """The active registration of an address (case-insensitive), through the
+    (event, lower(email)) index."""
+    return (
+        Registration.objects.annotate(email_lower=Lower("email"))
+        .filter(event=event, email_lower=email.lower(), status__in=ACTIVE_STATUSES)
+        .first()
+    )
+
+
+def allocation_for(event_id: int, organisation: Any) -> int | None:
+    """The allocation an organisation counts against: its own, else its nearest ancestor's."""
+    if organisation is None:
+        return None
+    chain = [int(p) for p in organisation.path.strip("/").split("/") if p] or [organisation.pk]
+    members = dict(
+        AllocationMember.objects.filter(event_id=event_id, organisation_id__in=chain).values_list(
+            "organisation_id", "allocation_id"
+        )
+    )
+    for organisation_id in reversed(chain):
+        if organisation_id in members:
+            return members[organisation_id]
+    return None
+
+
+def _reload(seats: Seats, registration: Registration) -> Registration:
+    fresh = (
+        Registration.objects.select_related("organisation")
+        .filter(pk=registration.pk, event=seats.event)
+        .first()
+    )
+    if fresh is None:
+        raise NotFound()
+    fresh.event = seats.event
+    return fresh
+
+
+# ---- Register ----------------------------------------------------------------------------------
+
+
+def registration_create(
+    *,
+    event: Event,
+    organisation: Any,
+    name: Any,
+    email: Any,
+    category: Any,
+    title: Any = "",
+    dietary: Any = "",
+    accessibility: Any = "",
+    manager_email: Any = "",
+    sessions: Iterable[Any] = (),
+    consent: Any = False,
+    language: str = "sv",
+    via_link: bool = True,
+    actor: Any = None,
+) -> RegistrationOutcome:
+    """Register one person. ``via_link``: through the organisation's link (works in the quota
+    phase); otherwise through the public event page (open phase only).
+
+    An address that already holds an active registration gets that registration back
+    (``created`` False) and its manage link by mail, never a second registration."""
+    person = clean_person(
+        event=event,
+        name=name,
+        email=email,
+        category=category,
+        title=title,
+        dietary=dietary,
+        accessibility=accessibility,
+        manager_email=manager_email,
+        consent=consent,
+    )
+    try:
+        return _register(
+            event_id=event.pk,
+            organisation=organisation,
+            person=person,
+            session_ids=sessions,
+            language=language,
+            via_link=via_link,
+            actor=actor,
+        )
+    except IntegrityError:
+        # Only reachable when two decisions for one event were not serialised (the lock was
+        # bypassed): the unique index caught the second registration of the address.
+        existing = active_registration_for(event, person["email"])
+        if existing is None:
+            raise
+        with transaction.atomic():
+            mail.manage_link_again(existing, event=existing.event)
+        return RegistrationOutcome(existing, False, waiting_position(existing))
+
+
+@transaction.atomic
+def _register(
+    *,
+    event_id: int,
+    organisation: Any,
+    person: dict[str, Any],
+    session_ids: Iterable[Any],
+    language: str,
+    via_link: bool,
+    actor: Any,
+) -> RegistrationOutcome:
+    seats = open_seats(event_id)
+    event = seats.event
+    sessions = chosen_sessions(seats, session_ids)
+    existing = active_registration_for(event, person["email"])
+    if existing is not None:
+        existing.event = event
+        mail.manage_link_again(existing, event=event)
+        return RegistrationOutcome(existing, False, waiting_position(existing, seats.at))
+    _check_phase(seats, via_link=via_link)
+    allocation_id = allocation_for(event.pk, organisation)
+    _check_room(sessions)
+    registration = Registration(
+        event=event,
+        organisation=organisation,
+        allocation_id=allocation_id,
+        consent_at=seats.at,
+        language=language if language in ("sv", "en") else "sv",
+        **person,
+    )
+    if seats.may_take_seat(allocation_id):
+        give_seat(seats, registration, promoted=False)
+    elif event.waitlist_enabled:
+        registration.status = Status.WAITING
+        registration.waiting_since = seats.at
+        seats.count(registration, None, Status.WAITING)
+    elif quota_binds(event, seats.at):
+        raise QuotaFull(event.quota_lock_until)
+    else:
+        raise EventFull()
+    registration.save()
+    if sessions:
+        registration.sessions.add(*sessions)
+        if registration.holds_seat:
+            seats.take_sessions([s.pk for s in sessions], +1)
+    seats.flush()
+    audit_log(
+        actor=actor,
+        action="events.registration.created",
+        obj=registration,
+        new={
+            "event": event.pk,
+            "organisation": registration.organisation_id,
+            "allocation": allocation_id,
+            "status": registration.status,
+        },
+    )
+    position = waiting_position(registration, seats.at)
+    mail.registration_created(registration, event=event, position=position)
+    return RegistrationOutcome(registration, True, position)
+
+
+# ---- Change, cancel, transfer ----------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_change_sessions(
+    *, registration: Registration, sessions: Iterable[Any], actor: Any = None
+) -> Registration:
+    seats = open_seats(registration.event_id)
+    registration = _reload(seats, registration)
+    if not registration.is_active:
+        raise NotActive()
+    if seats.at >= seats.event.starts_at or closed_reason(seats.event, seats.at) == (
+        "not_published"
+    ):
+        raise Closed()
+    chosen = chosen_sessions(seats, sessions)
+    current = set(registration.sessions.values_list("id", flat=True))
+    wanted = {s.pk for s in chosen}
+    _check_room(chosen, keeping=current)
+    added, removed = wanted - current, current - wanted
+    if added:
+        registration.sessions.add(*added)
+    if removed:
+        registration.sessions.remove(*removed)
+    if registration.holds_seat:
+        seats.take_sessions(added, +1)
+        seats.take_sessions(removed, -1)
+    seats.flush()
+    if added or removed:
+        audit_log(
+            actor=actor,
+            action="events.registration.sessions_changed",
+            obj=registration,
+            old={"sessions": sorted(current)},
+            new={"sessions": sorted(wanted)},
+        )
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor: Any = None) -> Registration:
+    """Cancel; a freed seat goes at once to the first person waiting who may take it."""
+    seats = open_seats(registration.event_id)
+    registration = _reload(seats, registration)
+    if not registration.is_active:
+        raise NotActive()
+    if seats.at >= seats.event.ends_at:
+        raise Closed()
+    old = registration.status
+    free_seat(seats, registration, Status.CANCELLED)
+    registration.cancelled_at = seats.at
+    registration.save(update_fields=["status", "cancelled_at"])
+    if old in SEAT_STATUSES:
+        promote(seats)
+    seats.flush()
+    audit_log(
+        actor=actor,
+        action="events.registration.cancelled",
+        obj=registration,
+        old={"status": old},
+        new={"status": Status.CANCELLED},
+    )
+    mail.registration_cancelled(registration, event=seats.event)
+    return registration
+
+
+def _check_colleague_domain(registration: Registration, email: str) -> None:
+    organisation = registration.organisation
+    domains = [d.lower() for d in (organisation.domains or [])] if organisation else []
+    if domains and email.rpartition("@")[2].lower() not in domains:
+        raise invalid(
+            "email",
+            _("The colleague's address must end in @%(domains)s.")
+            % {"domains": _(" or @").join(domains)},
+            "wrong_domain",
+        )
+
+
+def registration_transfer(
+    *, registration: Registration, name: Any, email: Any, language: str = "", actor: Any = None
+) -> Registration:
+    """Hand the seat (or the place in the waiting list) to a colleague of the same
+    organisation: the new registration keeps the seat, the allocation and the sessions; the
+    old one becomes ``transferred``."""
+    errors = []
+    try:
+        name = validation.clean_text(name)
+    except ValidationError as exc:
+        errors.append({"field": "name", "message": exc.messages[0]})
+    try:
+        email = validation.clean_email(email)
+    except ValidationError as exc:
+        errors.append({"field": "email", "message": exc.messages[0]})
+    if errors:
+        raise Invalid(errors[0]["message"], errors=errors)
+    with transaction.atomic():
+        seats = open_seats(registration.event_id)
+        old = _reload(seats, registration)
+        if not old.is_active:
+            raise NotActive()
+        if seats.at >= seats.event.starts_at:
+            raise Closed()
+        _check_colleague_domain(old, email)
+        if active_registration_for(seats.event, email) is not None:
+            raise AlreadyRegistered()
+        session_ids = list(old.sessions.values_list("id", flat=True))
+        status = old.status
+        new = Registration(
+            event=seats.event,
+            organisation=old.organisation,
+            allocation_id=old.allocation_id,
+            name=name,
+            email=email,
+            category=old.category,
+            manager_email=old.manager_email,
+            status=status,
+            hold_expires_at=old.hold_expires_at,
+            waiting_since=old.waiting_since,
+            language=language if language in ("sv", "en") else old.language,
+        )
+        if status == Status.PENDING_APPROVAL:
+            from jamlik.events.models import new_token
+
+            new.approval_token = new_token()
+        old.status = Status.TRANSFERRED
+        old.approval_token = None
+        old.save(update_fields=["status", "approval_token"])
+        new.save()
+        if session_ids:
+            new.sessions.add(*session_ids)
+        old.transferred_to = new
+        old.save(update_fields=["transferred_to"])
+        # The seat moves with its counters unchanged: one leaves it, one takes it.
+        audit_log(
+            actor=actor,
+            action="events.registration.transferred",
+            obj=old,
+            old={"status": status},
+            new={"status": Status.TRANSFERRED, "transferred_to": new.pk},
+        )
+        audit_log(
+            actor=actor,
+            action="events.registration.created",
+            obj=new,
+            new={"event": seats.event.pk, "transferred_from": old.pk, "status": status},
+        )
+        mail.registration_transferred(old, new, event=seats.event)
+        return new
+
+
+# ---- The manager's decision --------------------------------------------------------------------
+
+
+@transaction.atomic
+def approval_decide(*, registration: Registration, approve: bool) -> Registration:
+    """The manager approves or declines a held seat; a second decision is a 409, as is a
+    decision after the hold expired."""
+    seats = open_seats(registration.event_id)
+    registration = _reload(seats, registration)
+    if registration.status != Status.PENDING_APPROVAL:
+        raise AlreadyDecided()
+    new_status = Status.CONFIRMED if approve else Status.DECLINED
+    if approve:
+        seats.count(registration, Status.PENDING_APPROVAL, Status.CONFIRMED)
+        registration.status = Status.CONFIRMED
+    else:
+        free_seat(seats, registration, Status.DECLINED)
+    registration.decided_at = seats.at
+    registration.save(update_fields=["status", "decided_at"])
+    if not approve:
+        promote(seats)
+    seats.flush()
+    audit_log(
+        actor=None,
+        action="events.registration.approved" if approve else "events.registration.declined",
+        obj=registration,
+        old={"status": Status.PENDING_APPROVAL},
+        new={"status": new_status},
+    )
+    mail.registration_decided(registration, event=seats.event)
+    return registration
+
+
+# ---- Check-in ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_check_in(*, registration: Registration, actor: Any) -> Registration:
+    """Mark a confirmed participant as arrived; checking in twice changes nothing."""
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("organisation", "event")
+        .get(pk=registration.pk)
+    )
+    if registration.status != Status.CONFIRMED:
+        raise NotConfirmed()
+    if registration.checked_in_at is None:
+        registration.checked_in_at = clock.now()
+        registration.save(update_fields=["checked_in_at"])
+        audit_log(
+            actor=actor,
+            action="events.registration.checked_in",
+            obj=registration,
+            new={"checked_in_at": registration.checked_in_at.isoformat()},
+        )
+    return registration
+
+
+@transaction.atomic
+def registration_check_in_undo(*, registration: Registration, actor: Any) -> Registration:
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("organisation", "event")
+        .get(pk=registration.pk)
+    )
+    if registration.checked_in_at is not None:
+        old = registration.checked_in_at.isoformat()
+        registration.checked_in_at = None
+        registration.save(update_fields=["checked_in_at"])
+        audit_log(
+            actor=actor,
+            action="events.registration.check_in_undone",
+            obj=registration,
+            old={"checked_in_at": old},
+            new={"checked_in_at": None},
+        )
+    return registration

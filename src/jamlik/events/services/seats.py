@@ -1,0 +1,382 @@
+"""Seat decisions: the lock, the counters, the phases, promotion from the waiting list, the
+release at ``quota_lock_until`` and the expiry of approval holds.
+
+Every seat decision runs inside ONE transaction that first locks the event row (PostgreSQL:
+``SELECT … FOR UPDATE``; SQLite: the transaction is ``BEGIN IMMEDIATE`` and already holds the
+database's write lock), then recounts from the counters it just read under that lock, then
+writes. All seat decisions of one event therefore run one after the other; decisions for
+different events do not wait for each other.
+
+The rules (PRODUCT.md, Events → Allocation):
+
+* quota phase (before ``quota_lock_until``): a registration of allocation *g* takes a seat
+  only while confirmed+held of *g* < quota(*g*) and of the event < capacity; a registration
+  in no allocation takes no seat;
+* open phase (from ``quota_lock_until``, or always when it is empty): a seat while
+  confirmed+held of the event < capacity;
+* at the release the waiting list is served first, oldest first, while seats remain;
+* a freed seat goes to the first waiting registration that may take it under the rules in
+  force at that moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from jamlik.events import clock
+from jamlik.events.models import (
+    SEAT_STATUSES,
+    Allocation,
+    Event,
+    EventStatus,
+    Registration,
+    Session,
+    Status,
+    new_token,
+)
+
+logger = logging.getLogger(__name__)
+
+QUOTA = "quota"
+OPEN = "open"
+CLOSED = "closed"
+
+
+# ---- Phases -----------------------------------------------------------------------------------
+
+
+def quota_binds(event: Event, at: datetime) -> bool:
+    return event.quota_lock_until is not None and at < event.quota_lock_until
+
+
+def closes_at(event: Event) -> datetime:
+    """When registration closes: ``closes_at``, else when the event starts."""
+    return event.closes_at or event.starts_at
+
+
+def closed_reason(event: Event, at: datetime) -> str | None:
+    """Why the event takes no registrations now: ``not_published``, ``not_open`` or
+    ``closed``; None while it takes them."""
+    if event.status != EventStatus.PUBLISHED:
+        return "not_published"
+    if at >= closes_at(event):
+        return "closed"
+    if event.opens_at is not None and at < event.opens_at:
+        return "not_open"
+    return None
+
+
+def event_phase(event: Event, at: datetime | None = None) -> str:
+    """``quota``, ``open`` or ``closed`` (API.md, Public)."""
+    at = at or clock.now()
+    if closed_reason(event, at) is not None:
+        return CLOSED
+    return QUOTA if quota_binds(event, at) else OPEN
+
+
+def promotes(event: Event, at: datetime) -> bool:
+    """Whether a freed seat is handed on now: while the event is published and has not begun
+    (also after registration closed: the people waiting still want the seat)."""
+    return event.status == EventStatus.PUBLISHED and at < event.starts_at
+
+
+def release_due(event: Event, at: datetime) -> bool:
+    return (
+        event.quota_lock_until is not None
+        and event.released_at is None
+        and at >= event.quota_lock_until
+    )
+
+
+# ---- The lock and the counters ------------------------------------------------------------------
+
+
+def lock_event(event_id: int) -> Event:
+    """Lock the event row for the rest of the transaction and return it freshly read.
+
+    Every seat decision of the event goes through here first; tests of the race replace it
+    with a version without the lock to show that the lock is what keeps the rules."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_event must run inside a transaction")
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+class Seats:
+    """The locked event with the counters of its allocations and sessions, changed in memory
+    during one decision and written back by ``flush``."""
+
+    def __init__(self, event: Event, at: datetime) -> None:
+        self.event = event
+        self.at = at
+        self._allocations: dict[int, Allocation] | None = None
+        self._sessions: dict[int, Session] | None = None
+        self._event_dirty = False
+        self._dirty_allocations: set[int] = set()
+        self._dirty_sessions: set[int] = set()
+
+    # Lazily loaded (one query each) under the event lock, which guards them too.
+    @property
+    def allocations(self) -> dict[int, Allocation]:
+        if self._allocations is None:
+            self._allocations = {a.pk: a for a in Allocation.objects.filter(event=self.event)}
+        return self._allocations
+
+    @property
+    def sessions(self) -> dict[int, Session]:
+        if self._sessions is None:
+            self._sessions = {s.pk: s for s in Session.objects.filter(event=self.event)}
+        return self._sessions
+
+    def allocation(self, allocation_id: int | None) -> Allocation | None:
+        if allocation_id is None:
+            return None
+        return self.allocations.get(allocation_id)
+
+    # -- decisions --
+
+    def may_take_seat(self, allocation_id: int | None) -> bool:
+        """Whether a registration of this allocation may take a seat now."""
+        event = self.event
+        if event.confirmed_count + event.held_count >= event.capacity:
+            return False
+        if quota_binds(event, self.at):
+            allocation = self.allocation(allocation_id)
+            if allocation is None:
+                return False
+            return allocation.confirmed_count + allocation.held_count < allocation.quota
+        return True
+
+    def eligible_allocation_ids(self) -> list[int] | None:
+        """In the quota phase, the allocations with a seat left (None: every registration is
+        eligible, the open phase)."""
+        if not quota_binds(self.event, self.at):
+            return None
+        return [a.pk for a in self.allocations.values() if a.taken < a.quota]
+
+    # -- counters --
+
+    def count(self, registration: Registration, old: str | None, new: str | None) -> None:
+        """Move one registration between statuses in the counters (old/new None: not there)."""
+        if old == new:
+            return
+        targets: list[Any] = [self.event]
+        allocation = self.allocation(registration.allocation_id)
+        if allocation is not None:
+            targets.append(allocation)
+            self._dirty_allocations.add(allocation.pk)
+        self._event_dirty = True
+        for target in targets:
+            for status, delta in ((old, -1), (new, +1)):
+                if status == Status.CONFIRMED:
+                    target.confirmed_count += delta
+                elif status == Status.PENDING_APPROVAL:
+                    target.held_count += delta
+                elif status == Status.WAITING:
+                    target.waiting_count += delta
+
+    def take_sessions(self, session_ids: list[int] | set[int], delta: int) -> None:
+        for session_id in session_ids:
+            session = self.sessions.get(session_id)
+            if session is not None:
+                session.taken_count = max(0, session.taken_count + delta)
+                self._dirty_sessions.add(session_id)
+
+    def flush(self) -> None:
+        event = self.event
+        if self._event_dirty:
+            Event.objects.filter(pk=event.pk).update(
+                confirmed_count=event.confirmed_count,
+                held_count=event.held_count,
+                waiting_count=event.waiting_count,
+                released_at=event.released_at,
+            )
+            self._event_dirty = False
+        for allocation_id in self._dirty_allocations:
+            allocation = self.allocations[allocation_id]
+            Allocation.objects.filter(pk=allocation_id).update(
+                confirmed_count=allocation.confirmed_count,
+                held_count=allocation.held_count,
+                waiting_count=allocation.waiting_count,
+            )
+        self._dirty_allocations.clear()
+        for session_id in self._dirty_sessions:
+            Session.objects.filter(pk=session_id).update(
+                taken_count=self.sessions[session_id].taken_count
+            )
+        self._dirty_sessions.clear()
+
+    def mark_event_dirty(self) -> None:
+        self._event_dirty = True
+
+
+def open_seats(event_id: int, at: datetime | None = None) -> Seats:
+    """Lock the event and bring it up to date (release, expired holds). Inside a transaction."""
+    at = at or clock.now()
+    seats = Seats(lock_event(event_id), at)
+    housekeep(seats)
+    return seats
+
+
+# ---- Moving registrations ------------------------------------------------------------------------
+
+
+def hold_status(event: Event, registration: Registration) -> str:
+    """Confirmed, or held for the manager's approval when the event asks for it (a
+    registration made before approval was switched on has no manager to ask)."""
+    if event.approval_required and registration.manager_email:
+        return Status.PENDING_APPROVAL
+    return Status.CONFIRMED
+
+
+def give_seat(seats: Seats, registration: Registration, *, promoted: bool) -> None:
+    """Give a seat to a registration that has none (new or waiting): confirmed, or held for
+    the manager's approval. Sessions that are full by now are dropped when promoted."""
+    old = registration.status if registration.pk else None
+    new = hold_status(seats.event, registration)
+    registration.status = new
+    registration.waiting_since = None
+    if new == Status.PENDING_APPROVAL:
+        registration.hold_expires_at = seats.at + timedelta(hours=seats.event.approval_hold_hours)
+        registration.approval_token = new_token()
+    if registration.pk is not None:
+        chosen = set(registration.sessions.values_list("id", flat=True))
+        if promoted and chosen:
+            full = {s for s in chosen if s in seats.sessions and seats.sessions[s].is_full}
+            if full:
+                registration.sessions.remove(*full)
+                chosen -= full
+        seats.take_sessions(chosen, +1)
+        registration.save(
+            update_fields=["status", "waiting_since", "hold_expires_at", "approval_token"]
+        )
+    seats.count(registration, old, new)
+
+
+def free_seat(seats: Seats, registration: Registration, new_status: str) -> None:
+    """Take a registration out of its seat or off the waiting list (cancelled, declined,
+    expired, transferred). The caller saves the registration."""
+    old = registration.status
+    if old in SEAT_STATUSES:
+        seats.take_sessions(list(registration.sessions.values_list("id", flat=True)), -1)
+    registration.status = new_status
+    seats.count(registration, old, new_status)
+
+
+def promote(seats: Seats) -> list[Registration]:
+    """Hand free seats to the people waiting, oldest first, each only if the rules in force
+    let them take a seat. Returns the promoted registrations (their mails are queued)."""
+    from jamlik.events.services import mail
+
+    event = seats.event
+    if not promotes(event, seats.at) or event.waiting_count <= 0:
+        return []
+    promoted: list[Registration] = []
+    while event.taken < event.capacity:
+        eligible = seats.eligible_allocation_ids()
+        waiting = Registration.objects.filter(event=event, status=Status.WAITING)
+        if eligible is not None:
+            if not eligible:
+                break
+            waiting = waiting.filter(allocation_id__in=eligible)
+        batch_size = 1 if eligible is not None else event.capacity - event.taken
+        batch = list(waiting.order_by("waiting_since", "id")[:batch_size])
+        if not batch:
+            break
+        for registration in batch:
+            if not seats.may_take_seat(registration.allocation_id):
+                break
+            give_seat(seats, registration, promoted=True)
+            promoted.append(registration)
+            mail.registration_promoted(registration, event=event)
+    return promoted
+
+
+def expire_holds(seats: Seats) -> int:
+    """Expire the holds whose time has run out; their seats are freed (not yet handed on)."""
+    from jamlik.core.audit import audit_log
+    from jamlik.events.services import mail
+
+    event = seats.event
+    if event.held_count <= 0:
+        return 0
+    due = list(
+        Registration.objects.filter(
+            event=event, status=Status.PENDING_APPROVAL, hold_expires_at__lte=seats.at
+        ).order_by("hold_expires_at", "id")
+    )
+    for registration in due:
+        free_seat(seats, registration, Status.EXPIRED)
+        registration.decided_at = seats.at
+        registration.save(update_fields=["status", "decided_at"])
+        audit_log(
+            actor=None,
+            action="events.registration.expired",
+            obj=registration,
+            old={"status": Status.PENDING_APPROVAL},
+            new={"status": Status.EXPIRED},
+        )
+        mail.registration_decided(registration, event=event)
+    return len(due)
+
+
+def housekeep(seats: Seats) -> None:
+    """Bring a locked event up to date before any seat decision: expire holds that ran out,
+    serve the waiting list at the release, and hand freed seats on."""
+    changed = expire_holds(seats) > 0
+    if release_due(seats.event, seats.at):
+        seats.event.released_at = seats.at
+        seats.mark_event_dirty()
+        changed = True
+        logger.info("event %s released", seats.event.pk)
+    if changed:
+        promote(seats)
+        seats.flush()
+
+
+def housekeeping_due(event: Event, at: datetime) -> bool:
+    """Whether ``housekeep`` has work for the event, decided from the row alone when possible."""
+    if release_due(event, at):
+        return True
+    if event.held_count > 0:
+        return Registration.objects.filter(
+            event=event, status=Status.PENDING_APPROVAL, hold_expires_at__lte=at
+        ).exists()
+    return False
+
+
+def event_release_if_due(*, event: Event) -> Event:
+    """Serve the release (and expired holds) of an event if due; idempotent. Called by the
+    worker at ``quota_lock_until`` and at the start of every read or change of the event's
+    seats, so the rules in force are applied before anyone looks. Returns the event, fresh
+    when something changed."""
+    at = clock.now()
+    if not housekeeping_due(event, at):
+        return event
+    with transaction.atomic():
+        seats = open_seats(event.pk, at)
+        seats.flush()
+    return seats.event
+
+
+def waiting_position(registration: Registration, at: datetime | None = None) -> int | None:
+    """The 1-based place among the waiting registrations that would be served before this one
+    under the rules in force (API.md): in the quota phase those of the same allocation, in the
+    open phase everyone waiting."""
+    if registration.status != Status.WAITING:
+        return None
+    at = at or clock.now()
+    event = registration.event
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Status.WAITING
+    ).filter(
+        Q(waiting_since__lt=registration.waiting_since)
+        | Q(waiting_since=registration.waiting_since, id__lt=registration.pk)
+    )
+    if quota_binds(event, at) and registration.allocation_id is not None:
+        ahead = ahead.filter(allocation_id=registration.allocation_id)
+    return ahead.count() + 1
