@@ -1,0 +1,181 @@
+"""The results of a campaign as the results page and the PDF report show them: the charts
+and their data tables, built from the summary that ``selectors.campaign_summary`` computed.
+
+Nothing here counts or scores answers: it only labels and arranges the summary's figures
+(numbering requirements 1.1, 1.2, … in framework order so chart, table and form agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from jamlik.assessments import charts
+from jamlik.assessments.frameworks import normalised_score
+from jamlik.assessments.selectors import RequirementResult, Summary
+
+
+@dataclass
+class ChartWithTable:
+    svg: SafeString
+    table: charts.DataTable
+    heading: str = ""
+    anchor: str = ""
+
+
+@dataclass
+class Figures:
+    summary: Summary
+    numbers: dict[str, str]  # requirement key → "1.2"
+    area_titles: dict[str, str]
+    areas: ChartWithTable
+    distributions: list[ChartWithTable]
+    heatmap: ChartWithTable | None
+    comparison_areas: ChartWithTable | None = None
+    comparison_requirements: charts.DataTable | None = None
+    weakest: list[RequirementResult] = field(default_factory=list)
+
+    @property
+    def response_rate_text(self) -> str:
+        return charts.fmt_percent(self.summary.response_rate)
+
+    def requirement_label(self, result: RequirementResult) -> str:
+        return f"{self.numbers.get(result.key, '')} {result.text}".strip()
+
+
+def requirement_numbers(summary: Summary) -> dict[str, str]:
+    area_index = {area.key: i for i, area in enumerate(summary.areas, start=1)}
+    numbers: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for result in summary.requirements:
+        seen[result.area] = seen.get(result.area, 0) + 1
+        numbers[result.key] = f"{area_index.get(result.area, 0)}.{seen[result.area]}"
+    return numbers
+
+
+def segments(result: RequirementResult) -> list[charts.Segment]:
+    """The answers to one requirement in its scale's order, each with its score's level."""
+    out = []
+    for option in result.options:
+        score = normalised_score(result.options, option["value"])
+        out.append(
+            charts.Segment(
+                label=str(option["label"]),
+                count=result.counts.get(option["value"], 0),
+                level=None if score is None else score / 100,
+                value=str(option["value"]),
+            )
+        )
+    return out
+
+
+def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
+    numbers = requirement_numbers(summary)
+    area_titles = {a.key: a.title for a in summary.areas}
+    area_rows = [
+        charts.ScoreRow(label=f"{i}. {a.title}", score=a.score, answers=a.scored)
+        for i, a in enumerate(summary.areas, start=1)
+    ]
+    areas = ChartWithTable(
+        svg=charts.score_chart(area_rows, chart_id=f"{id_prefix}area-scores"),
+        table=charts.score_table(area_rows),
+        heading=_("Score per area"),
+        anchor="areas",
+    )
+
+    distributions = []
+    for index, area in enumerate(summary.areas, start=1):
+        rows = [
+            charts.DistributionRow(
+                label=f"{numbers[r.key]} {r.text}", segments=segments(r)
+            )
+            for r in summary.requirements
+            if r.area == area.key
+        ]
+        if not rows:
+            continue
+        heading = f"{index}. {area.title}"
+        title = _("Answers per requirement: %(area)s") % {"area": heading}
+        distributions.append(
+            ChartWithTable(
+                svg=charts.distribution_chart(
+                    rows, title=title, chart_id=f"{id_prefix}dist-{index}"
+                ),
+                table=charts.distribution_table(rows, caption=title),
+                heading=heading,
+                anchor=f"dist-{index}",
+            )
+        )
+
+    heatmap = None
+    if summary.organisations:
+        columns = [f"{i}. {a.title}" for i, a in enumerate(summary.areas, start=1)]
+        heat_rows = [
+            charts.HeatRow(label=o.name, scores=[o.areas.get(a.key) for a in summary.areas])
+            for o in summary.organisations
+        ]
+        heatmap = ChartWithTable(
+            svg=charts.heatmap_chart(columns, heat_rows, chart_id=f"{id_prefix}heatmap"),
+            table=charts.heatmap_table(columns, heat_rows),
+            heading=_("Organisations and areas"),
+            anchor="heatmap",
+        )
+
+    figures = Figures(
+        summary=summary,
+        numbers=numbers,
+        area_titles=area_titles,
+        areas=areas,
+        distributions=distributions,
+        heatmap=heatmap,
+        weakest=list(summary.weakest),
+    )
+
+    comparison = summary.comparison
+    if comparison is not None:
+        previous_label = comparison.title
+        current_label = summary.campaign.title
+        compare_rows = [
+            charts.ComparisonRow(
+                label=f"{i}. {area_titles.get(c.key, c.key)}",
+                previous=c.previous,
+                current=c.score,
+            )
+            for i, c in enumerate(comparison.areas, start=1)
+        ]
+        figures.comparison_areas = ChartWithTable(
+            svg=charts.comparison_chart(
+                compare_rows,
+                previous_label=previous_label,
+                current_label=current_label,
+                chart_id=f"{id_prefix}comparison",
+            ),
+            table=charts.comparison_table(
+                compare_rows, previous_label=previous_label, current_label=current_label
+            ),
+            heading=_("Comparison per area"),
+            anchor="comparison",
+        )
+        texts = {r.key: r.text for r in summary.requirements}
+        figures.comparison_requirements = charts.comparison_table(
+            [
+                charts.ComparisonRow(
+                    label=f"{numbers.get(c.key, '')} {texts.get(c.key, c.key)}",
+                    previous=c.previous,
+                    current=c.score,
+                )
+                for c in comparison.requirements
+            ],
+            previous_label=previous_label,
+            current_label=current_label,
+            caption=_("Comparison per requirement (same requirement keys)"),
+            label_column=_("Requirement"),
+        )
+    return figures
+
+
+def table_context(table: charts.DataTable) -> dict[str, Any]:
+    return {"table": table}
