@@ -4,9 +4,11 @@ This module sits above all apps (like urls.py), so it is the one place that may 
 """
 
 from jamlik.core.api import api, users_router
+from jamlik.events.api import router as events_router
 from jamlik.orgs.api import router as orgs_router
 
 api.add_router("", users_router)
 api.add_router("", orgs_router)
+api.add_router("", events_router)
 
 __all__ = ["api"]
