@@ -1,0 +1,42 @@
+"""Every state change of the reviews app (one module per part, re-exported here)."""
+
+from jamlik.reviews.services.breakouts import (
+    breakout_move_member,
+    breakout_notes_save,
+    breakouts_form,
+    participants_of,
+)
+from jamlik.reviews.services.common import NotAWorkshop, NotesRecorded, require_city
+from jamlik.reviews.services.examples import example_create, example_delete, example_update
+from jamlik.reviews.services.reports import board_report_initial, board_report_save
+from jamlik.reviews.services.reviews import (
+    milestone_create,
+    milestone_delete,
+    milestone_reminders_send,
+    milestone_set_done,
+    milestone_update,
+    review_create,
+    review_update,
+)
+
+__all__ = [
+    "NotAWorkshop",
+    "NotesRecorded",
+    "board_report_initial",
+    "board_report_save",
+    "breakout_move_member",
+    "breakout_notes_save",
+    "breakouts_form",
+    "example_create",
+    "example_delete",
+    "example_update",
+    "milestone_create",
+    "milestone_delete",
+    "milestone_reminders_send",
+    "milestone_set_done",
+    "milestone_update",
+    "participants_of",
+    "require_city",
+    "review_create",
+    "review_update",
+]
