@@ -12,6 +12,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("organisations/", include("jamlik.orgs.urls")),
+    path("events/", include("jamlik.events.urls")),
+    path("", include("jamlik.events.public_urls")),
+    path("assessments/", include("jamlik.assessments.urls")),
+    path("", include("jamlik.assessments.public_urls")),
     path("", include("jamlik.core.urls")),
 ]
 

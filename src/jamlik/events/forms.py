@@ -1,0 +1,346 @@
+"""Forms of the events pages. They parse and show errors; the rules live in the services,
+whose failures the views put back on the form (``add_rule_error``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jamlik.core import validation
+from jamlik.core.forms import AccessibleFormMixin, EmailField, TextField
+from jamlik.events.models import Category, EventKind, EventStatus, Status
+from jamlik.events.pages import TimeSlot
+from jamlik.orgs.models import Kind, Organisation
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+EXTERNAL = "external"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format=DATETIME_INPUT, **kwargs)
+
+
+def datetime_field(label: Any, *, required: bool = True, help_text: Any = "") -> Any:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateTimeInput(),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+
+# ---- Public forms ------------------------------------------------------------------------------
+
+
+class SessionChoiceMixin:
+    """One radio group per time slot (``slot_<id>``); a full session cannot be picked (the
+    page disables it and the service refuses it)."""
+
+    def add_slot_fields(self, slots: list[TimeSlot], chosen: set[int] | None = None) -> None:
+        self.slots = slots
+        for slot in slots:
+            initial = next((str(s.pk) for s in slot.sessions if chosen and s.pk in chosen), "")
+            self.fields[slot.key] = forms.ChoiceField(  # type: ignore[attr-defined]
+                label=_("Session"),
+                required=False,
+                choices=[("", _("No session in this time slot"))]
+                + [(str(s.pk), s.title) for s in slot.sessions],
+                initial=initial,
+            )
+
+    def chosen_session_ids(self) -> list[int]:
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        return [int(data[slot.key]) for slot in self.slots if data.get(slot.key)]
+
+    def slot_rows(self) -> list[dict[str, Any]]:
+        """What the template needs to draw each slot's fieldset."""
+        rows = []
+        for slot in self.slots:
+            bound = self[slot.key]  # type: ignore[index]
+            value = str(bound.value() or "")
+            rows.append(
+                {
+                    "slot": slot,
+                    "name": bound.html_name,
+                    "id": bound.auto_id,
+                    "value": value,
+                    "errors": bound.errors,
+                }
+            )
+        return rows
+
+
+ACCESSIBILITY_NEEDS = [
+    ("interpreter", _("Sign language interpreter")),
+    ("hearing_loop", _("Hearing loop")),
+    ("text_interpreter", _("Speech-to-text interpreter")),
+]
+
+
+class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
+    organisation = forms.ChoiceField(label=_("Organisation"), choices=())
+    name = TextField(label=_("Name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = EmailField(label=_("Work e-mail"))
+    category = forms.ChoiceField(label=_("I register as"), widget=forms.RadioSelect, choices=())
+    title = TextField(
+        label=_("Job title"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    dietary = TextField(
+        label=_("Dietary needs"),
+        required=False,
+        multiline=True,
+        max_length=validation.COMMENT_MAX,
+        help_text=_("E.g. vegetarian, gluten-free, allergies."),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Accessibility needs"),
+        required=False,
+        choices=ACCESSIBILITY_NEEDS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accessibility = TextField(
+        label=_("Other accessibility needs"),
+        required=False,
+        multiline=True,
+        max_length=validation.COMMENT_MAX,
+        help_text=_("Tell us what you need to take part on equal terms."),
+    )
+    manager_email = EmailField(
+        label=_("Your manager's e-mail"),
+        required=False,
+        help_text=_("Your manager is asked to approve your registration."),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that my data is used for this event."),
+        required=True,
+        error_messages={"required": _("Please accept the privacy notice to register.")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        event: Any,
+        slots: list[TimeSlot],
+        organisations: list[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [c for c in Category.choices if c[0] in (event.categories or [])]
+        self.fields["category"].choices = allowed
+        if len(allowed) == 1:
+            self.fields["category"].initial = allowed[0][0]
+        if organisations is None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].choices = (
+                [("", _("Choose your organisation"))]
+                + [(str(o.pk), o.name) for o in organisations]
+                + [(EXTERNAL, _("External or other organisation"))]
+            )
+            self._organisations = {str(o.pk): o for o in organisations}
+        if event.approval_required:
+            self.fields["manager_email"].required = True
+        else:
+            del self.fields["manager_email"]
+        self.add_slot_fields(slots)
+        self._wire_descriptions()
+
+    def clean_organisation(self) -> Organisation | None:
+        value = self.cleaned_data.get("organisation")
+        if value == EXTERNAL:
+            return None
+        organisation = self._organisations.get(value or "")
+        if organisation is None:
+            raise ValidationError(_("Choose your organisation."))
+        return organisation
+
+    def accessibility_text(self) -> str:
+        labels = dict(ACCESSIBILITY_NEEDS)
+        parts = [str(labels[n]) for n in self.cleaned_data.get("needs") or []]
+        other = self.cleaned_data.get("accessibility") or ""
+        if other:
+            parts.append(other)
+        return "; ".join(parts)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "category": data["category"],
+            "title": data.get("title") or "",
+            "dietary": data.get("dietary") or "",
+            "accessibility": self.accessibility_text(),
+            "manager_email": data.get("manager_email") or "",
+            "sessions": self.chosen_session_ids(),
+            "consent": bool(data.get("consent")),
+        }
+
+
+class SessionsForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
+    def __init__(self, *args: Any, slots: list[TimeSlot], chosen: set[int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.add_slot_fields(slots, chosen)
+
+
+class TransferForm(AccessibleFormMixin, forms.Form):
+    name = TextField(label=_("Your colleague's name"))
+    email = EmailField(label=_("Your colleague's work e-mail"))
+
+
+class LostLinkForm(AccessibleFormMixin, forms.Form):
+    email = EmailField(
+        label=_("Your work e-mail"),
+        help_text=_("If the address belongs to an organisation, we send its link there."),
+    )
+
+
+# ---- Organiser forms -----------------------------------------------------------------------------
+
+
+class EventForm(AccessibleFormMixin, forms.Form):
+    title = TextField(label=_("Title"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=EventStatus.choices,
+        help_text=_("Only a published event takes registrations."),
+    )
+    description = TextField(
+        label=_("Description"), required=False, multiline=True, max_length=validation.TEXT_MAX
+    )
+    venue = TextField(label=_("Venue"), required=False)
+    starts_at = datetime_field(_("Starts at"))
+    ends_at = datetime_field(_("Ends at"))
+    capacity = forms.IntegerField(label=_("Capacity (seats)"), min_value=1, max_value=1_000_000)
+    opens_at = datetime_field(_("Registration opens at"), required=False)
+    quota_lock_until = datetime_field(
+        _("Seats allocated per organisation until"),
+        required=False,
+        help_text=_(
+            "Until this moment each allocation's quota binds; then all seats are free "
+            "(the release date). Empty: no allocation phase."
+        ),
+    )
+    closes_at = datetime_field(
+        _("Registration closes at"), required=False, help_text=_("Empty: when the event starts.")
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Who may register"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one category.")},
+    )
+    approval_required = forms.BooleanField(
+        label=_("A manager must approve each registration"), required=False
+    )
+    approval_hold_hours = forms.IntegerField(
+        label=_("Hours a seat is held while waiting for approval"),
+        min_value=1,
+        max_value=24 * 60,
+        initial=72,
+    )
+    waitlist_enabled = forms.BooleanField(label=_("Waiting list"), required=False, initial=True)
+    contact_email = EmailField(label=_("Organiser's e-mail"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        return data
+
+
+class AllocationForm(AccessibleFormMixin, forms.Form):
+    name = TextField(label=_("Name"))
+    quota = forms.IntegerField(label=_("Quota (seats)"), min_value=0, max_value=1_000_000)
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one organisation.")},
+    )
+
+    def __init__(self, *args: Any, selected: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.filter(
+            ~Q(kind=Kind.UNIT) | Q(pk__in=selected or [])
+        ).order_by("name")
+
+
+class SessionForm(AccessibleFormMixin, forms.Form):
+    title = TextField(label=_("Title"))
+    description = TextField(
+        label=_("Description"), required=False, multiline=True, max_length=validation.TEXT_MAX
+    )
+    speakers = TextField(label=_("Speakers"), required=False, max_length=1000)
+    room = TextField(label=_("Room"), required=False)
+    starts_at = datetime_field(_("Starts at"))
+    ends_at = datetime_field(_("Ends at"))
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        help_text=_("Empty: no limit of its own."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return data
+
+
+class MessageForm(AccessibleFormMixin, forms.Form):
+    subject = TextField(label=_("Subject"))
+    body = TextField(label=_("Message"), multiline=True, max_length=validation.TEXT_MAX)
+    statuses = forms.MultipleChoiceField(
+        label=_("Send to"),
+        choices=[
+            (Status.CONFIRMED, _("Confirmed participants")),
+            (Status.PENDING_APPROVAL, _("Waiting for approval")),
+            (Status.WAITING, _("On the waiting list")),
+        ],
+        initial=[Status.CONFIRMED],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one group.")},
+    )
+
+
+class RegistrationFilterForm(AccessibleFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), required=False, coerce=int, empty_value=None
+    )
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *list(Status.choices)]
+        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+            (str(o.pk), o.name) for o in organisations
+        ]
+        self.fields["q"].widget.attrs["type"] = "search"
+
+    def clean_q(self) -> str:
+        try:
+            return validation.clean_text(self.cleaned_data.get("q") or "", required=False)
+        except ValidationError:
+            return ""
+
+
+class CheckinSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=200)
+    code = forms.CharField(label=_("Scanned code"), required=False, max_length=500)

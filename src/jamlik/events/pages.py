@@ -1,0 +1,260 @@
+"""Reads that only the events pages need, built on ``events.selectors``: upcoming and past
+events, time slots of the programme, the paginated registrations list and its filter choices,
+dashboard totals, the check-in look-up (QR payload or name), badges and the attendance chart.
+
+People (registrations) always come through ``selectors.registration_list``, which is scoped
+by ``core.scoping``: an org coordinator sees their organisation's subtree only, and a
+registration outside it answers 404. Every function runs a fixed number of queries, whatever
+the number of registrations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.utils import timezone
+
+from jamlik.core.errors import NotFound
+from jamlik.core.lookups import valid_id
+from jamlik.events import selectors
+from jamlik.events.models import ACTIVE_STATUSES, Event, Registration, Session, Status
+from jamlik.orgs.models import Kind, Organisation
+
+PAGE_SIZE = 50
+
+
+# ---- Events ------------------------------------------------------------------------------------------
+
+
+def event_list(*, user: Any, upcoming: bool) -> list[Event]:
+    """Upcoming (not yet ended) or past events, with their seat counters (on the row)."""
+    events = selectors.event_list(user=user)
+    now = timezone.now()
+    if upcoming:
+        return list(events.filter(ends_at__gte=now).order_by("starts_at", "id"))
+    return list(events.filter(ends_at__lt=now).order_by("-starts_at", "-id"))
+
+
+@dataclass
+class TimeSlot:
+    starts_at: Any
+    ends_at: Any
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"slot_{self.sessions[0].pk}"
+
+
+def time_slots(items: Any) -> list[TimeSlot]:
+    """Sessions grouped into time slots: sessions whose times overlap (directly or through a
+    chain of overlaps) share a slot, and a participant picks at most one per slot."""
+    slots: list[TimeSlot] = []
+    for session in sorted(items, key=lambda s: (s.starts_at, s.ends_at, s.pk)):
+        if slots and session.starts_at < slots[-1].ends_at:
+            slot = slots[-1]
+            slot.sessions.append(session)
+            slot.ends_at = max(slot.ends_at, session.ends_at)
+        else:
+            slots.append(TimeSlot(session.starts_at, session.ends_at, [session]))
+    return slots
+
+
+def programme(event: Event) -> list[TimeSlot]:
+    return time_slots(selectors.session_list(event=event))
+
+
+# ---- Registrations on the organiser's pages ------------------------------------------------
+
+
+@dataclass
+class RegistrationFilter:
+    status: str = ""
+    organisation: Organisation | None = None
+    q: str = ""
+
+
+def registrations_page(
+    *, user: Any, event: Event, filters: RegistrationFilter, page: Any = 1
+) -> Page:
+    """One page of the registrations list (count + rows + their sessions)."""
+    queryset = selectors.registration_list(
+        user=user,
+        event=event,
+        status=filters.status or None,
+        organisation=filters.organisation,
+        q=filters.q or None,
+    )
+    return Paginator(queryset, PAGE_SIZE).get_page(page)
+
+
+def registration_organisations(*, user: Any, event: Event) -> list[Organisation]:
+    """The organisations in scope that have registrations for the event (filter choices)."""
+    ids = (
+        selectors.registration_list(user=user, event=event)
+        .exclude(organisation=None)
+        .order_by()
+        .values("organisation_id")
+    )
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+@dataclass
+class Totals:
+    confirmed: int
+    held: int
+    waiting: int
+    free: int
+    capacity: int
+    checked_in: int
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed + self.held
+
+
+def totals(*, user: Any, event: Event) -> Totals:
+    """Seat totals of the whole event (from its counters, visible to all staff) and the number
+    checked in among the registrations the user may see."""
+    checked_in = (
+        selectors.registration_list(user=user, event=event, status=Status.CONFIRMED)
+        .filter(checked_in_at__isnull=False)
+        .order_by()
+        .count()
+    )
+    return Totals(
+        confirmed=event.confirmed_count,
+        held=event.held_count,
+        waiting=event.waiting_count,
+        free=event.free,
+        capacity=event.capacity,
+        checked_in=checked_in,
+    )
+
+
+def badge_registrations(*, user: Any, event: Event) -> list[Registration]:
+    """Confirmed participants the user may see, by organisation and name."""
+    return list(
+        selectors.registration_list(user=user, event=event, status=Status.CONFIRMED)
+        .prefetch_related(None)
+        .order_by("organisation__name", "name", "id")
+    )
+
+
+# ---- Check-in ----------------------------------------------------------------------------------
+
+_PAYLOAD = re.compile(r"JAMLIK:(?P<event>\d{1,18}):(?P<code>[A-Za-z0-9_-]{4,32})")
+_CODE = re.compile(r"[A-Za-z0-9_-]{8,32}")
+CHECKIN_RESULTS = 25
+
+
+def checkin_code_from_payload(payload: str, event: Event) -> str | None:
+    """The check-in code in what a scanner typed: the QR payload ``JAMLIK:<event>:<code>``
+    (also inside a longer text, such as a URL) or the bare code. None when it names another
+    event or holds no code at all."""
+    text = (payload or "").strip()
+    match = _PAYLOAD.search(text)
+    if match:
+        event_id = int(match.group("event"))
+        return match.group("code") if valid_id(event_id) and event_id == event.pk else None
+    if _CODE.fullmatch(text):
+        return text
+    return None
+
+
+def checkin_find_by_code(*, user: Any, event: Event, payload: str) -> Registration:
+    code = checkin_code_from_payload(payload, event)
+    found = selectors.registration_list(user=user, event=event, code=code).first() if code else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def checkin_search(*, user: Any, event: Event, q: str) -> list[Registration]:
+    """Active registrations whose name or e-mail contains ``q`` (at least two characters)."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return []
+    return list(
+        selectors.registration_list(user=user, event=event, q=q[:200])
+        .filter(status__in=ACTIVE_STATUSES)
+        .prefetch_related(None)
+        .order_by("name", "id")[:CHECKIN_RESULTS]
+    )
+
+
+def checkin_recent(*, user: Any, event: Event, limit: int = 10) -> list[Registration]:
+    return list(
+        selectors.registration_list(user=user, event=event)
+        .filter(checked_in_at__isnull=False)
+        .prefetch_related(None)
+        .order_by("-checked_in_at", "-id")[:limit]
+    )
+
+
+# ---- Public pages ---------------------------------------------------------------------------------
+
+
+def public_organisations() -> list[Organisation]:
+    """The organisations a person can pick on the public event page: every organisation that
+    is not a unit and is valid today."""
+    today = timezone.localdate()
+    return list(
+        Organisation.objects.exclude(kind=Kind.UNIT)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .only("id", "name")
+        .order_by("name")
+    )
+
+
+# ---- The attendance chart (server-drawn SVG) --------------------------------------------------------
+
+
+@dataclass
+class ChartBar:
+    label: str
+    y: float
+    attended_width: float
+    no_show_width: float
+    attended: int
+    no_shows: int
+    text_y: float
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    scale_max: int
+    bars: list[ChartBar]
+
+
+def attendance_chart(rows: list[Any], *, width: int = 720) -> Chart:
+    """Geometry of a horizontal stacked bar chart (attended + no-shows per organisation)."""
+    label_width, bar_height, gap, top = 260, 22, 10, 30
+    plot = width - label_width - 60
+    rows = [r for r in rows if r.confirmed]
+    scale_max = max((r.confirmed for r in rows), default=0) or 1
+    bars = []
+    for index, row in enumerate(rows):
+        y = top + index * (bar_height + gap)
+        bars.append(
+            ChartBar(
+                label=row.name,
+                y=y,
+                attended_width=round(plot * row.checked_in / scale_max, 1),
+                no_show_width=round(plot * row.no_shows / scale_max, 1),
+                attended=row.checked_in,
+                no_shows=row.no_shows,
+                text_y=y + bar_height * 0.7,
+            )
+        )
+    height = top + len(rows) * (bar_height + gap) + 10
+    return Chart(width, height, label_width, bar_height, scale_max, bars)

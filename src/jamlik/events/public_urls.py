@@ -1,0 +1,20 @@
+"""The public short addresses that e-mails and pages carry (API.md: the token is the last path
+segment): /r/<token>, /m/<token>, /a/<token>, /e/<event id>."""
+
+from django.urls import path
+
+from jamlik.events.views import public
+
+app_name = "events_public"
+
+urlpatterns = [
+    path("r/<str:token>", public.organisation_link, name="link"),
+    path("e/<int:pk>", public.event_page, name="event"),
+    path("e/<int:pk>/lost-link", public.lost_link, name="lost_link"),
+    path("m/<str:token>", public.manage, name="manage"),
+    path("m/<str:token>/confirmation", public.confirmation, name="confirmation"),
+    path("m/<str:token>/cancel", public.manage_cancel, name="cancel"),
+    path("m/<str:token>/transfer", public.manage_transfer, name="transfer"),
+    path("m/<str:token>/calendar.ics", public.manage_calendar, name="calendar"),
+    path("a/<str:token>", public.approval, name="approval"),
+]

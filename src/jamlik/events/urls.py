@@ -1,0 +1,35 @@
+"""Organiser pages under /events/ (login required)."""
+
+from django.urls import path
+
+from jamlik.events.views import staff
+
+app_name = "events"
+
+urlpatterns = [
+    path("", staff.event_list, name="list"),
+    path("new/", staff.event_create, name="create"),
+    path("<int:pk>/", staff.dashboard, name="dashboard"),
+    path("<int:pk>/edit/", staff.event_edit, name="edit"),
+    path("<int:pk>/allocations/new/", staff.allocation_form, name="allocation_create"),
+    path("<int:pk>/allocations/<int:aid>/edit/", staff.allocation_form, name="allocation_edit"),
+    path(
+        "<int:pk>/allocations/<int:aid>/delete/", staff.allocation_delete, name="allocation_delete"
+    ),
+    path("<int:pk>/sessions/new/", staff.session_form, name="session_create"),
+    path("<int:pk>/sessions/<int:sid>/edit/", staff.session_form, name="session_edit"),
+    path("<int:pk>/sessions/<int:sid>/delete/", staff.session_delete, name="session_delete"),
+    path("<int:pk>/links/", staff.link_list, name="links"),
+    path("<int:pk>/links/send/", staff.links_send, name="links_send"),
+    path("<int:pk>/links/<int:oid>/regenerate/", staff.link_regenerate, name="link_regenerate"),
+    path("<int:pk>/links/<int:oid>/revoke/", staff.link_revoke, name="link_revoke"),
+    path("<int:pk>/export.csv", staff.export_csv, name="export_csv"),
+    path("<int:pk>/export.xlsx", staff.export_xlsx, name="export_xlsx"),
+    path("<int:pk>/badges.pdf", staff.badges_pdf, name="badges"),
+    path("<int:pk>/checkin/", staff.checkin, name="checkin"),
+    path("<int:pk>/checkin/scan/", staff.checkin_scan, name="checkin_scan"),
+    path("<int:pk>/checkin/<int:rid>/", staff.checkin_do, name="checkin_do"),
+    path("<int:pk>/checkin/<int:rid>/undo/", staff.checkin_undo, name="checkin_undo"),
+    path("<int:pk>/statistics/", staff.statistics, name="statistics"),
+    path("<int:pk>/message/", staff.message, name="message"),
+]

@@ -1,0 +1,409 @@
+"""Public pages: the organisation's link (/r/), the public event page (/e/), the personal
+manage page (/m/), the manager's approval page (/a/) and "lost your link?". No account: the
+token in the path is the credential; an unknown or revoked token is a 404 with a helpful text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jamlik.core.errors import Invalid, JamlikError, NotFound, RateLimited
+from jamlik.events import pages, selectors, services
+from jamlik.events.errors import AlreadyDecided, SessionFull
+from jamlik.events.forms import LostLinkForm, RegistrationForm, SessionsForm, TransferForm
+from jamlik.events.models import Allocation, Event, Registration, Status
+from jamlik.events.services.mail import calendar_file
+
+
+def _language() -> str:
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _invalid_link(request: HttpRequest, kind: str) -> HttpResponse:
+    return render(request, "events/public/invalid_link.html", {"kind": kind}, status=404)
+
+
+def _programme(event: Event) -> list[pages.TimeSlot]:
+    return pages.programme(event)
+
+
+def _availability(event: Event, organisation: Any) -> dict[str, Any]:
+    """Seats left for the visitor: their allocation's in the quota phase, else the event's."""
+    phase = services.event_phase(event)
+    context: dict[str, Any] = {"phase": phase, "reason": services.closed_reason(event, _now())}
+    if phase == services.QUOTA:
+        allocation_id = services.allocation_for(event.pk, organisation)
+        allocation = Allocation.objects.filter(pk=allocation_id).first() if allocation_id else None
+        context["allocation"] = allocation
+        context["seats_left"] = min(allocation.free, event.free) if allocation else 0
+    else:
+        context["seats_left"] = event.free
+    return context
+
+
+def _now() -> Any:
+    from jamlik.events import clock
+
+    return clock.now()
+
+
+def _refusal(request: HttpRequest, event: Event, exc: JamlikError, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        "events/public/refused.html",
+        {"event": event, "message": exc.message, "code": exc.code, **extra},
+        status=exc.status,
+    )
+
+
+def _register(
+    request: HttpRequest,
+    *,
+    event: Event,
+    organisation: Any,
+    form: RegistrationForm,
+    via_link: bool,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Run the registration service on a valid form and answer with the right page."""
+    if "organisation" in form.cleaned_data:
+        organisation = form.cleaned_data["organisation"]
+    try:
+        outcome = services.registration_create(
+            event=event,
+            organisation=organisation,
+            language=_language(),
+            via_link=via_link,
+            **form.service_arguments(),
+        )
+    except (Invalid, SessionFull) as exc:
+        form.add_rule_error(exc)
+        return render(request, template, context, status=exc.status)
+    except JamlikError as exc:
+        return _refusal(request, event, exc)
+    if not outcome.created:
+        # The address already holds a registration: the same neutral answer as the API, and
+        # the manage link goes to that address, never to this page.
+        return render(request, "events/public/link_sent_again.html", {"event": event, "email": ""})
+    return redirect("events_public:confirmation", token=outcome.registration.manage_token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = selectors.link_by_token(token)
+    except NotFound:
+        return _invalid_link(request, "organisation")
+    event = link.event
+    slots = _programme(event)
+    form = RegistrationForm(request.POST or None, event=event, slots=slots)
+    context = {
+        "event": event,
+        "organisation": link.organisation,
+        "slots": slots,
+        "form": form,
+        "action": request.path,
+        **_availability(event, link.organisation),
+    }
+    if request.method == "POST":
+        if context["reason"] is not None:
+            return render(request, "events/public/event.html", context, status=409)
+        if not form.is_valid():
+            return render(request, "events/public/event.html", context, status=400)
+        return _register(
+            request,
+            event=event,
+            organisation=link.organisation,
+            form=form,
+            via_link=True,
+            template="events/public/event.html",
+            context=context,
+        )
+    return render(request, "events/public/event.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def event_page(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_public_get(pk=pk)
+    slots = _programme(event)
+    availability = _availability(event, None)
+    open_phase = availability["phase"] == services.OPEN
+    form = (
+        RegistrationForm(
+            request.POST or None,
+            event=event,
+            slots=slots,
+            organisations=pages.public_organisations(),
+        )
+        if open_phase
+        else None
+    )
+    context = {
+        "event": event,
+        "organisation": None,
+        "slots": slots,
+        "form": form,
+        "action": request.path,
+        "public_page": True,
+        **availability,
+    }
+    if request.method == "POST":
+        if form is None:
+            return render(request, "events/public/event.html", context, status=409)
+        if not form.is_valid():
+            return render(request, "events/public/event.html", context, status=400)
+        return _register(
+            request,
+            event=event,
+            organisation=None,
+            form=form,
+            via_link=False,
+            template="events/public/event.html",
+            context=context,
+        )
+    return render(request, "events/public/event.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_link(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_public_get(pk=pk)
+    form = LostLinkForm(request.POST or None)
+    status = 200
+    sent = False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.lost_link_request(
+                    event=event, email=form.cleaned_data["email"], client=_client(request)
+                )
+            except RateLimited as exc:
+                form.add_rule_error(exc)
+                status = 429
+            except Invalid as exc:
+                form.add_rule_error(exc)
+                status = 400
+            else:
+                sent = True
+        else:
+            status = 400
+    return render(
+        request,
+        "events/public/lost_link.html",
+        {"event": event, "form": form, "sent": sent},
+        status=status,
+    )
+
+
+# ---- The personal manage link --------------------------------------------------------------------
+
+
+def _manage_registration(token: str) -> Registration:
+    return selectors.registration_by_manage_token(token)
+
+
+def _manage_context(registration: Registration, **extra: Any) -> dict[str, Any]:
+    event = registration.event
+    chosen = list(registration.sessions.all())
+    now = _now()
+    can_change = registration.is_active and now < event.starts_at
+    return {
+        "event": event,
+        "registration": registration,
+        "chosen": chosen,
+        "position": services.waiting_position(registration),
+        "can_change": can_change,
+        "can_cancel": registration.is_active and now < event.ends_at,
+        **extra,
+    }
+
+
+@never_cache
+def confirmation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = _manage_registration(token)
+    except NotFound:
+        return _invalid_link(request, "manage")
+    return render(request, "events/public/confirmation.html", _manage_context(registration))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = _manage_registration(token)
+    except NotFound:
+        return _invalid_link(request, "manage")
+    event = registration.event
+    slots = _programme(event)
+    chosen_ids = {s.pk for s in registration.sessions.all()}
+    sessions_form = SessionsForm(
+        request.POST if request.method == "POST" else None, slots=slots, chosen=chosen_ids
+    )
+    status = 200
+    if request.method == "POST":
+        if sessions_form.is_valid():
+            try:
+                services.registration_change_sessions(
+                    registration=registration, sessions=sessions_form.chosen_session_ids()
+                )
+            except JamlikError as exc:
+                sessions_form.add_rule_error(exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Your session choices were saved."))
+                return redirect("events_public:manage", token=token)
+        else:
+            status = 400
+    return render(
+        request,
+        "events/public/manage.html",
+        _manage_context(
+            registration,
+            slots=slots,
+            sessions_form=sessions_form,
+            transfer_form=TransferForm(),
+        ),
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = _manage_registration(token)
+    except NotFound:
+        return _invalid_link(request, "manage")
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration)
+        except JamlikError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, _("Your registration was cancelled."))
+            return redirect("events_public:manage", token=token)
+    return render(
+        request,
+        "events/public/cancel.html",
+        _manage_context(registration, error=error),
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def manage_transfer(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = _manage_registration(token)
+    except NotFound:
+        return _invalid_link(request, "manage")
+    form = TransferForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.registration_transfer(
+                registration=registration,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                language=_language(),
+            )
+        except JamlikError as exc:
+            form.add_rule_error(exc)
+            status = exc.status
+        else:
+            messages.success(
+                request,
+                _("The seat was handed to your colleague, who gets an e-mail with their own link."),
+            )
+            return redirect("events_public:manage", token=token)
+    event = registration.event
+    slots = _programme(event)
+    chosen_ids = {s.pk for s in registration.sessions.all()}
+    return render(
+        request,
+        "events/public/manage.html",
+        _manage_context(
+            registration,
+            slots=slots,
+            sessions_form=SessionsForm(slots=slots, chosen=chosen_ids),
+            transfer_form=form,
+            open_transfer=True,
+        ),
+        status=status,
+    )
+
+
+@never_cache
+def manage_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = selectors.registration_by_manage_token(token)
+    except NotFound:
+        return _invalid_link(request, "manage")
+    response = HttpResponse(
+        calendar_file(registration, registration.event), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kalender.ics"'
+    return response
+
+
+# ---- The manager's approval --------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def approval(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = selectors.registration_by_approval_token(token)
+    except NotFound:
+        return _invalid_link(request, "approval")
+    decided_now = False
+    status = 200
+    error = None
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            error, status = Invalid().message, 400
+        else:
+            try:
+                registration = services.approval_decide(
+                    registration=registration, approve=decision == "approve"
+                )
+            except AlreadyDecided:
+                registration = selectors.registration_by_approval_token(token)
+                status = 409
+            except JamlikError as exc:
+                error, status = exc.message, exc.status
+            else:
+                decided_now = True
+    return render(
+        request,
+        "events/public/approval.html",
+        {
+            "event": registration.event,
+            "registration": registration,
+            "pending": registration.status == Status.PENDING_APPROVAL,
+            "decided_now": decided_now,
+            "error": error,
+            "action": reverse("events_public:approval", kwargs={"token": token}),
+        },
+        status=status,
+    )
