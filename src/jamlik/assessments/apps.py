@@ -6,3 +6,18 @@ class AssessmentsConfig(AppConfig):
     name = "jamlik.assessments"
     label = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self) -> None:
+        from jamlik.core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                label=_("Self-assessments"),
+                url_name="assessments:campaigns",
+                order=70,
+                description=_(
+                    "Self-assessment campaigns on active measures and victimisation: "
+                    "responses, results, actions and reports."
+                ),
+            )
+        )

@@ -89,9 +89,7 @@ def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
     distributions = []
     for index, area in enumerate(summary.areas, start=1):
         rows = [
-            charts.DistributionRow(
-                label=f"{numbers[r.key]} {r.text}", segments=segments(r)
-            )
+            charts.DistributionRow(label=f"{numbers[r.key]} {r.text}", segments=segments(r))
             for r in summary.requirements
             if r.area == area.key
         ]

@@ -63,5 +63,5 @@ def requirement_panels(
         for key, html in contributed.items():
             if key in keys and html:
                 # conditional_escape keeps SafeStrings and escapes anything else.
-                result.setdefault(key, []).append(mark_safe(conditional_escape(html)))  # noqa: S308
+                result.setdefault(key, []).append(mark_safe(conditional_escape(html)))
     return result

@@ -1,0 +1,31 @@
+"""Staff pages of self-assessments, under /assessments/."""
+
+from django.urls import path
+
+from jamlik.assessments.views import actions, campaigns, responses, results
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/invite/", campaigns.campaign_invite, name="campaign_invite"),
+    path("campaigns/<int:pk>/remind/", campaigns.campaign_remind, name="campaign_remind"),
+    path("campaigns/<int:pk>/results/", results.campaign_results, name="campaign_results"),
+    path("campaigns/<int:pk>/export.xlsx", results.campaign_export_xlsx, name="campaign_xlsx"),
+    path("campaigns/<int:pk>/report.pdf", results.campaign_report, name="campaign_report"),
+    path("responses/<int:pk>/", responses.response_form, name="response_form"),
+    path("responses/<int:pk>/save/", responses.response_save, name="response_save"),
+    path("responses/<int:pk>/submit/", responses.response_submit, name="response_submit"),
+    path("responses/<int:pk>/reopen/", responses.response_reopen, name="response_reopen"),
+    path(
+        "responses/<int:pk>/versions/<int:number>/",
+        responses.response_version,
+        name="response_version",
+    ),
+    path("actions/", actions.action_list, name="actions"),
+    path("actions/new/", actions.action_create, name="action_create"),
+    path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
+]

@@ -1,0 +1,146 @@
+"""Pages of actions (åtgärder): the list with filters (overdue ones marked in words, not
+only colour) and the create and edit forms. Scoped like responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jamlik.assessments import selectors, services
+from jamlik.assessments.forms import ActionFilterForm, ActionForm
+from jamlik.assessments.models import Action
+from jamlik.assessments.views.common import filter_organisations, page_of, query_without_page
+from jamlik.core.errors import Invalid
+from jamlik.orgs import selectors as org_selectors
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    organisations = list(filter_organisations(request.user))
+    filters = ActionFilterForm(request.GET or None, organisations=organisations)
+    organisation = status = None
+    overdue = False
+    if filters.is_bound and filters.is_valid():
+        organisation = selectors.organisation_filter(
+            filters.cleaned_data["organisation"], user=request.user
+        )
+        status = filters.cleaned_data["status"] or None
+        overdue = filters.cleaned_data["overdue"]
+    actions = selectors.action_list(
+        user=request.user, organisation=organisation, status=status, overdue=overdue
+    ).select_related("campaign")
+    page = page_of(request, actions)
+    today = timezone.localdate()
+    rows = [{"action": a, "overdue": a.is_overdue(today)} for a in page.object_list]
+    return render(
+        request,
+        "assessments/action_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "query": query_without_page(request),
+        },
+        status=400 if filters.is_bound and filters.errors else 200,
+    )
+
+
+def _action_form(request: HttpRequest, **kw: Any) -> ActionForm:
+    return ActionForm(
+        request.POST or None,
+        organisations=org_selectors.organisations_in_scope(user=request.user).only(
+            "pk", "name", "depth", "path"
+        ),
+        campaigns=selectors.campaign_list(user=request.user),
+        frameworks=selectors.framework_list(user=request.user),
+        **kw,
+    )
+
+
+def _service_data(request: HttpRequest, form: ActionForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    organisation = (
+        org_selectors.organisations_in_scope(user=request.user)
+        .filter(pk=data["organisation"])
+        .first()
+    )
+    if organisation is None:
+        raise Invalid.field("organisation", _("Unknown organisation."))
+    data["organisation"] = organisation
+    if data.get("campaign") is not None:
+        data["campaign"] = selectors.campaign_ref(
+            data["campaign"], user=request.user, field="campaign"
+        )
+    return data
+
+
+def _save(request: HttpRequest, form: ActionForm, action: Action | None) -> Action | None:
+    try:
+        data = _service_data(request, form)
+        if action is None:
+            return services.action_create(actor=request.user, **data)
+        return services.action_update(actor=request.user, action=action, **data)
+    except Invalid as exc:
+        form.add_rule_error(exc)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"status": "planned"}
+    requirement = request.GET.get("requirement", "")
+    if requirement and len(requirement) <= 100:
+        initial["requirement"] = requirement
+    if request.GET.get("campaign", "").isdigit():
+        initial["campaign"] = int(request.GET["campaign"])
+    if request.user.organisation_id:
+        initial["organisation"] = request.user.organisation_id
+    form = _action_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = _save(request, form, None)
+        if action is not None:
+            messages.success(request, _("The action was saved."))
+            return redirect("assessments:actions")
+    return render(
+        request,
+        "assessments/action_form.html",
+        {"form": form, "action": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get(user=request.user, pk=pk)
+    form = _action_form(
+        request,
+        initial={
+            "title": action.title,
+            "requirement": action.requirement_key,
+            "organisation": action.organisation_id,
+            "campaign": action.campaign_id,
+            "description": action.description,
+            "owner": action.owner,
+            "due": action.due,
+            "status": action.status,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        if _save(request, form, action) is not None:
+            messages.success(request, _("The changes were saved."))
+            return redirect("assessments:actions")
+    return render(
+        request,
+        "assessments/action_form.html",
+        {"form": form, "action": action},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,204 @@
+"""Coordinator pages of campaigns: the list, create and edit (city coordinators), and the
+campaign's page with completion per organisation, the units' responses and their respondent
+links, invitations and reminders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jamlik.assessments import selectors, services
+from jamlik.assessments.forms import CampaignForm, InviteForm, ResponseFilterForm
+from jamlik.assessments.views.common import filter_organisations, page_of, query_without_page
+from jamlik.core.errors import Forbidden, Invalid
+from jamlik.orgs import selectors as org_selectors
+
+
+def _require_manager(user: Any) -> None:
+    if not user.sees_everything:
+        raise Forbidden(_("Only administrators and city coordinators manage campaigns."))
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = list(selectors.campaign_list(user=request.user))
+    return render(
+        request,
+        "assessments/campaign_list.html",
+        {"campaigns": campaigns, "can_create": request.user.sees_everything},
+    )
+
+
+def _campaign_form(request: HttpRequest, **kw: Any) -> CampaignForm:
+    return CampaignForm(
+        request.POST or None,
+        frameworks=selectors.framework_list(user=request.user),
+        organisations=filter_organisations(request.user),
+        **kw,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    form = _campaign_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                actor=request.user,
+                title=data["title"],
+                framework=selectors.framework_ref(data["framework"]),
+                organisations=list(
+                    org_selectors.organisations_in_scope(user=request.user).filter(
+                        pk__in=data["organisations"]
+                    )
+                ),
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                reminder_interval_days=data["reminder_interval_days"],
+            )
+        except Invalid as exc:
+            form.add_rule_error(exc)
+        else:
+            messages.success(request, _("The campaign was created."))
+            return redirect("assessments:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "assessments/campaign_form.html",
+        {"form": form, "campaign": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request.user)
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    form = _campaign_form(
+        request,
+        editing=True,
+        initial={
+            "title": campaign.title,
+            "framework": campaign.framework_id,
+            "organisations": [o.pk for o in campaign.organisations.all()],
+            "opens_at": campaign.opens_at,
+            "closes_at": campaign.closes_at,
+            "reminder_interval_days": campaign.reminder_interval_days,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.campaign_update(
+                actor=request.user,
+                campaign=campaign,
+                title=data["title"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                reminder_interval_days=data["reminder_interval_days"],
+            )
+        except Invalid as exc:
+            form.add_rule_error(exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("assessments:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "assessments/campaign_form.html",
+        {"form": form, "campaign": campaign},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    organisations = list(filter_organisations(request.user, campaign))
+    filters = ResponseFilterForm(request.GET or None, organisations=organisations)
+    organisation = status = None
+    if filters.is_bound and filters.is_valid():
+        organisation = selectors.organisation_filter(
+            filters.cleaned_data["organisation"], user=request.user
+        )
+        status = filters.cleaned_data["status"] or None
+    progress = selectors.campaign_progress(user=request.user, campaign=campaign)
+    total = selectors.progress_total(progress)
+    responses = selectors.response_list(
+        user=request.user, campaign=campaign, organisation=organisation, status=status
+    )
+    page = page_of(request, responses)
+    return render(
+        request,
+        "assessments/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "progress": progress,
+            "total": total,
+            "filters": filters,
+            "page": page,
+            "query": query_without_page(request),
+            "invite_form": InviteForm(organisations=organisations),
+            "can_manage": request.user.sees_everything,
+        },
+        status=400 if filters.is_bound and filters.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    organisations = list(filter_organisations(request.user, campaign))
+    form = InviteForm(request.POST, organisations=organisations)
+    if not form.is_valid():
+        raise Invalid(" ".join(e for errors in form.errors.values() for e in errors))
+    chosen = [o for o in organisations if o.pk in set(form.cleaned_data["organisations"])]
+    sent = services.campaign_invite(
+        actor=request.user, campaign=campaign, organisations=chosen or None
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s invitation was queued for sending.",
+            "%(n)s invitations were queued for sending.",
+            sent,
+        )
+        % {"n": sent},
+    )
+    return redirect("assessments:campaign", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    sent = services.campaign_remind(actor=request.user, campaign=campaign)
+    if sent:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s reminder was queued for sending.",
+                "%(n)s reminders were queued for sending.",
+                sent,
+            )
+            % {"n": sent},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "No reminder was sent: every unit has submitted, was reminded within the "
+                "interval, has not been invited yet, or the campaign is not open."
+            ),
+        )
+    return redirect("assessments:campaign", pk=campaign.pk)

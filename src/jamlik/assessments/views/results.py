@@ -1,0 +1,180 @@
+"""The campaign's results page (the city-wide summary picture, or an organisation's part of
+it) and its files: the XLSX export and the PDF report. Scoped: an org coordinator's figures
+cover their subtree only, whatever the filters say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from jamlik.assessments import charts, panels, report, reports, selectors
+from jamlik.assessments.figures import build_figures
+from jamlik.assessments.forms import ReportForm, ResultsFilterForm
+from jamlik.assessments.models import OPEN_ACTION_STATUSES, Campaign
+from jamlik.assessments.views.common import filter_organisations
+from jamlik.core.errors import Invalid
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(
+    request: HttpRequest, campaign: Campaign, data: Any
+) -> tuple[ResultsFilterForm, Any, Campaign | None, list[Any], list[Any]]:
+    organisations = list(filter_organisations(request.user, campaign))
+    campaigns = [c for c in selectors.campaign_list(user=request.user) if c.pk != campaign.pk]
+    form = ResultsFilterForm(data or None, organisations=organisations, campaigns=campaigns)
+    organisation = compare_to = None
+    if form.is_bound:
+        if not form.is_valid():
+            return form, None, None, organisations, campaigns
+        organisation = selectors.organisation_filter(
+            form.cleaned_data["organisation"], user=request.user
+        )
+        if form.cleaned_data["compare_to"] is not None:
+            compare_to = selectors.campaign_ref(
+                form.cleaned_data["compare_to"], user=request.user, field="compare_to"
+            )
+    return form, organisation, compare_to, organisations, campaigns
+
+
+@login_required
+def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    form, organisation, compare_to, organisations, campaigns = _filters(
+        request, campaign, request.GET
+    )
+    if form.is_bound and form.errors:
+        return render(
+            request,
+            "assessments/campaign_results.html",
+            {"campaign": campaign, "filters": form, "figures": None},
+            status=400,
+        )
+    summary = selectors.campaign_summary(
+        user=request.user, campaign=campaign, organisation=organisation, compare_to=compare_to
+    )
+    figures = build_figures(summary)
+    weak_keys = [r.key for r in figures.weakest]
+    weak_actions: dict[str, list[Any]] = {}
+    if weak_keys:
+        actions = selectors.action_list(user=request.user, organisation=organisation).filter(
+            requirement_key__in=weak_keys, status__in=OPEN_ACTION_STATUSES
+        )
+        today = timezone.localdate()
+        for action in actions:
+            weak_actions.setdefault(action.requirement_key, []).append(
+                {"action": action, "overdue": action.is_overdue(today)}
+            )
+    weakest = [
+        {
+            "result": result,
+            "number": figures.numbers.get(result.key, ""),
+            "score": charts.fmt_score(result.score),
+            "actions": weak_actions.get(result.key, []),
+            "panels": [],
+        }
+        for result in figures.weakest
+    ]
+    contributed = panels.requirement_panels(request=request, campaign=campaign, keys=weak_keys)
+    for item in weakest:
+        item["panels"] = contributed.get(item["result"].key, [])
+    comments = [
+        {"group": group, "number": figures.numbers.get(group.key, "")}
+        for group in selectors.campaign_comments(
+            user=request.user, campaign=campaign, organisation=organisation
+        )
+    ]
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "assessments/campaign_results.html",
+        {
+            "campaign": campaign,
+            "filters": form,
+            "figures": figures,
+            "summary": summary,
+            "organisation": organisation,
+            "compare_to": compare_to,
+            "weakest": weakest,
+            "comments": comments,
+            "query": query,
+            "report_form": ReportForm(
+                initial={
+                    "organisation": organisation.pk if organisation else None,
+                    "compare_to": compare_to.pk if compare_to else None,
+                    "date": timezone.localdate(),
+                },
+                organisations=organisations,
+                campaigns=campaigns,
+            ),
+        },
+    )
+
+
+def _filename(campaign: Campaign, extension: str) -> str:
+    return f"{slugify(campaign.title) or 'sjalvskattning'}-{campaign.pk}.{extension}"
+
+
+def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    form, organisation, compare_to, _o, _c = _filters(request, campaign, request.GET)
+    if form.is_bound and form.errors:
+        raise Invalid(" ".join(e for errors in form.errors.values() for e in errors))
+    content = reports.campaign_xlsx(
+        user=request.user, campaign=campaign, organisation=organisation, compare_to=compare_to
+    )
+    return _file(content, XLSX, _filename(campaign, "xlsx"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF report; the cover page's fields come from the form on the results page
+    (POST) or the query string (GET), all optional."""
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    organisations = list(filter_organisations(request.user, campaign))
+    campaigns = [c for c in selectors.campaign_list(user=request.user) if c.pk != campaign.pk]
+    form = ReportForm(data, organisations=organisations, campaigns=campaigns)
+    if not form.is_valid():
+        raise Invalid(
+            " ".join(
+                f"{form.fields[name].label or name}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            )
+        )
+    organisation = selectors.organisation_filter(
+        form.cleaned_data["organisation"], user=request.user
+    )
+    compare_to = None
+    if form.cleaned_data["compare_to"] is not None:
+        compare_to = selectors.campaign_ref(
+            form.cleaned_data["compare_to"], user=request.user, field="compare_to"
+        )
+    content = report.campaign_report_pdf(
+        user=request.user,
+        campaign=campaign,
+        organisation=organisation,
+        compare_to=compare_to,
+        matter=report.Matter(
+            committee=form.cleaned_data["committee"],
+            date=form.cleaned_data["date"],
+            diary_number=form.cleaned_data["diary_number"],
+            case_officer=form.cleaned_data["case_officer"],
+            summary=form.cleaned_data["summary"],
+        ),
+    )
+    return _file(content, "application/pdf", _filename(campaign, "pdf"))
