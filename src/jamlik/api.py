@@ -3,6 +3,7 @@
 This module sits above all apps (like urls.py), so it is the one place that may import them.
 """
 
+from jamlik.assessments.api import router as assessments_router
 from jamlik.core.api import api, users_router
 from jamlik.events.api import router as events_router
 from jamlik.orgs.api import router as orgs_router
@@ -10,5 +11,6 @@ from jamlik.orgs.api import router as orgs_router
 api.add_router("", users_router)
 api.add_router("", orgs_router)
 api.add_router("", events_router)
+api.add_router("", assessments_router)
 
 __all__ = ["api"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from jamlik.assessments import charts, panels, report, reports, selectors
+from jamlik.assessments import charts, panels, report, selectors
 from jamlik.assessments.figures import build_figures
 from jamlik.assessments.forms import ReportForm, ResultsFilterForm
 from jamlik.assessments.models import OPEN_ACTION_STATUSES, Campaign
@@ -133,6 +133,8 @@ def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     form, organisation, compare_to, _o, _c = _filters(request, campaign, request.GET)
     if form.is_bound and form.errors:
         raise Invalid(" ".join(e for errors in form.errors.values() for e in errors))
+    from jamlik.assessments import reports  # the domain's export module
+
     content = reports.campaign_xlsx(
         user=request.user, campaign=campaign, organisation=organisation, compare_to=compare_to
     )
