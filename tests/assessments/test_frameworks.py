@@ -221,7 +221,7 @@ def test_load_creates_then_is_a_no_op_for_the_same_content():
     assert framework.areas.count() == 2
     r2 = Requirement.objects.get(framework=framework, key="r2")
     assert (r2.scale_name, r2.own_scale, r2.area.key) == ("maturity", True, "a1")
-    assert Requirement.objects.get(framework=framework, key="r3").check is True
+    assert Requirement.objects.get(framework=framework, key="r3").needs_check is True
     # A comment or another layout does not change the content.
     again = services.framework_load(source="# kommentar\n" + GOOD, name="t.yaml")
     assert again.action == "unchanged"

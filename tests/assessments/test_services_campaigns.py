@@ -190,7 +190,10 @@ def test_campaign_update_checks_dates(personas):
     with pytest.raises(Invalid):
         services.campaign_update(actor=None, campaign=campaign, closes_at=campaign.opens_at)
     updated = services.campaign_update(
-        actor=personas.city_coordinator, campaign=campaign, title="Ny titel", reminder_interval_days=3
+        actor=personas.city_coordinator,
+        campaign=campaign,
+        title="Ny titel",
+        reminder_interval_days=3,
     )
     assert (updated.title, updated.reminder_interval_days) == ("Ny titel", 3)
     with pytest.raises(Forbidden):

@@ -33,7 +33,7 @@ class AreaInline(ReadOnlyInline):
 
 class RequirementInline(ReadOnlyInline):
     model = Requirement
-    fields = ("order", "key", "area", "reference", "scale_name", "check")
+    fields = ("order", "key", "area", "reference", "scale_name", "needs_check")
 
 
 @admin.register(Framework)

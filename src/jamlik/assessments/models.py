@@ -81,7 +81,7 @@ class Requirement(models.Model):
     # none); ``own_scale`` says whether the file named one.
     scale_name = models.CharField(_("scale"), max_length=50)
     own_scale = models.BooleanField(default=False)
-    check = models.BooleanField(
+    needs_check = models.BooleanField(
         _("to be checked"),
         default=False,
         help_text=_("The wording or reference must be checked against the law text."),

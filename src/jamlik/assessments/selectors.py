@@ -17,7 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,12 +109,14 @@ def campaign_list(*, user: Any) -> QuerySet[Campaign]:
 
 
 def campaign_get(*, user: Any, pk: Any) -> Campaign:
-    return get_or_404(campaign_list(user=user), pk)
+    """One campaign the user may see (with its framework); 404 otherwise."""
+    return get_or_404(_visible_campaigns(scope_for(user)).select_related("framework"), pk)
 
 
 def campaign_ref(pk: Any, *, user: Any, field: str) -> Campaign:
     """A campaign named in a body or query: unknown or invisible ids are a 400."""
-    campaign = campaign_list(user=user).filter(pk=pk).first() if valid_id(pk) else None
+    campaigns = _visible_campaigns(scope_for(user)).select_related("framework")
+    campaign = campaigns.filter(pk=pk).first() if valid_id(pk) else None
     if campaign is None:
         raise Invalid.field(field, _("Unknown campaign: %(id)s.") % {"id": pk})
     return campaign
@@ -394,15 +405,17 @@ def _submitted_answers(
 
 def _requirement_results(
     campaign: Campaign, scope: Scope, organisation: Organisation | None
-) -> tuple[list[AreaResult], list[RequirementResult]]:
+) -> tuple[list[AreaResult], list[RequirementResult], dict[int, str]]:
     """Per requirement and value: count and sum of scores, one GROUP BY; areas pool their
-    requirements' sums (the mean of every scored answer in the area)."""
+    requirements' sums (the mean of every scored answer in the area). Also returns the
+    area keys by id."""
     framework = campaign.framework
-    structure = framework_structure(
-        Framework.objects.prefetch_related(
-            Prefetch("areas", queryset=Area.objects.order_by("order")), "requirements"
-        ).get(pk=framework.pk)
+    prefetch_related_objects(
+        [framework],
+        Prefetch("areas", queryset=Area.objects.order_by("order")),
+        Prefetch("requirements", queryset=Requirement.objects.order_by("order")),
     )
+    structure = framework_structure(framework)
     rows = (
         _submitted_answers(campaign, scope, organisation)
         .values("requirement_id", "value")
@@ -442,7 +455,7 @@ def _requirement_results(
         if area_result.scored:
             area_result.score = area_total / area_result.scored
         areas.append(area_result)
-    return areas, requirements
+    return areas, requirements, {area.pk: area.key for area, _r in structure}
 
 
 def _organisation_results(
@@ -504,12 +517,9 @@ def campaign_summary(
             submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
         )
     )
-    areas, requirements = _requirement_results(campaign, scope, organisation)
+    areas, requirements, area_keys = _requirement_results(campaign, scope, organisation)
     organisations: list[OrganisationResult] = []
     if heat_map:
-        area_keys = dict(
-            Area.objects.filter(framework_id=campaign.framework_id).values_list("pk", "key")
-        )
         organisations = _organisation_results(campaign, scope, organisation, area_keys, counts)
     summary = Summary(
         campaign=campaign,
@@ -521,7 +531,7 @@ def campaign_summary(
         organisations=organisations,
     )
     if compare_to is not None:
-        previous_areas, previous_requirements = _requirement_results(
+        previous_areas, previous_requirements, _keys = _requirement_results(
             compare_to, scope, organisation
         )
         before_area = {a.key: a.score for a in previous_areas}

@@ -101,7 +101,7 @@ def _create_areas(framework: Framework, spec: FrameworkSpec) -> None:
                     guidance=requirement.guidance,
                     scale_name=requirement.scale or spec.default_scale,
                     own_scale=requirement.scale is not None,
-                    check=requirement.check,
+                    needs_check=requirement.check,
                     order=order,
                 )
             )

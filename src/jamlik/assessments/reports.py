@@ -1,0 +1,352 @@
+"""The campaign's files: the XLSX export (the raw answers, the summary, the heat map and the
+units' status, one sheet each, headings in the request's language — Swedish by default) and
+the PDF summary report (WeasyPrint), whose first page is the basis for a committee's matter.
+
+Both read the same ``selectors.campaign_summary`` as the API and the pages, so the figures
+agree everywhere. The raw answers are streamed from the database in chunks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from jamlik.assessments import selectors
+from jamlik.assessments.models import Answer, Campaign, Response, ResponseStatus
+from jamlik.core.exports import xlsx_bytes
+from jamlik.core.scoping import scope_for
+from jamlik.orgs.models import Organisation
+
+# Excel's limit is 1,048,576 rows a sheet; larger exports go on to "Svar 2", "Svar 3", ….
+ROWS_PER_SHEET = 1_000_000
+CHUNK = 5_000
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    """Spreadsheets have no time zones: write Stockholm time without one."""
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _labels(campaign: Campaign) -> dict[tuple[str, str], str]:
+    return {
+        (scale, option["value"]): option["label"]
+        for scale, options in campaign.framework.scales.items()
+        for option in options
+    }
+
+
+def _answer_rows(
+    *, user: Any, campaign: Campaign, organisation: Organisation | None
+) -> Iterator[list[Any]]:
+    labels = _labels(campaign)
+    answers = Answer.objects.filter(
+        response__campaign=campaign, response__status=ResponseStatus.SUBMITTED
+    ).exclude(value="")
+    answers = scope_for(user).filter(answers, via="response__unit")
+    if organisation is not None:
+        answers = answers.filter(response__unit__path__startswith=organisation.path)
+    rows = answers.order_by("response__unit__path", "requirement__order").values_list(
+        "response__organisation__name",
+        "response__unit__name",
+        "response__unit__code",
+        "response__submitted_at",
+        "requirement__area__title",
+        "requirement__key",
+        "requirement__text",
+        "requirement__reference",
+        "requirement__scale_name",
+        "value",
+        "normalised",
+        "comment",
+    )
+    for (
+        org_name,
+        unit,
+        code,
+        submitted_at,
+        area,
+        key,
+        text,
+        reference,
+        scale,
+        value,
+        score,
+        comment,
+    ) in rows.iterator(chunk_size=CHUNK):
+        yield [
+            org_name,
+            unit,
+            code,
+            _local(submitted_at),
+            area,
+            key,
+            text,
+            reference,
+            labels.get((scale, value), value),
+            value,
+            score,
+            comment,
+        ]
+
+
+def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[list[Any]]]:
+    batch: list[list[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _summary_rows(summary: selectors.Summary, columns: list[tuple[str, str]]) -> list[list[Any]]:
+    areas = {a.key: a for a in summary.areas}
+    previous_area: dict[str, float | None] = {}
+    previous_requirement: dict[str, float | None] = {}
+    if summary.comparison is not None:
+        previous_area = {c.key: c.previous for c in summary.comparison.areas}
+        previous_requirement = {c.key: c.previous for c in summary.comparison.requirements}
+    rows: list[list[Any]] = []
+    area_label, requirement_label = pgettext("xlsx", "Area"), pgettext("xlsx", "Requirement")
+    current_area = None
+    for requirement in summary.requirements:
+        if requirement.area != current_area:
+            current_area = requirement.area
+            area = areas[current_area]
+            row = [area_label, area.key, area.title, "", "", area.answered, area.scored, area.score]
+            row += [None] * len(columns)
+            if summary.comparison is not None:
+                row += _change_cells(area.score, previous_area.get(area.key))
+            rows.append(row)
+        row = [
+            requirement_label,
+            requirement.key,
+            area.title,
+            requirement.text,
+            requirement.reference,
+            requirement.answered,
+            requirement.scored,
+            requirement.score,
+        ]
+        scale = {o["value"] for o in requirement.options}
+        row += [requirement.counts.get(v) if v in scale else None for _s, v in columns]
+        if summary.comparison is not None:
+            row += _change_cells(requirement.score, previous_requirement.get(requirement.key))
+        rows.append(row)
+    return rows
+
+
+def _change_cells(score: float | None, previous: float | None) -> list[Any]:
+    change = score - previous if score is not None and previous is not None else None
+    return [previous, change]
+
+
+def _value_columns(campaign: Campaign) -> list[tuple[str, str]]:
+    """(scale, value) of every scale value the framework's requirements use, in scale order."""
+    used = list(
+        dict.fromkeys(
+            campaign.framework.requirements.order_by("order").values_list("scale_name", flat=True)
+        )
+    )
+    return [
+        (scale, option["value"])
+        for scale in used
+        for option in campaign.framework.scales.get(scale, [])
+    ]
+
+
+def _unit_rows(
+    *, user: Any, campaign: Campaign, organisation: Organisation | None
+) -> Iterator[list[Any]]:
+    responses = scope_for(user).filter(Response.objects.filter(campaign=campaign), via="unit")
+    if organisation is not None:
+        responses = responses.filter(unit__path__startswith=organisation.path)
+    statuses = dict(ResponseStatus.choices)
+    rows = responses.order_by("unit__path").values_list(
+        "organisation__name", "unit__name", "unit__code", "status", "submitted_at", "submitted_by"
+    )
+    for org_name, unit, code, status, submitted_at, submitted_by in rows.iterator(chunk_size=CHUNK):
+        yield [org_name, unit, code, str(statuses.get(status, status)), _local(submitted_at),
+               submitted_by]  # fmt: skip
+
+
+def campaign_xlsx(
+    *,
+    user: Any,
+    campaign: Campaign,
+    organisation: Organisation | None = None,
+    compare_to: Campaign | None = None,
+) -> bytes:
+    """The workbook: Svar (raw submitted answers), Sammanfattning (areas and requirements),
+    Organisationer (the heat map) and Enheter (every unit's status)."""
+    summary = selectors.campaign_summary(
+        user=user, campaign=campaign, organisation=organisation, compare_to=compare_to
+    )
+    labels = _labels(campaign)
+    columns = _value_columns(campaign)
+    answer_header = [
+        pgettext("xlsx", "Organisation"),
+        pgettext("xlsx", "Unit"),
+        pgettext("xlsx", "Unit code"),
+        pgettext("xlsx", "Submitted"),
+        pgettext("xlsx", "Area"),
+        pgettext("xlsx", "Requirement"),
+        pgettext("xlsx", "Requirement text"),
+        pgettext("xlsx", "Legal reference"),
+        pgettext("xlsx", "Answer"),
+        pgettext("xlsx", "Answer code"),
+        pgettext("xlsx", "Score (0–100)"),
+        pgettext("xlsx", "Comment"),
+    ]
+    sheets: list[tuple[str, list[str], Any]] = []
+    answer_sheets = _chunks(
+        _answer_rows(user=user, campaign=campaign, organisation=organisation), ROWS_PER_SHEET
+    )
+    first = next(answer_sheets, [])
+    sheets.append((pgettext("xlsx", "Answers"), answer_header, first))
+    for number, rows in enumerate(answer_sheets, start=2):
+        sheets.append((f"{_('Answers')} {number}", answer_header, rows))
+    summary_header = [
+        pgettext("xlsx", "Level"),
+        pgettext("xlsx", "Key"),
+        pgettext("xlsx", "Area"),
+        pgettext("xlsx", "Requirement text"),
+        pgettext("xlsx", "Legal reference"),
+        pgettext("xlsx", "Answers"),
+        pgettext("xlsx", "Answers with a score"),
+        pgettext("xlsx", "Score (0–100)"),
+    ] + [labels[c] for c in columns]
+    if summary.comparison is not None:
+        summary_header += [
+            pgettext("xlsx", "Previous score (%(title)s)") % {"title": summary.comparison.title},
+            pgettext("xlsx", "Change"),
+        ]
+    sheets.append((pgettext("xlsx", "Summary"), summary_header, _summary_rows(summary, columns)))
+    sheets.append(
+        (
+            pgettext("xlsx", "Organisations"),
+            [
+                pgettext("xlsx", "Organisation"),
+                pgettext("xlsx", "Units"),
+                pgettext("xlsx", "Submitted"),
+                pgettext("xlsx", "Response rate"),
+            ]
+            + [a.title for a in summary.areas],
+            [
+                [o.name, o.responses, o.submitted, o.submitted / o.responses if o.responses else 0]
+                + [o.areas.get(a.key) for a in summary.areas]
+                for o in summary.organisations
+            ],
+        )
+    )
+    sheets.append(
+        (
+            pgettext("xlsx", "Units"),
+            [
+                pgettext("xlsx", "Organisation"),
+                pgettext("xlsx", "Unit"),
+                pgettext("xlsx", "Unit code"),
+                pgettext("xlsx", "Status"),
+                pgettext("xlsx", "Submitted"),
+                pgettext("xlsx", "Submitted by"),
+            ],
+            _unit_rows(user=user, campaign=campaign, organisation=organisation),
+        )
+    )
+    return xlsx_bytes(sheets)
+
+
+# ---- PDF ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Matter:
+    """The first page of a committee's matter (tjänsteutlåtande): who, when, which case."""
+
+    committee: str = ""
+    date: dt.date | None = None
+    diary_number: str = ""
+    case_officer: str = ""
+    summary: str = ""
+
+
+BAR_WIDTH = 300
+
+
+def _bars(summary: selectors.Summary) -> list[dict[str, Any]]:
+    """Area scores as horizontal bars for an inline SVG (title and description included)."""
+    bars = []
+    for index, area in enumerate(summary.areas):
+        width = 0 if area.score is None else area.score / 100 * BAR_WIDTH
+        bars.append({"area": area, "y": index * 26, "width": round(width, 1)})
+    return bars
+
+
+def _bucket(score: float | None) -> str:
+    """A shade class for a heat-map cell: five steps, readable in grey scale too (the
+    number is always printed in the cell)."""
+    if score is None:
+        return "none"
+    return f"s{min(int(score // 20), 4)}"
+
+
+def _heat_rows(summary: selectors.Summary) -> list[dict[str, Any]]:
+    return [
+        {
+            "organisation": o,
+            "cells": [
+                {"score": o.areas.get(a.key), "shade": _bucket(o.areas.get(a.key))}
+                for a in summary.areas
+            ],
+        }
+        for o in summary.organisations
+    ]
+
+
+def campaign_report_html(
+    *,
+    user: Any,
+    campaign: Campaign,
+    organisation: Organisation | None = None,
+    compare_to: Campaign | None = None,
+    matter: Matter | None = None,
+) -> str:
+    summary = selectors.campaign_summary(
+        user=user, campaign=campaign, organisation=organisation, compare_to=compare_to
+    )
+    progress = selectors.campaign_progress(user=user, campaign=campaign, organisation=organisation)
+    changes = {}
+    if summary.comparison is not None:
+        changes = {c.key: c for c in summary.comparison.requirements}
+        changes.update({f"area:{c.key}": c for c in summary.comparison.areas})
+    return render_to_string(
+        "assessments/report/summary_pdf.html",
+        {
+            "campaign": campaign,
+            "summary": summary,
+            "organisation": organisation,
+            "progress": progress,
+            "total": selectors.progress_total(progress),
+            "matter": matter or Matter(),
+            "bars": _bars(summary),
+            "heat_rows": _heat_rows(summary),
+            "bar_width": BAR_WIDTH,
+            "chart_height": max(len(summary.areas), 1) * 26,
+            "changes": changes,
+            "generated_at": timezone.localtime(),
+        },
+    )
+
+
+def campaign_report_pdf(**kwargs: Any) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=campaign_report_html(**kwargs)).write_pdf()
