@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from jamlik.events import selectors, services
+from jamlik.events import services
 from jamlik.events.models import Registration, Status
 from tests.factories.events import AllocationFactory, EventFactory, SessionFactory, register
 
@@ -81,9 +81,7 @@ def test_register_through_link_confirms_and_shows_confirmation(
     assert any(registration.email in m.to for m in mail.outbox)
 
 
-def test_register_when_quota_is_full_joins_waiting_list_with_position(
-    conference, personas, client
-):
+def test_register_when_quota_is_full_joins_waiting_list_with_position(conference, personas, client):
     event = conference.event
     register(event, personas.org_a)
     register(event, personas.org_a)
@@ -184,7 +182,9 @@ def test_two_sessions_of_one_slot_cannot_be_sent(conference, personas, client):
     # Parallel sessions form one radio group (one name).
     assert html.count(f'name="slot_{one.pk}"') == 3
     assert f'name="slot_{two.pk}"' not in html
-    response = client.post(link_url(event, personas.org_a), form_data(**{f"slot_{one.pk}": "999999"}))
+    response = client.post(
+        link_url(event, personas.org_a), form_data(**{f"slot_{one.pk}": "999999"})
+    )
     assert response.status_code == 400 and Registration.objects.count() == 0
 
 
@@ -273,9 +273,7 @@ def test_public_page_in_open_phase_registers_external(conference, personas, clie
     assert response.status_code == 302
     registration = Registration.objects.get()
     assert registration.organisation is None and registration.status == Status.CONFIRMED
-    response = client.post(
-        url, form_data(organisation=str(personas.org_b.pk), email="q@b.example")
-    )
+    response = client.post(url, form_data(organisation=str(personas.org_b.pk), email="q@b.example"))
     assert Registration.objects.get(email="q@b.example").organisation == personas.org_b
     response = client.post(url, form_data(organisation="424242", email="r@b.example"))
     assert response.status_code == 400
@@ -369,8 +367,12 @@ def test_manage_calendar_download(conference, personas, client):
 
 
 def test_manage_unknown_token_is_404(client):
-    for url in ["/m/okand-token-123456789", "/m/okand-token-123456789/cancel",
-                "/m/okand-token-123456789/calendar.ics", "/m/okand-token-123456789/confirmation"]:
+    for url in [
+        "/m/okand-token-123456789",
+        "/m/okand-token-123456789/cancel",
+        "/m/okand-token-123456789/calendar.ics",
+        "/m/okand-token-123456789/confirmation",
+    ]:
         response = client.get(url)
         assert response.status_code == 404
         assert "Länken fungerar inte" in response.content.decode()
@@ -389,7 +391,9 @@ def test_manage_page_query_count(conference, personas, client, django_assert_max
 # ---- Approval page -------------------------------------------------------------------------------------
 
 
-def test_approval_page_approve_then_already_decided(personas, client, django_capture_on_commit_callbacks):
+def test_approval_page_approve_then_already_decided(
+    personas, client, django_capture_on_commit_callbacks
+):
     event = EventFactory(approval_required=True)
     AllocationFactory(event=event, quota=5, organisations=[personas.org_a])
     outcome = register(event, personas.org_a, name="Sam Svensson")
