@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -186,10 +187,12 @@ def response_submit(
     response: Response,
     by_respondent: bool = False,
     submitted_by: str = "",
+    at: dt.datetime | None = None,
 ) -> ResponseVersion:
     """Submit: every requirement must have an answer (not applicable and don't know count
     as answers). The response locks and its answers are kept as a new, unchangeable version.
-    ``submitted_by`` is the name a respondent gives; staff are named by their account."""
+    ``submitted_by`` is the name a respondent gives; staff are named by their account.
+    ``at`` dates a submission entered afterwards (demo, import): trusted callers only."""
     response = lock_response(response)
     _check_may_change(actor, response, by_respondent=by_respondent)
     if response.status == ResponseStatus.SUBMITTED:
@@ -206,15 +209,19 @@ def response_submit(
                 {"field": r.key, "message": _("This requirement has no answer.")} for r in missing
             ],
         )
+    try:
+        name = validation.clean_text(submitted_by, required=False)
+    except ValidationError as exc:
+        raise Invalid.field("submitted_by", exc.messages[0]) from None
     if by_respondent:
-        try:
-            name = validation.clean_text(submitted_by, required=False)
-        except ValidationError as exc:
-            raise Invalid.field("submitted_by", exc.messages[0]) from None
         label = f"{name} ({_('respondent link')})" if name else _("respondent link")
+    elif actor is None and name:
+        label = name  # the command line or an import names who submitted
     else:
         label = actor_label(actor)
-    now = timezone.now()
+    if at is not None and (actor is not None or by_respondent):
+        raise Invalid.field("at", _("Only the system may date a submission."))
+    now = at or timezone.now()
     snapshot = []
     for requirement in requirements:
         answer = answers[requirement.pk]
