@@ -24,6 +24,7 @@ if not SECRET_KEY:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "jamlik.core.views.csrf_failure"
 BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

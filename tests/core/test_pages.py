@@ -126,3 +126,28 @@ def test_check_deploy_prints_no_warning(monkeypatch):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_admin_lists_users_tokens_and_audit_log(personas):
+    web = personas.web(personas.admin)
+    for url in [
+        "/admin/core/user/",
+        "/admin/core/apitoken/",
+        "/admin/core/auditentry/",
+        "/admin/orgs/organisation/",
+    ]:
+        assert web.get(url).status_code == 200, url
+
+
+def test_admin_is_closed_to_coordinators(personas):
+    response = personas.web(personas.city_coordinator).get("/admin/core/user/")
+    assert response.status_code == 302
+
+
+def test_csrf_failure_page_is_swedish(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Formuläret har gått ut" in response.content.decode()

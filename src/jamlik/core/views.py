@@ -75,5 +75,9 @@ def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
