@@ -110,7 +110,7 @@ def test_register_with_keyboard_only_on_a_phone_then_cancel(live_server, browser
 
 
 def test_public_pages_are_accessible(live_server, browser_page, conference, personas):
-    event, allocation, link, _morning = conference
+    event, _allocation, _link, _morning = conference
     event = services.event_update(actor=None, event=event, approval_required=True)
     outcome = register(event, personas.org_a, name="Per Persson")
     registration = Registration.objects.get(pk=outcome.registration.pk)
@@ -145,7 +145,7 @@ def login(page, live_server, user) -> None:
 
 
 def test_organiser_dashboard_shows_quota_use(live_server, browser_page, conference, personas):
-    event, allocation, _link, _morning = conference
+    event, _allocation, _link, _morning = conference
     for _ in range(3):
         register(event, personas.org_a)
     page = browser_page()
