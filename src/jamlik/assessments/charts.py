@@ -728,7 +728,7 @@ def comparison_table(
             label_column or _("Area"),
             clean(previous_label or _("Earlier campaign")),
             clean(current_label or _("This campaign")),
-            _("Change"),
+            _("Change (points)"),
         ],
         rows=[
             (clean(r.label), [fmt_score(r.previous), fmt_score(r.current), fmt_change(r.change)])

@@ -59,18 +59,24 @@ def automatic_summary(figures: Figures) -> list[str]:
     if scored:
         best = max(scored, key=lambda a: a.score or 0)
         worst = min(scored, key=lambda a: a.score or 0)
-        sentences.append(
-            _(
-                "On a scale from 0 to 100 the highest area score is %(best)s for "
-                "“%(best_title)s” and the lowest %(worst)s for “%(worst_title)s”."
+        if charts.fmt_score(best.score) == charts.fmt_score(worst.score):
+            sentences.append(
+                _("On a scale from 0 to 100 every area scores %(score)s.")
+                % {"score": charts.fmt_score(best.score)}
             )
-            % {
-                "best": charts.fmt_score(best.score),
-                "best_title": best.title,
-                "worst": charts.fmt_score(worst.score),
-                "worst_title": worst.title,
-            }
-        )
+        else:
+            sentences.append(
+                _(
+                    "On a scale from 0 to 100 the highest area score is %(best)s for "
+                    "“%(best_title)s” and the lowest %(worst)s for “%(worst_title)s”."
+                )
+                % {
+                    "best": charts.fmt_score(best.score),
+                    "best_title": best.title,
+                    "worst": charts.fmt_score(worst.score),
+                    "worst_title": worst.title,
+                }
+            )
     if figures.weakest:
         weakest = figures.weakest[0]
         sentences.append(
