@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator, PlainSerializer, StrictInt
 
-from jamlik.assessments import reports, selectors, services
+from jamlik.assessments import report, reports, selectors, services
 from jamlik.assessments.models import (
     Action,
     ActionStatus,
@@ -592,14 +592,14 @@ def campaign_export(request: HttpRequest, campaign_id: int, filters: Query[Summa
 @router.get("/campaigns/{campaign_id}/report.pdf", response={200: None})
 def campaign_report(request: HttpRequest, campaign_id: int, filters: Query[ReportFilter]) -> Any:
     args = _summary_args(request, campaign_id, filters)
-    matter = reports.Matter(
+    matter = report.Matter(
         committee=filters.committee,
         date=filters.date,
         diary_number=filters.diary_number,
         case_officer=filters.case_officer,
         summary=filters.summary,
     )
-    content = reports.campaign_report_pdf(matter=matter, **args)
+    content = report.campaign_report_pdf(matter=matter, **args)
     answer = HttpResponse(content, content_type="application/pdf")
     answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "pdf")}"'
     return answer

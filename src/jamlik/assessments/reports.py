@@ -1,19 +1,17 @@
-"""The campaign's files: the XLSX export (the raw answers, the summary, the heat map and the
-units' status, one sheet each, headings in the request's language — Swedish by default) and
-the PDF summary report (WeasyPrint), whose first page is the basis for a committee's matter.
+"""The campaign's XLSX export: the raw answers, the summary, the heat map and the units'
+status, one sheet each, headings in the request's language (Swedish by default), filters on.
 
-Both read the same ``selectors.campaign_summary`` as the API and the pages, so the figures
-agree everywhere. The raw answers are streamed from the database in chunks.
+It reads the same ``selectors.campaign_summary`` as the API, the pages and the PDF report
+(``report.py``), so the figures agree everywhere. The raw answers are streamed from the
+database in chunks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -262,91 +260,3 @@ def campaign_xlsx(
         )
     )
     return xlsx_bytes(sheets)
-
-
-# ---- PDF ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Matter:
-    """The first page of a committee's matter (tjänsteutlåtande): who, when, which case."""
-
-    committee: str = ""
-    date: dt.date | None = None
-    diary_number: str = ""
-    case_officer: str = ""
-    summary: str = ""
-
-
-BAR_WIDTH = 300
-
-
-def _bars(summary: selectors.Summary) -> list[dict[str, Any]]:
-    """Area scores as horizontal bars for an inline SVG (title and description included)."""
-    bars = []
-    for index, area in enumerate(summary.areas):
-        width = 0 if area.score is None else area.score / 100 * BAR_WIDTH
-        bars.append({"area": area, "y": index * 26, "width": round(width, 1)})
-    return bars
-
-
-def _bucket(score: float | None) -> str:
-    """A shade class for a heat-map cell: five steps, readable in grey scale too (the
-    number is always printed in the cell)."""
-    if score is None:
-        return "none"
-    return f"s{min(int(score // 20), 4)}"
-
-
-def _heat_rows(summary: selectors.Summary) -> list[dict[str, Any]]:
-    return [
-        {
-            "organisation": o,
-            "cells": [
-                {"score": o.areas.get(a.key), "shade": _bucket(o.areas.get(a.key))}
-                for a in summary.areas
-            ],
-        }
-        for o in summary.organisations
-    ]
-
-
-def campaign_report_html(
-    *,
-    user: Any,
-    campaign: Campaign,
-    organisation: Organisation | None = None,
-    compare_to: Campaign | None = None,
-    matter: Matter | None = None,
-) -> str:
-    summary = selectors.campaign_summary(
-        user=user, campaign=campaign, organisation=organisation, compare_to=compare_to
-    )
-    progress = selectors.campaign_progress(user=user, campaign=campaign, organisation=organisation)
-    changes = {}
-    if summary.comparison is not None:
-        changes = {c.key: c for c in summary.comparison.requirements}
-        changes.update({f"area:{c.key}": c for c in summary.comparison.areas})
-    return render_to_string(
-        "assessments/report/summary_pdf.html",
-        {
-            "campaign": campaign,
-            "summary": summary,
-            "organisation": organisation,
-            "progress": progress,
-            "total": selectors.progress_total(progress),
-            "matter": matter or Matter(),
-            "bars": _bars(summary),
-            "heat_rows": _heat_rows(summary),
-            "bar_width": BAR_WIDTH,
-            "chart_height": max(len(summary.areas), 1) * 26,
-            "changes": changes,
-            "generated_at": timezone.localtime(),
-        },
-    )
-
-
-def campaign_report_pdf(**kwargs: Any) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=campaign_report_html(**kwargs)).write_pdf()

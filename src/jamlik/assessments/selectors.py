@@ -495,6 +495,33 @@ def _organisation_results(
     return sorted(result, key=lambda o: (o.name.lower(), o.id))
 
 
+def _response_counts(
+    campaign: Campaign, scope: Scope, organisation: Organisation | None
+) -> list[dict[str, Any]]:
+    return list(
+        _responses(campaign, scope, organisation)
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            responses=Count("id"),
+            submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
+        )
+    )
+
+
+def campaign_heat_map(
+    *, user: Any, campaign: Campaign, organisation: Organisation | None = None
+) -> list[OrganisationResult]:
+    """The heat map alone: per named organisation of the campaign its units, submitted
+    responses and mean score per area (four queries)."""
+    scope = scope_for(user)
+    area_keys = dict(
+        Area.objects.filter(framework_id=campaign.framework_id).values_list("pk", "key")
+    )
+    counts = _response_counts(campaign, scope, organisation)
+    return _organisation_results(campaign, scope, organisation, area_keys, counts)
+
+
 def campaign_summary(
     *,
     user: Any,
@@ -508,15 +535,7 @@ def campaign_summary(
     the score, the heat map of named organisations × areas, and optionally the comparison
     with an earlier campaign on the same requirement keys (same scope and filter)."""
     scope = scope_for(user)
-    counts = list(
-        _responses(campaign, scope, organisation)
-        .order_by()
-        .values("organisation_id")
-        .annotate(
-            responses=Count("id"),
-            submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
-        )
-    )
+    counts = _response_counts(campaign, scope, organisation)
     areas, requirements, area_keys = _requirement_results(campaign, scope, organisation)
     organisations: list[OrganisationResult] = []
     if heat_map:
