@@ -7,10 +7,12 @@ from jamlik.assessments.api import router as assessments_router
 from jamlik.core.api import api, users_router
 from jamlik.events.api import router as events_router
 from jamlik.orgs.api import router as orgs_router
+from jamlik.reviews.api import router as reviews_router
 
 api.add_router("", users_router)
 api.add_router("", orgs_router)
 api.add_router("", events_router)
 api.add_router("", assessments_router)
+api.add_router("", reviews_router)
 
 __all__ = ["api"]

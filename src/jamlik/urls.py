@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("jamlik.events.public_urls")),
     path("assessments/", include("jamlik.assessments.urls")),
     path("", include("jamlik.assessments.public_urls")),
+    path("reviews/", include("jamlik.reviews.urls")),
     path("", include("jamlik.core.urls")),
 ]
 

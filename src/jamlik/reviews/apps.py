@@ -6,3 +6,29 @@ class ReviewsConfig(AppConfig):
     name = "jamlik.reviews"
     label = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self) -> None:
+        from jamlik.assessments.panels import register_requirement_panel
+        from jamlik.core.navigation import NavEntry, register
+        from jamlik.reviews.panels import good_examples_panel
+
+        register(
+            NavEntry(
+                label=_("Reviews"),
+                url_name="reviews:list",
+                order=80,
+                description=_(
+                    "In-depth reviews: timeline, workshop groups, good examples and the "
+                    "report for the city board."
+                ),
+            )
+        )
+        register(
+            NavEntry(
+                label=_("Good examples"),
+                url_name="reviews:examples",
+                order=85,
+                description=_("How organisations in the city meet the requirements."),
+            )
+        )
+        register_requirement_panel("reviews.good_examples", good_examples_panel)

@@ -15,16 +15,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A milestone is "due soon" this many days before its due date (inclusive).
 DUE_SOON_DAYS = 14
 
 
 class MilestoneStatus(models.TextChoices):
-    UPCOMING = "upcoming", _("Upcoming")
-    DUE_SOON = "due_soon", _("Due soon")
-    OVERDUE = "overdue", _("Overdue")
-    DONE = "done", _("Done")
+    UPCOMING = "upcoming", pgettext_lazy("milestone status", "Upcoming")
+    DUE_SOON = "due_soon", pgettext_lazy("milestone status", "Due soon")
+    OVERDUE = "overdue", pgettext_lazy("milestone status", "Overdue")
+    DONE = "done", pgettext_lazy("milestone status", "Done")
 
 
 def milestone_status(

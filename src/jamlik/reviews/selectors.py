@@ -283,6 +283,10 @@ def example_get(*, user: Any, pk: Any) -> GoodExample:
     return get_or_404(GoodExample.objects.select_related("organisation", "review"), pk)
 
 
+def example_editable(*, user: Any, example: GoodExample) -> bool:
+    return scope_for(user).covers(example.organisation)
+
+
 def examples_for_requirements(
     *, user: Any, keys: Iterable[str], per_requirement: int = 3
 ) -> dict[str, list[GoodExample]]:
@@ -308,3 +312,25 @@ def examples_for_requirements(
 
 def board_report_get(*, user: Any, review: Review) -> BoardReport | None:
     return BoardReport.objects.filter(review=review).first()
+
+
+# ---- Requirements (for choices and labels) --------------------------------------------------
+
+
+def requirement_choices() -> list[tuple[str, str]]:
+    """Every requirement key of the loaded frameworks with its newest text, in framework
+    order (keys are stable across versions, so one key is one choice)."""
+    from jamlik.assessments.models import Requirement
+
+    seen: dict[str, str] = {}
+    for key, text in Requirement.objects.order_by(
+        "-framework__loaded_at", "-framework_id", "area__order", "order"
+    ).values_list("key", "text"):
+        if key not in seen:
+            seen[key] = text
+    return [(key, f"{key} – {_shorten(text)}") for key, text in seen.items()]
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

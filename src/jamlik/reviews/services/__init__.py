@@ -7,7 +7,12 @@ from jamlik.reviews.services.breakouts import (
     participants_of,
 )
 from jamlik.reviews.services.common import NotAWorkshop, NotesRecorded, require_city
-from jamlik.reviews.services.examples import example_create, example_delete, example_update
+from jamlik.reviews.services.examples import (
+    example_create,
+    example_delete,
+    example_update,
+    require_example_editor,
+)
 from jamlik.reviews.services.reports import board_report_initial, board_report_save
 from jamlik.reviews.services.reviews import (
     milestone_create,
@@ -37,6 +42,7 @@ __all__ = [
     "milestone_update",
     "participants_of",
     "require_city",
+    "require_example_editor",
     "review_create",
     "review_update",
 ]

@@ -1,0 +1,243 @@
+"""Forms of the reviews pages. Field rules are the shared ones (core.forms.TextField); the
+services check everything again, so a form is a convenience, not the guard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jamlik.core import validation
+from jamlik.core.forms import AccessibleFormMixin, TextField
+from jamlik.core.models import Role, User
+from jamlik.reviews.services.breakouts import MAX_SEED, MAX_SIZE, MIN_SIZE
+from jamlik.reviews.services.common import DIARY_NUMBER_MAX
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _long(label: Any, help_text: Any = "", rows: int = 5) -> TextField:
+    return TextField(
+        label=label,
+        max_length=validation.TEXT_MAX,
+        multiline=True,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class ReviewForm(AccessibleFormMixin, forms.Form):
+    title = TextField(label=_("Title"))
+    purpose = _long(_("Purpose"), _("What the review should lead to, in a few sentences."))
+    campaigns = forms.ModelMultipleChoiceField(
+        label=_("Campaigns the review deepens"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    workshops = forms.ModelMultipleChoiceField(
+        label=_("Workshops"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Events of the kind workshop."),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Gets a reminder by e-mail before each milestone's due date."),
+    )
+    committee = TextField(label=_("Committee"), required=False)
+    diary_number = TextField(label=_("Diary number"), max_length=DIARY_NUMBER_MAX, required=False)
+    case_officer = TextField(label=_("Case officer"), required=False)
+
+    def __init__(self, *args: Any, campaigns: Any, workshops: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaigns"].queryset = campaigns
+        self.fields["workshops"].queryset = workshops
+        self.fields["owner"].queryset = User.objects.filter(
+            is_active=True, role__in=[Role.ADMIN, Role.CITY_COORDINATOR]
+        ).order_by("name", "username")
+
+
+class MilestoneForm(AccessibleFormMixin, forms.Form):
+    title = TextField(label=_("Milestone"))
+    due = forms.DateField(label=_("Due date"), widget=DATE_WIDGET)
+    done = forms.BooleanField(label=_("Done"), required=False)
+    note = TextField(
+        label=_("Note"),
+        max_length=validation.COMMENT_MAX,
+        multiline=True,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OptionalMilestoneForm(MilestoneForm):
+    """A row of the new review's milestones: a row left empty is skipped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["due"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("title") and not data.get("due"):
+            self.add_error("due", _("Enter the due date."))
+        if data.get("due") and not data.get("title"):
+            self.add_error("title", _("Enter the milestone's title."))
+        return data
+
+
+MilestoneFormSet = forms.formset_factory(OptionalMilestoneForm, extra=4, max_num=20)
+
+
+class BreakoutForm(AccessibleFormMixin, forms.Form):
+    size = forms.IntegerField(
+        label=_("Group size"),
+        min_value=MIN_SIZE,
+        max_value=MAX_SIZE,
+        initial=5,
+        help_text=_("People per group; 4–6 works well. Sizes differ by at most one."),
+    )
+    seed = forms.IntegerField(
+        label=_("Seed"),
+        min_value=0,
+        max_value=MAX_SEED,
+        initial=1,
+        help_text=_("Any whole number. The same number gives the same groups; another one gives "
+                    "other groups that are just as mixed."),
+    )  # fmt: skip
+
+
+class MoveForm(AccessibleFormMixin, forms.Form):
+    registration = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    number = forms.TypedChoiceField(label=_("To group"), coerce=int)
+
+    def __init__(self, *args: Any, people: list[Any], groups: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].choices = [("", _("Choose a person"))] + [
+            (r.pk, f"{r.name} ({r.organisation.name if r.organisation else _('external')})")
+            for r in people
+        ]
+        self.fields["number"].choices = [("", _("Choose a group"))] + [
+            (g.number, _("Group %(number)s") % {"number": g.number}) for g in groups
+        ]
+
+
+class NotesForm(AccessibleFormMixin, forms.Form):
+    shared = _long(_("What was shared"), _("Experiences and ways of working the group shared."), 8)
+    questions = _long(_("Questions raised"), rows=6)
+    wishes = _long(_("Wishes for joint city-wide efforts"), rows=6)
+
+
+class ExampleForm(AccessibleFormMixin, forms.Form):
+    title = TextField(label=_("Title"))
+    text = TextField(
+        label=_("Text"),
+        max_length=validation.TEXT_MAX,
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What the organisation did, what it led to, and whom to ask."),
+    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    requirement_keys = forms.MultipleChoiceField(
+        label=_("Requirements"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The requirements of the self-assessment the example relates to."),
+    )
+    review = forms.ModelChoiceField(label=_("Review"), queryset=None, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Any,
+        requirements: list[tuple[str, str]],
+        reviews: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["requirement_keys"].choices = requirements
+        self.fields["review"].queryset = reviews
+
+
+class ExampleSearchForm(AccessibleFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    requirement = forms.ChoiceField(label=_("Requirement"), required=False)
+
+    def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
+        self.fields["requirement"].choices = [("", _("All requirements")), *requirements]
+
+
+class ReportForm(AccessibleFormMixin, forms.Form):
+    committee = TextField(label=pgettext_lazy("board report", "Committee"), required=False)
+    date = forms.DateField(
+        label=pgettext_lazy("board report", "Date"), required=False, widget=DATE_WIDGET
+    )
+    diary_number = TextField(
+        label=pgettext_lazy("board report", "Diary number"),
+        max_length=DIARY_NUMBER_MAX,
+        required=False,
+    )
+    case_officer = TextField(label=pgettext_lazy("board report", "Case officer"), required=False)
+    proposed_decision = _long(pgettext_lazy("board report", "Proposed decision"), rows=4)
+    summary = _long(pgettext_lazy("board report", "Summary"), rows=6)
+    method = _long(pgettext_lazy("board report", "Method"), rows=6)
+    results = _long(
+        pgettext_lazy("board report", "Results"),
+        _("The campaign's figures are added to the export."),
+        8,
+    )
+    workshop_lessons = _long(
+        pgettext_lazy("board report", "Lessons from the workshop"),
+        _("The groups' notes are added to the export."),
+        8,
+    )
+    joint_efforts = _long(pgettext_lazy("board report", "Proposed joint efforts"), rows=6)
+    economic_assessment = _long(pgettext_lazy("board report", "Economic dimension"), rows=3)
+    ecological_assessment = _long(pgettext_lazy("board report", "Ecological dimension"), rows=3)
+    social_assessment = _long(pgettext_lazy("board report", "Social dimension"), rows=3)
+    cooperation = _long(
+        pgettext_lazy("board report", "Cooperation with the unions (samverkan)"), rows=3
+    )
+    appendices = _long(pgettext_lazy("board report", "Appendices"), _("One per line."), rows=3)
+
+    NARRATIVE = (
+        "proposed_decision",
+        "summary",
+        "method",
+        "results",
+        "workshop_lessons",
+        "joint_efforts",
+    )
+    MATTER = ("committee", "date", "diary_number", "case_officer")
+    ASSESSMENT = ("economic_assessment", "ecological_assessment", "social_assessment")
+    OTHER = ("cooperation", "appendices")
+
+    def group(self, names: tuple[str, ...]) -> list[Any]:
+        return [self[name] for name in names]
+
+    @property
+    def matter_fields(self) -> list[Any]:
+        return self.group(self.MATTER)
+
+    @property
+    def narrative_fields(self) -> list[Any]:
+        return self.group(self.NARRATIVE)
+
+    @property
+    def assessment_fields(self) -> list[Any]:
+        return self.group(self.ASSESSMENT)
+
+    @property
+    def other_fields(self) -> list[Any]:
+        return self.group(self.OTHER)
