@@ -326,6 +326,16 @@ def test_links_are_scoped_and_can_be_sent_and_regenerated(
     assert web.get(f"/r/{link_a.token}").status_code == 404
     assert web.post(f"/events/{open_event.pk}/links/{personas.org_b.pk}/revoke/").status_code == 302
     assert web.get(f"/r/{link_b.token}").status_code == 404
+    # B now has no working link: the organiser makes a new one.
+    html = web.get(f"/events/{open_event.pk}/links/").content.decode()
+    assert "Organisationer utan fungerande länk" in html
+    # An org coordinator of A cannot see or make B's link.
+    assert web_a.post(f"/events/{open_event.pk}/links/{personas.org_b.pk}/new/").status_code == 403
+    assert web.post(f"/events/{open_event.pk}/links/{personas.org_b.pk}/new/").status_code == 302
+    assert web.post(f"/events/{open_event.pk}/links/{personas.org_b.pk}/new/").status_code == 404
+    fresh = services.link_ensure(event=open_event, organisation=personas.org_b)
+    assert fresh.token != link_b.token
+    assert web.get(f"/r/{fresh.token}").status_code == 200
 
 
 # ---- Dashboard ------------------------------------------------------------------------------------

@@ -196,6 +196,67 @@ def checkin_recent(*, user: Any, event: Event, limit: int = 10) -> list[Registra
     )
 
 
+# ---- Links ------------------------------------------------------------------------------------------
+
+
+def organisations_without_link(*, user: Any, event: Event) -> list[Organisation]:
+    """Organisations in an allocation of the event (within scope) whose link was revoked and
+    not replaced: the organiser can make them a new one."""
+    from jamlik.core.scoping import scope_for
+    from jamlik.events.models import AllocationMember, OrganisationLink
+
+    members = AllocationMember.objects.filter(event=event).values("organisation_id")
+    with_link = OrganisationLink.objects.filter(event=event, revoked_at__isnull=True).values(
+        "organisation_id"
+    )
+    return list(
+        scope_for(user)
+        .filter(Organisation.objects.filter(pk__in=members), via="")
+        .exclude(pk__in=with_link)
+        .order_by("name")
+    )
+
+
+def organisation_in_allocation(*, user: Any, event: Event, pk: Any) -> Organisation:
+    """An organisation of one of the event's allocations, within scope, or 404."""
+    found = next(
+        (o for o in organisations_without_link(user=user, event=event) if o.pk == pk), None
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# ---- Seats for the visitor of a public page -------------------------------------------------------
+
+
+def seats_for_visitor(event: Event, organisation: Any) -> dict[str, Any]:
+    """The phase and the seats left for the visitor: their allocation's in the quota phase
+    (none when their organisation is in no allocation), else the event's free seats."""
+    from jamlik.events import clock, services
+
+    phase = services.event_phase(event)
+    context: dict[str, Any] = {
+        "phase": phase,
+        "reason": services.closed_reason(event, clock.now()),
+    }
+    if phase == services.QUOTA:
+        allocation_id = services.allocation_for(event.pk, organisation)
+        allocation = (
+            selectors.allocation_list(user=None, event=event)
+            .prefetch_related(None)
+            .filter(pk=allocation_id)
+            .first()
+            if allocation_id
+            else None
+        )
+        context["allocation"] = allocation
+        context["seats_left"] = min(allocation.free, event.free) if allocation else 0
+    else:
+        context["seats_left"] = event.free
+    return context
+
+
 # ---- Public pages ---------------------------------------------------------------------------------
 
 

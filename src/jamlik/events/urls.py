@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/links/", staff.link_list, name="links"),
     path("<int:pk>/links/send/", staff.links_send, name="links_send"),
     path("<int:pk>/links/<int:oid>/regenerate/", staff.link_regenerate, name="link_regenerate"),
+    path("<int:pk>/links/<int:oid>/new/", staff.link_create, name="link_create"),
     path("<int:pk>/links/<int:oid>/revoke/", staff.link_revoke, name="link_revoke"),
     path("<int:pk>/export.csv", staff.export_csv, name="export_csv"),
     path("<int:pk>/export.xlsx", staff.export_xlsx, name="export_xlsx"),

@@ -17,10 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamlik.core.errors import Invalid, JamlikError, NotFound, RateLimited
-from jamlik.events import pages, selectors, services
+from jamlik.events import clock, pages, selectors, services
 from jamlik.events.errors import AlreadyDecided, SessionFull
 from jamlik.events.forms import LostLinkForm, RegistrationForm, SessionsForm, TransferForm
-from jamlik.events.models import Allocation, Event, Registration, Status
+from jamlik.events.models import Event, Registration, Status
 from jamlik.events.services.mail import calendar_file
 
 
@@ -38,26 +38,6 @@ def _invalid_link(request: HttpRequest, kind: str) -> HttpResponse:
 
 def _programme(event: Event) -> list[pages.TimeSlot]:
     return pages.programme(event)
-
-
-def _availability(event: Event, organisation: Any) -> dict[str, Any]:
-    """Seats left for the visitor: their allocation's in the quota phase, else the event's."""
-    phase = services.event_phase(event)
-    context: dict[str, Any] = {"phase": phase, "reason": services.closed_reason(event, _now())}
-    if phase == services.QUOTA:
-        allocation_id = services.allocation_for(event.pk, organisation)
-        allocation = Allocation.objects.filter(pk=allocation_id).first() if allocation_id else None
-        context["allocation"] = allocation
-        context["seats_left"] = min(allocation.free, event.free) if allocation else 0
-    else:
-        context["seats_left"] = event.free
-    return context
-
-
-def _now() -> Any:
-    from jamlik.events import clock
-
-    return clock.now()
 
 
 def _refusal(request: HttpRequest, event: Event, exc: JamlikError, **extra: Any) -> HttpResponse:
@@ -118,7 +98,7 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
         "slots": slots,
         "form": form,
         "action": request.path,
-        **_availability(event, link.organisation),
+        **pages.seats_for_visitor(event, link.organisation),
     }
     if request.method == "POST":
         if context["reason"] is not None:
@@ -142,7 +122,7 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
 def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_public_get(pk=pk)
     slots = _programme(event)
-    availability = _availability(event, None)
+    availability = pages.seats_for_visitor(event, None)
     open_phase = availability["phase"] == services.OPEN
     form = (
         RegistrationForm(
@@ -221,7 +201,7 @@ def _manage_registration(token: str) -> Registration:
 def _manage_context(registration: Registration, **extra: Any) -> dict[str, Any]:
     event = registration.event
     chosen = list(registration.sessions.all())
-    now = _now()
+    now = clock.now()
     can_change = registration.is_active and now < event.starts_at
     return {
         "event": event,

@@ -328,6 +328,7 @@ def link_list(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     links = selectors.link_list(user=request.user, event=event)
     rows = [(link, organisation_link_url(link)) for link in links]
+    missing = pages.organisations_without_link(user=request.user, event=event)
     return render(
         request,
         "events/staff/links.html",
@@ -336,6 +337,7 @@ def link_list(request: HttpRequest, pk: int) -> HttpResponse:
             event,
             "links",
             rows=rows,
+            missing=missing,
             public_url=request.build_absolute_uri(
                 reverse("events_public:event", kwargs={"pk": event.pk})
             ),
@@ -368,6 +370,17 @@ def link_regenerate(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
     event = _event(request, pk)
     services.link_regenerate(actor=request.user, link=_link(request, event, oid))
     messages.success(request, _("A new link was made; the old one no longer works."))
+    return redirect("events:links", pk=event.pk)
+
+
+@login_required
+@require_POST
+def link_create(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
+    _require_editor(request.user)
+    event = _event(request, pk)
+    organisation = pages.organisation_in_allocation(user=request.user, event=event, pk=oid)
+    services.link_ensure(event=event, organisation=organisation)
+    messages.success(request, _("A new link was made."))
     return redirect("events:links", pk=event.pk)
 
 
