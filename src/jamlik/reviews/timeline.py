@@ -18,6 +18,7 @@ from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jamlik.reviews.models import MilestoneStatus
 
@@ -109,7 +110,7 @@ def timeline_svg(
         f'stroke="{MUTED}" stroke-width="2"/>',
     ]
     # Today.
-    today_label = _("Today")
+    today_label = pgettext("timeline", "Today")
     tx = x_of(today)
     parts.append(
         f'<line x1="{_num(tx)}" y1="{AXIS_Y - 45}" x2="{_num(tx)}" y2="{height - 40}" '
