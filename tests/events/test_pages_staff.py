@@ -589,3 +589,48 @@ def test_registration_statuses_shown_in_swedish(open_event, personas):
         .content.decode()
     )
     assert "Avbokad" in html and "Alva" in html
+
+
+# ---- The permission matrix: every page × every staff role -------------------------------------------
+
+READ_PAGES = [
+    u
+    for u in STAFF_URLS
+    if u not in ("/events/new/", "/events/{pk}/allocations/new/", "/events/{pk}/sessions/new/")
+]
+EDIT_PAGES = ["/events/new/", "/events/{pk}/allocations/new/", "/events/{pk}/sessions/new/"]
+
+
+@pytest.mark.parametrize(
+    "role, read, edit",
+    [
+        (None, 302, 302),
+        ("coordinator_a", 200, 403),
+        ("coordinator_b", 200, 403),
+        ("city_coordinator", 200, 200),
+        ("admin", 200, 200),
+    ],
+)
+def test_permission_matrix(open_event, personas, role, read, edit):
+    web = personas.web(getattr(personas, role) if role else None)
+    for url in READ_PAGES:
+        assert web.get(url.format(pk=open_event.pk)).status_code == read, (role, url)
+    for url in EDIT_PAGES:
+        assert web.get(url.format(pk=open_event.pk)).status_code == edit, (role, url)
+
+
+def test_registration_of_other_organisation_is_404_by_url_guessing(open_event, personas):
+    bertil = Registration.objects.get(email="bertil@b.example")
+    web_a = personas.web(personas.coordinator_a)
+    for url in [
+        f"/events/{open_event.pk}/checkin/{bertil.pk}/",
+        f"/events/{open_event.pk}/checkin/{bertil.pk}/undo/",
+    ]:
+        assert web_a.post(url).status_code == 404
+    other = EventFactory()
+    alva = Registration.objects.get(email="alva@a.example")
+    # The right registration under another event's path is 404 too.
+    web = personas.web(personas.city_coordinator)
+    assert web.post(f"/events/{other.pk}/checkin/{alva.pk}/").status_code == 404
+    assert web.post(f"/events/{open_event.pk}/checkin/99999999999999999999999/").status_code == 404
+    assert Registration.objects.get(pk=alva.pk).checked_in_at is None
