@@ -335,8 +335,11 @@ def test_manage_page_change_sessions_cancel_with_confirmation(
         response = client.post(f"{url}/cancel", follow=True)
     assert "Din anmälan är avbokad" in response.content.decode()
     assert Registration.objects.get(pk=outcome.registration.pk).status == Status.CANCELLED
-    # A second cancel is refused kindly.
+    # A second cancel is refused kindly, and so is a change of sessions.
     assert client.post(f"{url}/cancel").status_code == 409
+    refused = client.post(url, {f"slot_{one.pk}": str(one.pk)})
+    assert refused.status_code == 409
+    assert "Den här anmälan gäller inte längre" in refused.content.decode()
 
 
 def test_manage_transfer_to_colleague_of_same_organisation(conference, personas, client):

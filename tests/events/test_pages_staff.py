@@ -407,6 +407,8 @@ def test_dashboard_query_count_with_hundreds(open_event, personas, django_assert
         f"/events/{open_event.pk}/statistics/",
         f"/events/{open_event.pk}/checkin/?q=Person",
         f"/events/{open_event.pk}/message/",
+        f"/events/{open_event.pk}/export.csv",
+        f"/events/{open_event.pk}/export.xlsx",
     ]:
         with django_assert_max_num_queries(20):
             assert web.get(url).status_code == 200, url
