@@ -3,6 +3,7 @@ escaped, empty data, and data tables that match."""
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -30,7 +31,7 @@ def swedish():
 
 
 def parse(svg: str) -> ET.Element:
-    root = ET.fromstring(str(svg))
+    root = ET.fromstring(str(svg))  # noqa: S314 - our own markup
     assert root.tag == f"{SVG}svg"
     return root
 
@@ -49,7 +50,7 @@ def assert_accessible(root: ET.Element) -> None:
     # The accessible name points at the title and description.
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     # First children, as screen readers expect.
-    assert list(root)[0].tag == f"{SVG}title"
+    assert next(iter(root)).tag == f"{SVG}title"
 
 
 def compliance(yes, partly, no, na=0, dont_know=0):
@@ -96,7 +97,11 @@ def test_distribution_table_matches_the_chart():
 
 
 def test_score_chart_labels_each_bar_with_its_score_in_swedish_format():
-    rows = [ScoreRow("1. Grunder", 72.25), ScoreRow("2. Fyra steg", 41.25), ScoreRow("3. Tom", None)]
+    rows = [
+        ScoreRow("1. Grunder", 72.25),
+        ScoreRow("2. Fyra steg", 41.25),
+        ScoreRow("3. Tom", None),
+    ]
     root = parse(charts.score_chart(rows, chart_id="s"))
     assert_accessible(root)
     words = texts(root)
@@ -130,22 +135,34 @@ def test_heatmap_cells_carry_the_number_and_missing_cells_are_patterned():
     by_text = {"".join(t.itertext()): t.get("fill") for t in root.iter(f"{SVG}text")}
     assert by_text["100,0"] == "#ffffff" and by_text["0,0"] == "#1b1b1b"
     table = charts.heatmap_table(columns, rows)
-    assert list(table.rows)[0] == ("Förvaltning A", ["80,0", "55,6", "–"])
+    assert next(iter(table.rows)) == ("Förvaltning A", ["80,0", "55,6", "–"])
 
 
 def test_heatmap_lightness_is_monotonic_for_grey_scale():
     lum = [charts._luminance(charts.level_colour(level / 10)) for level in range(11)]
-    assert all(a > b for a, b in zip(lum, lum[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(lum))
 
 
 def test_comparison_chart_shows_both_values_and_the_change():
-    rows = [ComparisonRow("Grunder", 60, 72.5), ComparisonRow("Steg", 50, 41.25), ComparisonRow("Ny", None, 30)]
+    rows = [
+        ComparisonRow("Grunder", 60, 72.5),
+        ComparisonRow("Steg", 50, 41.25),
+        ComparisonRow("Ny", None, 30),
+    ]
     root = parse(
         charts.comparison_chart(rows, previous_label="Omgång 2019", current_label="Omgång 2021")
     )
     assert_accessible(root)
     words = texts(root)
-    for word in ("60,0", "72,5", "50,0", "41,3", "förändring +12,5", "förändring −8,8", "förändring –"):
+    for word in (
+        "60,0",
+        "72,5",
+        "50,0",
+        "41,3",
+        "förändring +12,5",
+        "förändring −8,8",
+        "förändring –",
+    ):
         assert word in words
     assert "Omgång 2019" in words and "Omgång 2021" in words
     desc = root.find(f"{SVG}desc").text
@@ -198,7 +215,9 @@ def test_hostile_labels_are_escaped_everywhere():
 @settings(max_examples=60, deadline=None)
 @given(
     labels=st.lists(st.text(max_size=300), min_size=1, max_size=6),
-    scores=st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=100)), min_size=1, max_size=6),
+    scores=st.lists(
+        st.one_of(st.none(), st.floats(min_value=0, max_value=100)), min_size=1, max_size=6
+    ),
 )
 def test_any_text_and_score_gives_well_formed_svg(labels, scores):
     with translation.override("sv"):
@@ -225,5 +244,9 @@ def test_charts_scale_with_viewbox_and_long_labels_are_shortened():
     root = parse(charts.score_chart([ScoreRow(long, 10)]))
     width, height = (float(v) for v in root.get("viewBox").split()[2:])
     assert width == 800 and height > 0
-    label = texts(root)[-2] if texts(root)[-1] == "10,0" else next(t for t in texts(root) if t.startswith("Ett"))
+    label = (
+        texts(root)[-2]
+        if texts(root)[-1] == "10,0"
+        else next(t for t in texts(root) if t.startswith("Ett"))
+    )
     assert label.endswith("…") and len(label) < 120

@@ -85,9 +85,7 @@ def test_htmx_save_stores_answers_and_returns_a_status_fragment(client, response
 
 
 def test_plain_save_draft_without_javascript(client, response):
-    reply = client.post(
-        f"/s/{response.token}", form_data({"r3": "no"}, action="save"), follow=True
-    )
+    reply = client.post(f"/s/{response.token}", form_data({"r3": "no"}, action="save"), follow=True)
     assert reply.status_code == 200
     assert "Utkastet sparades" in reply.content.decode()
     assert answers_of(response) == {"r3": ("no", "")}
@@ -162,9 +160,7 @@ def test_submit_with_confirmation_then_read_only_and_409(client, response):
     assert answers_of(response)["r1"] == ("yes", "")
 
 
-def test_reopen_by_coordinator_keeps_version_and_respondent_can_change(
-    client, personas, response
-):
+def test_reopen_by_coordinator_keeps_version_and_respondent_can_change(client, personas, response):
     f.submit(response)
     web = personas.web(personas.coordinator_a)
     page = web.get(f"/assessments/responses/{response.pk}/")
@@ -178,7 +174,9 @@ def test_reopen_by_coordinator_keeps_version_and_respondent_can_change(
     version = client.get(f"/s/{response.token}/versions/1")
     assert version.status_code == 200 and "Uppfyllt" in version.content.decode()
     assert client.get(f"/s/{response.token}/versions/2").status_code == 404
-    saved = client.post(f"/s/{response.token}/save", form_data({**f.ALL_YES, "r1": "no"}), headers=HTMX)
+    saved = client.post(
+        f"/s/{response.token}/save", form_data({**f.ALL_YES, "r1": "no"}), headers=HTMX
+    )
     assert saved.status_code == 200
     client.post(f"/s/{response.token}/submit", {"submitted_by": "Eva"})
     assert ResponseVersion.objects.filter(response=response).count() == 2
@@ -265,7 +263,9 @@ def test_open_actions_from_earlier_campaigns_are_shown_beside_the_requirement(
     assert "B:s hemliga åtgärd" not in html
 
 
-def test_respondent_page_query_count_does_not_grow(client, personas, response, django_assert_max_num_queries):
+def test_respondent_page_query_count_does_not_grow(
+    client, personas, response, django_assert_max_num_queries
+):
     for i in range(60):
         services.action_create(
             actor=None,
@@ -279,6 +279,7 @@ def test_respondent_page_query_count_does_not_grow(client, personas, response, d
     with django_assert_max_num_queries(12):
         assert client.get(f"/s/{response.token}").status_code == 200
     with django_assert_max_num_queries(20):
-        assert client.post(
-            f"/s/{response.token}/save", form_data(f.ALL_YES), headers=HTMX
-        ).status_code == 200
+        assert (
+            client.post(f"/s/{response.token}/save", form_data(f.ALL_YES), headers=HTMX).status_code
+            == 200
+        )

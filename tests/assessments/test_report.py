@@ -140,7 +140,9 @@ def test_report_page_downloads_and_scoping(personas, campaigns):
         f"/assessments/campaigns/{current.pk}/report.pdf", {"organisation": personas.org_b.pk}
     )
     assert refused.status_code == 400
-    assert web.get(f"/assessments/campaigns/{current.pk}/report.pdf?date=nonsense").status_code == 400
+    assert (
+        web.get(f"/assessments/campaigns/{current.pk}/report.pdf?date=nonsense").status_code == 400
+    )
     assert web.get("/assessments/campaigns/999999/report.pdf").status_code == 404
     assert personas.web().get(f"/assessments/campaigns/{current.pk}/report.pdf").status_code == 302
 

@@ -33,7 +33,7 @@ INK = "#1b1b1b"
 MUTED = "#4a4a4a"
 GRID = "#c4c9cf"
 OUTLINE = "#4a4a4a"
-CHAR_WIDTH = 7.2  # a rough average advance of the 13-unit font, to truncate long labels
+CHAR_WIDTH = 7.8  # a generous average advance of the 13-unit font, to truncate long labels
 
 # Characters XML 1.0 does not allow (a hostile label must not break the document).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -552,7 +552,7 @@ def heatmap_chart(
     top = PAD + header_h
     for r_index, row in enumerate(rows):
         y = top + cell_h * r_index
-        body.append(_text(PAD, y + 20, truncate(row.label, int(label_width / 7.0))))
+        body.append(_text(PAD, y + 20, truncate(row.label, int((label_width - 10) / CHAR_WIDTH))))
         for c_index in range(len(columns)):
             score = row.scores[c_index] if c_index < len(row.scores) else None
             x = PAD + label_width + cell_w * c_index
