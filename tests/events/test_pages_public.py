@@ -439,3 +439,19 @@ def test_selectors_position_matches_page(conference, personas, client):
     html = client.get(f"/m/{second.registration.manage_token}").content.decode()
     assert f"Din plats i kön: {second.position}" in html
     assert second.position == 2
+
+
+def test_huge_and_unusual_input(conference, personas, client):
+    url = link_url(conference.event, personas.org_a)
+    huge = client.post(url, form_data(name="x" * 1_000_000, accessibility="y" * 1_000_000))
+    assert huge.status_code == 400 and Registration.objects.count() == 0
+    sql = client.post(url, form_data(email="x'; DROP TABLE events_registration;--@a.example"))
+    assert sql.status_code == 400 and Registration.objects.count() == 0
+    name = "<script>alert('x')</script> عربي 🎉"
+    response = client.post(url, form_data(name=name, email="rtl@a.example"), follow=True)
+    assert response.status_code == 200
+    registration = Registration.objects.get(email="rtl@a.example")
+    assert registration.name == name
+    html = client.get(f"/m/{registration.manage_token}").content.decode()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; عربي 🎉" in html
+    assert "<script>alert(" not in html
