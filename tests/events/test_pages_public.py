@@ -77,6 +77,7 @@ def test_register_through_link_confirms_and_shows_confirmation(
     assert response["Location"] == f"/m/{registration.manage_token}/confirmation"
     page = client.get(response["Location"]).content.decode()
     assert "Tack för din anmälan" in page and "Din plats är bekräftad" in page
+    assert "Din incheckningskod" in page and "<svg" in page
     assert "Barn bygger Göteborg" in page
     assert any(registration.email in m.to for m in mail.outbox)
 

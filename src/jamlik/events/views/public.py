@@ -11,15 +11,17 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamlik.core.errors import Invalid, JamlikError, NotFound, RateLimited
-from jamlik.events import clock, pages, selectors, services
+from jamlik.events import badges, clock, pages, selectors, services
 from jamlik.events.errors import AlreadyDecided, SessionFull
 from jamlik.events.forms import LostLinkForm, RegistrationForm, SessionsForm, TransferForm
+from jamlik.events.links import checkin_payload
 from jamlik.events.models import Event, Registration, Status
 from jamlik.events.services.mail import calendar_file
 
@@ -210,6 +212,11 @@ def _manage_context(registration: Registration, **extra: Any) -> dict[str, Any]:
         "position": services.waiting_position(registration),
         "can_change": can_change,
         "can_cancel": registration.is_active and now < event.ends_at,
+        "checkin_qr": (
+            mark_safe(badges.qr_svg(checkin_payload(registration)))
+            if registration.status == Status.CONFIRMED and now < event.ends_at
+            else None
+        ),
         **extra,
     }
 
