@@ -533,7 +533,7 @@ def approval_decide(*, registration: Registration, approve: bool) -> Registratio
 def registration_check_in(*, registration: Registration, actor: Any) -> Registration:
     """Mark a confirmed participant as arrived; checking in twice changes nothing."""
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("organisation", "event")
         .get(pk=registration.pk)
     )
@@ -554,7 +554,7 @@ def registration_check_in(*, registration: Registration, actor: Any) -> Registra
 @transaction.atomic
 def registration_check_in_undo(*, registration: Registration, actor: Any) -> Registration:
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("organisation", "event")
         .get(pk=registration.pk)
     )
