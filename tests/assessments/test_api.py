@@ -59,7 +59,7 @@ def test_frameworks_list_shape(personas, django_assert_max_num_queries):
     assert first["scale"][0] == {"value": "yes", "label": "Uppfyllt", "score": 2.0}
     r1, r2 = first["areas"][0]["requirements"]
     assert set(r1) >= {"key", "text", "reference", "guidance", "scale"}
-    assert r1["scale"] is None  # the framework's scale applies
+    assert "scale" not in r1  # the framework's scale applies
     assert [o["value"] for o in r2["scale"]] == ["0", "1", "2", "3"]
     assert personas.api().get("/api/v1/frameworks").status_code == 401
 
@@ -359,6 +359,7 @@ def test_summary_shape_and_comparison(personas, campaign):
         "previous": 0.0,
         "change": 100.0,
     }
+    assert "comparison" not in client.get(f"/api/v1/campaigns/{campaign.pk}/summary").json()
     assert (
         client.get(f"/api/v1/campaigns/{campaign.pk}/summary", {"compare_to": 999999}).status_code
         == 400

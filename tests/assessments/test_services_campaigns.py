@@ -198,3 +198,41 @@ def test_campaign_update_checks_dates(personas):
     assert (updated.title, updated.reminder_interval_days) == ("Ny titel", 3)
     with pytest.raises(Forbidden):
         services.campaign_update(actor=personas.coordinator_a, campaign=campaign, title="x")
+
+
+def test_reminder_chain_with_a_deferring_backend(
+    personas, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    from jamlik.assessments.models import Campaign
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    campaign = f.campaign(organisations=[personas.org_a], reminder_interval_days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_invite(actor=None, campaign=campaign)
+    token = Campaign.objects.get(pk=campaign.pk).reminder_job
+    assert len(token) == 16
+
+    def links():
+        return [
+            r for r in default_task_backend.results
+            if r.task.func.__name__ == "send_campaign_reminders"
+        ]  # fmt: skip
+
+    queued = links()
+    assert queued[-1].args == [campaign.pk, token]
+    assert queued[-1].task.run_after > timezone.now() + dt.timedelta(days=3)
+    # The link runs: nothing due yet (invited just now), and it queues the next link.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.campaign_reminder_run(campaign_id=campaign.pk, token=token) == 0
+    assert len(links()) == 2
+    # A stale chain stops.
+    assert services.campaign_reminder_run(campaign_id=campaign.pk, token="old") == 0
+    assert len(links()) == 2
+    Response.objects.filter(campaign=campaign).update(
+        invited_at=timezone.now() - dt.timedelta(days=4)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.campaign_reminder_run(campaign_id=campaign.pk, token=token) == 1
+    default_task_backend.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
@@ -125,6 +125,30 @@ class FrameworkOut(Schema):
     locked: bool
 
 
+def _requirement_out(framework: Framework, requirement: Any) -> dict[str, Any]:
+    """A requirement; ``scale`` only when it has its own (API.md: it overrides the
+    framework's)."""
+    out = {
+        "key": requirement.key,
+        "text": requirement.text,
+        "reference": requirement.reference,
+        "guidance": requirement.guidance,
+        "check": requirement.needs_check,
+    }
+    if requirement.own_scale:
+        out["scale"] = framework.scale(requirement.scale_name)
+    return out
+
+
+def _json(data: Any, response: HttpResponse | None = None) -> JsonResponse:
+    """Answer exactly this JSON (optional keys left out rather than null), keeping the
+    X-Total-Count header that ``paginate`` set."""
+    answer = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+    if response is not None and response.has_header("X-Total-Count"):
+        answer["X-Total-Count"] = response["X-Total-Count"]
+    return answer
+
+
 def _framework_out(framework: Framework) -> dict[str, Any]:
     return {
         "id": framework.pk,
@@ -139,17 +163,7 @@ def _framework_out(framework: Framework) -> dict[str, Any]:
                 "key": area.key,
                 "title": area.title,
                 "description": area.description,
-                "requirements": [
-                    {
-                        "key": r.key,
-                        "text": r.text,
-                        "reference": r.reference,
-                        "guidance": r.guidance,
-                        "scale": framework.scale(r.scale_name) if r.own_scale else None,
-                        "check": r.needs_check,
-                    }
-                    for r in requirements
-                ],
+                "requirements": [_requirement_out(framework, r) for r in requirements],
             }
             for area, requirements in selectors.framework_structure(framework)
         ],
@@ -460,12 +474,12 @@ class PublicResponseOut(Schema):
 @router.get("/frameworks", response=list[FrameworkOut])
 def list_frameworks(request: HttpRequest, response: HttpResponse) -> Any:
     frameworks = paginate(request, response, selectors.framework_list(user=request.user))
-    return [_framework_out(framework) for framework in frameworks]
+    return _json([_framework_out(framework) for framework in frameworks], response)
 
 
 @router.get("/frameworks/{framework_id}", response=FrameworkOut)
 def get_framework(request: HttpRequest, framework_id: int) -> Any:
-    return _framework_out(selectors.framework_get(user=request.user, pk=framework_id))
+    return _json(_framework_out(selectors.framework_get(user=request.user, pk=framework_id)))
 
 
 # ---- Campaigns ---------------------------------------------------------------------------
@@ -562,7 +576,8 @@ def _summary_args(request: HttpRequest, campaign_id: int, filters: SummaryFilter
 
 @router.get("/campaigns/{campaign_id}/summary", response=SummaryOut)
 def campaign_summary(request: HttpRequest, campaign_id: int, filters: Query[SummaryFilter]) -> Any:
-    return selectors.campaign_summary(**_summary_args(request, campaign_id, filters)).as_api()
+    summary = selectors.campaign_summary(**_summary_args(request, campaign_id, filters))
+    return _json(summary.as_api())  # "comparison" only when asked for
 
 
 @router.get("/campaigns/{campaign_id}/comments", response=list[CommentGroupOut])

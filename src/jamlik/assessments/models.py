@@ -126,6 +126,8 @@ class Campaign(models.Model):
         default=7,
         help_text=_("At most one reminder per unit per this many days; 0 sends none."),
     )
+    # The token of the scheduled reminder task chain (services.schedule_reminders).
+    reminder_job = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

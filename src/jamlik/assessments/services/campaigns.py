@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -170,6 +171,10 @@ def campaign_update(*, actor: Any, campaign: Campaign, **data: Any) -> Campaign:
         audit_log(
             actor=actor, action="assessments.campaign.updated", obj=campaign, old=old, new=new
         )
+    invited = campaign.responses.filter(invited_at__isnull=False)
+    if "reminder_interval_days" in new and invited.exists():
+        # A new chain at the new interval; the old one stops at its next run.
+        transaction.on_commit(lambda: schedule_reminders(campaign.pk))
     return campaign
 
 
@@ -271,7 +276,7 @@ def campaign_invite(
         obj=campaign,
         new={"units": len(invited), "messages": sent},
     )
-    transaction.on_commit(lambda: schedule_reminders(campaign.pk, campaign.reminder_interval_days))
+    transaction.on_commit(lambda: schedule_reminders(campaign.pk))
     return sent
 
 
@@ -334,17 +339,38 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def schedule_reminders(campaign_id: int, interval_days: int) -> None:
-    """Ask the worker to look for due reminders one interval from now, where the task
-    backend can run deferred tasks (the immediate backend cannot: use the command)."""
-    if interval_days <= 0:
-        return
-    from jamlik.assessments.tasks import send_due_reminders
+def schedule_reminders(campaign_id: int, *, token: str | None = None) -> bool:
+    """Let the worker remind this campaign's units one interval from now, and again each
+    interval while the campaign is open (``campaign_reminder_run``). One chain per campaign:
+    a new schedule replaces the token, and a task whose token is no longer the campaign's
+    stops. Needs a task backend that runs deferred tasks (the database backend); elsewhere
+    `jamlik campaigns remind` from cron does the same. Returns whether a task was queued."""
+    from jamlik.assessments.tasks import send_campaign_reminders
 
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    now = timezone.now()
+    if campaign is None or campaign.reminder_interval_days <= 0 or now >= campaign.closes_at:
+        return False
     try:
-        if send_due_reminders.get_backend().supports_defer:
-            send_due_reminders.using(
-                run_after=timezone.now() + dt.timedelta(days=interval_days, minutes=1)
-            ).enqueue()
+        if not send_campaign_reminders.get_backend().supports_defer:
+            return False
+        token = token or secrets.token_hex(8)
+        Campaign.objects.filter(pk=campaign_id).update(reminder_job=token)
+        run_after = now + dt.timedelta(days=campaign.reminder_interval_days, minutes=1)
+        send_campaign_reminders.using(run_after=run_after).enqueue(campaign_id, token)
     except Exception:  # the command `jamlik campaigns remind` still finds them
         logger.exception("could not schedule reminders for campaign %s", campaign_id)
+        return False
+    return True
+
+
+def campaign_reminder_run(*, campaign_id: int, token: str) -> int:
+    """One link of a campaign's reminder chain: remind the due units, then schedule the
+    next link while the campaign is open. A stale token (a newer chain exists) does
+    nothing."""
+    campaign = Campaign.objects.filter(pk=campaign_id, reminder_job=token).first()
+    if campaign is None:
+        return 0
+    sent = campaign_remind(actor=None, campaign=campaign)
+    transaction.on_commit(lambda: schedule_reminders(campaign_id, token=token))
+    return sent
