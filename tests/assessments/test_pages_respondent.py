@@ -98,6 +98,8 @@ def test_plain_save_draft_without_javascript(client, response):
         (form_data({"r2": "yes"}), "giltigt val"),  # r2 uses the maturity scale
         (form_data({}, {"r1": "x" * 5001}), "5000"),
         (form_data({}, {"r1": "a\x00b"}), "styrtecken"),
+        (form_data({}, {"r1": "x" * 1_000_000}), "5000"),
+        (form_data({"r1": "'; DROP TABLE assessments_answer; --"}), "giltigt"),
     ],
 )
 def test_bad_input_changes_nothing(client, response, data, message):
