@@ -325,6 +325,11 @@ def test_manage_page_change_sessions_cancel_with_confirmation(
     url = f"/m/{outcome.registration.manage_token}"
     html = client.get(url).content.decode()
     assert "Din anmälan" in html and "Förmiddag 1" in html
+    for bad in ["999999", "x" * 10_000, "-1"]:
+        refused = client.post(url, {f"slot_{one.pk}": bad})
+        assert refused.status_code == 400
+        assert f'id="id_slot_{one.pk}_error"' in refused.content.decode()
+    assert list(outcome.registration.sessions.all()) == [one]
     response = client.post(url, {f"slot_{one.pk}": str(two.pk)})
     assert response.status_code == 302
     assert list(outcome.registration.sessions.all()) == [two]
