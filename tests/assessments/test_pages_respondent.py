@@ -285,3 +285,22 @@ def test_respondent_page_query_count_does_not_grow(
             client.post(f"/s/{response.token}/save", form_data(f.ALL_YES), headers=HTMX).status_code
             == 200
         )
+
+
+def test_coordinator_names_the_respondents(personas, response):
+    web = personas.web(personas.coordinator_a)
+    url = f"/assessments/responses/{response.pk}/respondents/"
+    reply = web.post(url, {"respondents": "chef@a.example\nHR@a.example, chef@A.example"})
+    assert reply.status_code == 302
+    response.refresh_from_db()
+    assert response.respondents == ["chef@a.example", "HR@a.example"]
+    page = web.get(f"/assessments/responses/{response.pk}/").content.decode()
+    assert "chef@a.example" in page and "Vem får inbjudan och påminnelser" in page
+    bad = web.post(url, {"respondents": "inte en adress"})
+    assert bad.status_code == 400 and "giltig e-postadress" in bad.content.decode()
+    too_many = web.post(url, {"respondents": "\n".join(f"p{i}@a.example" for i in range(21))})
+    assert too_many.status_code == 400
+    response.refresh_from_db()
+    assert response.respondents == ["chef@a.example", "HR@a.example"]
+    assert personas.web(personas.coordinator_b).post(url, {"respondents": ""}).status_code == 404
+    assert "respondents/" not in personas.web().get(f"/s/{response.token}").content.decode()

@@ -122,6 +122,24 @@ class InviteForm(AccessibleFormMixin, forms.Form):
         self.fields["organisations"].choices = [(o.pk, o.name) for o in organisations]
 
 
+class RespondentsForm(AccessibleFormMixin, forms.Form):
+    """The e-mail addresses that get the unit's invitation and reminders."""
+
+    respondents = forms.CharField(
+        label=_("Respondents' e-mail addresses"),
+        required=False,
+        max_length=20 * (validation.EMAIL_MAX + 1),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One address per line. Left empty, mail goes to the unit's functional mailbox."
+        ),
+    )
+
+    def emails(self) -> list[str]:
+        raw = self.cleaned_data.get("respondents") or ""
+        return [line.strip() for line in raw.replace(",", "\n").splitlines() if line.strip()]
+
+
 class ReopenForm(AccessibleFormMixin, forms.Form):
     reason = TextField(
         label=_("Reason for reopening"),

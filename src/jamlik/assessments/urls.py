@@ -21,6 +21,11 @@ urlpatterns = [
     path("responses/<int:pk>/submit/", responses.response_submit, name="response_submit"),
     path("responses/<int:pk>/reopen/", responses.response_reopen, name="response_reopen"),
     path(
+        "responses/<int:pk>/respondents/",
+        responses.response_respondents,
+        name="response_respondents",
+    ),
+    path(
         "responses/<int:pk>/versions/<int:number>/",
         responses.response_version,
         name="response_version",

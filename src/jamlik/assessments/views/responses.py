@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jamlik.assessments import selectors, services
 from jamlik.assessments.forms import (
     ReopenForm,
+    RespondentsForm,
     ResponseForm,
     SubmitForm,
     comment_name,
@@ -96,6 +97,7 @@ def _page(
     answers: dict[str, Any] | None = None,
     status: int = 200,
     problem: str = "",
+    respondents_form: RespondentsForm | None = None,
 ) -> HttpResponse:
     structure = structure if structure is not None else _structure(response, visitor)
     if answers is None:
@@ -164,6 +166,12 @@ def _page(
         "save_url": visitor.url(response, "save"),
         "submit_url": visitor.url(response, "submit"),
         "reopen_form": ReopenForm() if not visitor.by_respondent else None,
+        "respondents_form": (
+            respondents_form
+            or RespondentsForm(initial={"respondents": "\n".join(response.respondents)})
+            if not visitor.by_respondent
+            else None
+        ),
     }
     return render(request, "assessments/response_form.html", context, status=status)
 
@@ -467,3 +475,28 @@ def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, response, visitor, status=exc.status, problem=str(exc.message))
     messages.success(request, _("The response was reopened. The submitted version is kept."))
     return redirect(visitor.url(response, "form"))
+
+
+@login_required
+@require_POST
+def response_respondents(request: HttpRequest, pk: int) -> HttpResponse:
+    response, visitor = _by_pk(request, pk)
+    form = RespondentsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.response_respondents_set(
+                actor=request.user, response=response, emails=form.emails()
+            )
+        except Invalid as exc:
+            form.add_rule_error(exc)
+        else:
+            messages.success(request, _("The respondents were saved."))
+            return redirect(visitor.url(response, "form"))
+    return _page(
+        request,
+        response,
+        visitor,
+        status=400,
+        problem=_("The respondents could not be saved."),
+        respondents_form=form,
+    )
