@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jamlik.demo import assessments, organisations, users
+from jamlik.demo import assessments, organisations, reviews, users
 
 
 @dataclass
@@ -24,4 +24,5 @@ def load_all(stdout: Any = None) -> DemoResult:
     result.logins = users.load(result.organisations)
     # Later steps (events, assessments, reviews) append to result here, in this order.
     assessments.load(result)
+    reviews.load(result)
     return result

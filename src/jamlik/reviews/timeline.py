@@ -28,6 +28,7 @@ AXIS_Y = 70
 ROW_HEIGHT = 44
 LABEL_ROWS = 3
 LABEL_CHARS = 26
+CHAR_WIDTH = 7.6  # an average advance at font-size 13
 FONT = "DejaVu Sans, Verdana, system-ui, sans-serif"
 INK = "#1b1b1b"
 MUTED = "#4a4a4a"
@@ -125,7 +126,9 @@ def timeline_svg(
         status = milestone.status_on(today)
         x = x_of(milestone.due)
         label_y = AXIS_Y + 34 + (i % rows) * ROW_HEIGHT
-        anchor = "start" if x < left + 40 else "end" if x > right - 40 else "middle"
+        # Anchor the label so that it stays inside the drawing (a rough width estimate).
+        half = (len(_short(milestone.title)) + 11) * CHAR_WIDTH / 2
+        anchor = "start" if x - half < 4 else "end" if x + half > WIDTH - 4 else "middle"
         parts.append(
             f'<line x1="{_num(x)}" y1="{AXIS_Y}" x2="{_num(x)}" y2="{label_y - 14}" '
             f'stroke="{MUTED}" stroke-width="1"/>'
