@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from jamlik.core.errors import NotFound
@@ -111,6 +111,7 @@ class Totals:
     free: int
     capacity: int
     checked_in: int
+    confirmed_in_scope: int
 
     @property
     def taken(self) -> int:
@@ -118,13 +119,15 @@ class Totals:
 
 
 def totals(*, user: Any, event: Event) -> Totals:
-    """Seat totals of the whole event (from its counters, visible to all staff) and the number
-    checked in among the registrations the user may see."""
-    checked_in = (
+    """Seat totals of the whole event (from its counters, visible to all staff), and the
+    confirmed and checked-in registrations among those the user may see."""
+    counts = (
         selectors.registration_list(user=user, event=event, status=Status.CONFIRMED)
-        .filter(checked_in_at__isnull=False)
+        .prefetch_related(None)
         .order_by()
-        .count()
+        .aggregate(
+            confirmed=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False))
+        )
     )
     return Totals(
         confirmed=event.confirmed_count,
@@ -132,7 +135,8 @@ def totals(*, user: Any, event: Event) -> Totals:
         waiting=event.waiting_count,
         free=event.free,
         capacity=event.capacity,
-        checked_in=checked_in,
+        checked_in=counts["checked_in"],
+        confirmed_in_scope=counts["confirmed"],
     )
 
 
