@@ -154,3 +154,28 @@ def test_summary_page_shows_charts_and_is_accessible(live_server, browser_page, 
     width = phone.get_by_role("img", name="Poäng per område (0–100)").bounding_box()["width"]
     assert width <= 390
     assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+
+
+def test_other_coordinator_pages_are_accessible(live_server, browser_page, personas):
+    campaign = f.campaign(organisations=[personas.org_a])
+    response = campaign.responses.get()
+    f.submit(response)
+    page = browser_page()
+    login(page, live_server, personas.city_coordinator)
+    for path in (
+        "/assessments/",
+        "/assessments/campaigns/new/",
+        f"/assessments/campaigns/{campaign.pk}/edit/",
+        f"/assessments/responses/{response.pk}/",
+        f"/assessments/responses/{response.pk}/versions/1/",
+        "/assessments/actions/",
+        "/assessments/actions/new/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+    # A form with errors, too.
+    page.goto(f"{live_server.url}/assessments/actions/new/")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page)
