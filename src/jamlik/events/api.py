@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator, PlainSerializer, StrictBool, StrictInt
 
 from jamlik.core.api import paginate
@@ -315,7 +315,7 @@ def list_events(request: HttpRequest, response: HttpResponse) -> Any:
 def create_event(request: HttpRequest, payload: EventIn) -> Any:
     actor = _require_organiser(request)
     data = payload.model_dump()
-    return 201, services.event_create(actor=actor, **data)
+    return Status(201, services.event_create(actor=actor, **data))
 
 
 @router.get("/events/{event_id}", response=EventOut)
@@ -351,7 +351,7 @@ def create_allocation(request: HttpRequest, event_id: int, payload: AllocationIn
         quota=payload.quota,
         organisations=_organisations(payload.organisations, field="organisations"),
     )
-    return 201, selectors.allocation_get(user=actor, event=event, pk=allocation.pk)
+    return Status(201, selectors.allocation_get(user=actor, event=event, pk=allocation.pk))
 
 
 @router.patch("/events/{event_id}/allocations/{allocation_id}", response=AllocationOut)
@@ -374,7 +374,7 @@ def delete_allocation(request: HttpRequest, event_id: int, allocation_id: int) -
     event = selectors.event_get(user=actor, pk=event_id)
     allocation = selectors.allocation_get(user=actor, event=event, pk=allocation_id)
     services.allocation_delete(actor=actor, allocation=allocation)
-    return 204, None
+    return Status(204, None)
 
 
 # ---- Programme ------------------------------------------------------------------------------------------
@@ -390,7 +390,7 @@ def list_sessions(request: HttpRequest, response: HttpResponse, event_id: int) -
 def create_session(request: HttpRequest, event_id: int, payload: SessionIn) -> Any:
     actor = _require_organiser(request)
     event = selectors.event_get(user=actor, pk=event_id)
-    return 201, services.session_create(actor=actor, event=event, **payload.model_dump())
+    return Status(201, services.session_create(actor=actor, event=event, **payload.model_dump()))
 
 
 @router.patch("/events/{event_id}/sessions/{session_id}", response=SessionOut)
@@ -409,7 +409,7 @@ def delete_session(request: HttpRequest, event_id: int, session_id: int) -> Any:
     actor = _require_organiser(request)
     event = selectors.event_get(user=actor, pk=event_id)
     services.session_delete(actor=actor, session=selectors.session_get(event=event, pk=session_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ---- Links -------------------------------------------------------------------------------------------------
@@ -435,7 +435,9 @@ def send_links(request: HttpRequest, event_id: int, payload: LinksSendIn) -> Any
     else:
         organisations = _organisations(payload.organisations, field="organisations", user=user)
     sent = services.links_send(actor=user, event=event, organisations=organisations)
-    return 202, {"sent": len(sent), "organisations": [link.organisation_id for link in sent]}
+    return Status(
+        202, {"sent": len(sent), "organisations": [link.organisation_id for link in sent]}
+    )
 
 
 @router.post("/events/{event_id}/links/{organisation_id}/regenerate", response={201: LinkOut})
@@ -444,7 +446,7 @@ def regenerate_link(request: HttpRequest, event_id: int, organisation_id: int) -
     user = _user(request)
     event = selectors.event_get(user=user, pk=event_id)
     link = selectors.link_get(user=user, event=event, organisation_id=organisation_id)
-    return 201, services.link_regenerate(actor=user, link=link)
+    return Status(201, services.link_regenerate(actor=user, link=link))
 
 
 # ---- Registrations, check-in, exports ---------------------------------------------------------------------
@@ -572,7 +574,7 @@ def send_message(request: HttpRequest, event_id: int, payload: MessageIn) -> Any
         body=payload.body,
         statuses=payload.statuses,
     )
-    return 202, message
+    return Status(202, message)
 
 
 # ==== Public (the token in the path is the credential) ==========================================================
@@ -781,17 +783,15 @@ def _register(event: Any, organisation: Any, payload: RegistrationIn, *, via_lin
     registration = outcome.registration
     if not outcome.created:
         # Knowing an address is not owning it: the token goes only to the address, by mail.
-        return 200, {
-            "id": registration.pk,
-            "status": registration.status,
-            "position": outcome.position,
-        }
-    return 201, {
+        body = {"id": registration.pk, "status": registration.status, "position": outcome.position}
+        return Status(200, body)
+    body = {
         "id": registration.pk,
         "status": registration.status,
         "manage_token": registration.manage_token,
         "position": outcome.position,
     }
+    return Status(201, body)
 
 
 @public_router.get("/public/links/{token}", response=PublicLinkOut, auth=None)
@@ -877,7 +877,7 @@ def public_registration_transfer(request: HttpRequest, token: str, payload: Tran
     new = services.registration_transfer(
         registration=registration, name=payload.name, email=payload.email, language=_language()
     )
-    return 201, new
+    return Status(201, new)
 
 
 @public_router.get("/public/registrations/{token}/calendar.ics", auth=None)
@@ -910,12 +910,11 @@ def public_lost_link(request: HttpRequest, payload: LostLinkIn) -> Any:
     except NotFound:
         raise NotFound(_("Unknown event.")) from None
     services.lost_link_request(event=event, email=payload.email, client=_client(request))
-    return 202, {
-        "detail": _(
-            "If the address belongs to an organisation with a registration link for this "
-            "event, the link is on its way to that address."
-        )
-    }
+    detail = _(
+        "If the address belongs to an organisation with a registration link for this "
+        "event, the link is on its way to that address."
+    )
+    return Status(202, {"detail": detail})
 
 
 router.add_router("", public_router)
