@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -413,6 +414,13 @@ def _filters(
     return form, filters
 
 
+def _fragment(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The htmx fragment of a page; one URL serves both, so caches must tell them apart."""
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
 def _query_without_page(request: HttpRequest) -> str:
     params = [(k, v) for k, v in request.GET.lists() if k != "page" for v in v]
     return urlencode(params)
@@ -434,14 +442,16 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         query=_query_without_page(request),
     )
     if request.htmx and request.htmx.target == "registrations":
-        return render(request, "events/partials/_registrations.html", context)
+        return _fragment(request, "events/partials/_registrations.html", context)
     context.update(
         quota=selectors.quota_use(user=request.user, event=event),
         totals=pages.totals(user=request.user, event=event),
         waiting=selectors.waiting_list(user=request.user, event=event),
         phase=services.event_phase(event),
     )
-    return render(request, "events/staff/dashboard.html", context)
+    response = render(request, "events/staff/dashboard.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 # ---- Exports and badges ---------------------------------------------------------------------------------
@@ -493,12 +503,14 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         searched=len(q.strip()) >= 2,
     )
     if request.htmx and request.htmx.target == "checkin-results":
-        return render(request, "events/partials/_checkin_results.html", context)
+        return _fragment(request, "events/partials/_checkin_results.html", context)
     context.update(
         totals=pages.totals(user=request.user, event=event),
         recent=pages.checkin_recent(user=request.user, event=event),
     )
-    return render(request, "events/staff/checkin.html", context)
+    response = render(request, "events/staff/checkin.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _back_to_checkin(request: HttpRequest, event: Any) -> HttpResponse:
