@@ -422,7 +422,7 @@ def _fragment(request: HttpRequest, template: str, context: dict[str, Any]) -> H
 
 
 def _query_without_page(request: HttpRequest) -> str:
-    params = [(k, v) for k, v in request.GET.lists() if k != "page" for v in v]
+    params = [(k, value) for k, values in request.GET.lists() if k != "page" for value in values]
     return urlencode(params)
 
 
