@@ -1,0 +1,77 @@
+"""The streaming XLSX writer: a valid workbook with the export conventions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from jamlik.assessments import reports
+from jamlik.assessments.xlsxstream import column_letter, xlsx_stream_bytes
+from tests.factories import assessments as f
+
+
+def read(content: bytes):
+    return load_workbook(io.BytesIO(content))
+
+
+def test_cells_headings_and_conventions():
+    rows = [
+        ["text <b>&\"'", 3, 2.5, True, dt.datetime(2021, 3, 26, 9, 30), dt.date(2021, 10, 20)],
+        ['=HYPERLINK("x")', None, float("nan"), False, None, None],
+        ["kontroll\x00\x07tecken\x1f", -1, 0.0, None, None, None],
+        ["rad ett\nrad två\tflik", 10**12, 1e-9, None, None, None],
+        ["emoji 🎉 och högerställd עברית", 0, 100.0, None, None, None],
+    ]
+    content = xlsx_stream_bytes(
+        [("Svar: del [1]/2", ["Text", "Heltal", "Tal", "Sant", "Tid", "Datum"], rows)]
+    )
+    book = read(content)
+    sheet = book.worksheets[0]
+    assert sheet.title == "Svar  del  1  2"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:F6"
+    assert [c.value for c in sheet[1]] == ["Text", "Heltal", "Tal", "Sant", "Tid", "Datum"]
+    assert all(c.font.b for c in sheet[1])
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert values[0] == [
+        "text <b>&\"'",
+        3,
+        2.5,
+        True,
+        dt.datetime(2021, 3, 26, 9, 30),
+        dt.datetime(2021, 10, 20),
+    ]
+    assert values[1][:4] == ['\'=HYPERLINK("x")', None, None, False]
+    assert values[2][0] == "kontrolltecken"
+    assert values[3][:3] == ["rad ett\nrad två\tflik", 10**12, 1e-9]
+    assert values[4][0] == "emoji 🎉 och högerställd עברית"
+
+
+def test_several_sheets_unique_names_and_empty_sheets():
+    content = xlsx_stream_bytes(
+        [("Svar", ["a"], iter([[1], [2]])), ("svar", ["b"], []), ("", ["c"], [])]
+    )
+    book = read(content)
+    assert book.sheetnames == ["Svar", "svar 2", "Sheet"]
+    assert book["svar 2"].auto_filter.ref == "A1:A1"
+    assert book["Svar"].max_row == 3
+
+
+def test_column_letters():
+    assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+
+
+@pytest.mark.django_db
+def test_export_splits_answers_over_sheets(personas, monkeypatch):
+    campaign = f.campaign(organisations=[personas.org_a, personas.org_b])
+    f.answer_in_bulk(campaign)
+    monkeypatch.setattr(reports, "ROWS_PER_SHEET", 4)
+    book = read(reports.campaign_xlsx(user=personas.city_coordinator, campaign=campaign))
+    assert book.sheetnames == ["Svar", "Svar 2", "Sammanfattning", "Organisationer", "Enheter"]
+    rows = [
+        r for name in ("Svar", "Svar 2") for r in book[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert len(rows) == 6  # two units × three requirements
