@@ -241,4 +241,20 @@ def test_results_query_count_does_not_grow(personas, django_assert_max_num_queri
                 f"/assessments/campaigns/{current.pk}/results/", {"compare_to": earlier.pk}
             )
         assert page.status_code == 200
-        assert "Kommentar 0" in page.content.decode()
+        assert "kommentarer till 1.1" in page.content.decode()
+
+
+def test_many_comments_are_capped_with_a_link_to_all(personas):
+    f.many_units(personas.org_a, 60)
+    campaign = f.campaign(organisations=[personas.org_a])
+    f.answer_in_bulk(campaign, submitted_every=1)
+    web = personas.web(personas.city_coordinator)
+    url = f"/assessments/campaigns/{campaign.pk}/results/"
+    html = web.get(url).content.decode()
+    assert html.count('class="comment-meta"') == 20
+    assert "Visa 41 kommentarer till 1.1" in html
+    everything = web.get(url, {"comments": "r1"}).content.decode()
+    assert everything.count('class="comment-meta"') == 61
+    assert 'id="comments-r1" open' in everything
+    # An unknown key shows the capped view, not an error.
+    assert web.get(url, {"comments": "<script>"}).status_code == 200

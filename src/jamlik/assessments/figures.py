@@ -8,7 +8,6 @@ Nothing here counts or scores answers: it only labels and arranges the summary's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -173,7 +172,3 @@ def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
             label_column=_("Requirement"),
         )
     return figures
-
-
-def table_context(table: charts.DataTable) -> dict[str, Any]:
-    return {"table": table}

@@ -21,6 +21,7 @@ from jamlik.assessments.views.common import filter_organisations
 from jamlik.core.errors import Invalid
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COMMENTS_SHOWN = 20
 
 
 def _filters(
@@ -84,13 +85,23 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     contributed = panels.requirement_panels(request=request, campaign=campaign, keys=weak_keys)
     for item in weakest:
         item["panels"] = contributed.get(item["result"].key, [])
+    # Many units comment: a few per requirement are shown, all of one on request.
+    show_all = request.GET.get("comments", "")
     comments = [
-        {"group": group, "number": figures.numbers.get(group.key, "")}
+        {
+            "group": group,
+            "number": figures.numbers.get(group.key, ""),
+            "shown": group.comments if group.key == show_all else group.comments[:COMMENTS_SHOWN],
+            "more": 0 if group.key == show_all else max(0, len(group.comments) - COMMENTS_SHOWN),
+            "open": group.key == show_all,
+        }
         for group in selectors.campaign_comments(
             user=request.user, campaign=campaign, organisation=organisation
         )
     ]
-    query = request.GET.urlencode()
+    filters_query = request.GET.copy()
+    filters_query.pop("comments", None)
+    query = filters_query.urlencode()
     return render(
         request,
         "assessments/campaign_results.html",
