@@ -566,3 +566,21 @@ def test_bad_actions_are_400(personas, overrides, field):
     assert answer.status_code == 400, answer.json()
     assert answer.json()["errors"][0]["field"] == field
     assert not Action.objects.exists()
+
+
+def test_nul_and_odd_text_in_queries_and_bodies_is_400(personas, campaign):
+    f.framework()
+    client = personas.api(personas.city_coordinator)
+    assert client.get("/api/v1/actions", {"requirement": "a\x00b"}).status_code == 400
+    assert (
+        client.get(f"/api/v1/campaigns/{campaign.pk}/comments", {"requirement": "\x00"}).status_code
+        == 400
+    )
+    created = client.post("/api/v1/actions", action_body(personas, requirement="r1\x00"))
+    assert created.status_code == 400
+    put = client.put(
+        f"/api/v1/responses/{response_of(campaign, personas.unit_a).pk}/answers",
+        [{"requirement": "r1\x00", "value": "yes\x00"}],
+    )
+    assert put.status_code == 400
+    assert not Action.objects.exists() and not Answer.objects.exists()

@@ -65,7 +65,7 @@ DateTimeIn = Annotated[dt.datetime, BeforeValidator(_iso_text)]
 DateTimeOut = Annotated[dt.datetime, PlainSerializer(_local_iso, return_type=str)]
 DateIn = Annotated[dt.date, BeforeValidator(_iso_date)]
 Ids = Annotated[list[StrictInt], Field(max_length=MAX_IDS)]
-Key = Annotated[str, Field(max_length=100)]
+Key = Annotated[str, Field(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

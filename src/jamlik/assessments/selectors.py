@@ -13,6 +13,7 @@ hundred at most), never the answers themselves.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,8 @@ from jamlik.core.scoping import Scope, scope_for
 from jamlik.orgs.models import Organisation
 
 WEAKEST = 10
-TOKEN_MAX = 64
+# Respondent tokens are URL-safe base64; anything else (NUL included) is not looked up.
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 # ---- Frameworks --------------------------------------------------------------------------
@@ -235,7 +237,7 @@ def response_get(*, user: Any, pk: Any) -> Response:
 
 def response_for_token(token: str) -> Response:
     """The response of a respondent link; 404 for an unknown token."""
-    if not isinstance(token, str) or not 20 <= len(token) <= TOKEN_MAX:
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
         raise NotFound()
     response = (
         Response.objects.select_related("campaign", "campaign__framework", "unit", "organisation")

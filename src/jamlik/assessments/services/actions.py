@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jamlik.assessments.frameworks import KEY_RE
 from jamlik.assessments.models import (
     Action,
     ActionStatus,
@@ -96,7 +97,8 @@ def _apply_action_fields(action: Action, data: dict[str, Any], *, actor: Any) ->
         action.campaign = data["campaign"]
     if "requirement" in data:
         key = data["requirement"]
-        known = Requirement.objects.filter(key=key) if isinstance(key, str) else None
+        valid = isinstance(key, str) and KEY_RE.match(key)
+        known = Requirement.objects.filter(key=key) if valid else None
         if action.campaign is not None and known is not None:
             known = known.filter(framework_id=action.campaign.framework_id)
         if known is None or not known.exists():
