@@ -81,7 +81,11 @@ def checkin_qr_png(registration: Registration) -> bytes:
     return buffer.getvalue()
 
 
-def _confirmation(registration: Registration, event: Event, **extra: Any) -> None:
+def _confirmation(
+    registration: Registration, event: Event, sessions: list[Any] | None = None, **extra: Any
+) -> None:
+    if sessions is None:
+        sessions = list(registration.sessions.order_by("starts_at", "id"))
     _send(
         registration,
         event,
@@ -91,7 +95,7 @@ def _confirmation(registration: Registration, event: Event, **extra: Any) -> Non
             _calendar_attachment(registration, event),
             Attachment("incheckning.png", "image/png", checkin_qr_png(registration)),
         ],
-        sessions=list(registration.sessions.order_by("starts_at", "id")),
+        sessions=sorted(sessions, key=lambda s: (s.starts_at, s.pk)),
         **extra,
     )
 
@@ -114,11 +118,13 @@ def registration_created(
     event: Event,
     position: int | None = None,
     transferred_from: Registration | None = None,
+    sessions: list[Any] | None = None,
 ) -> None:
-    """The first mail of a new registration, by its status."""
+    """The first mail of a new registration, by its status (``sessions``: its sessions, when
+    the caller has them at hand)."""
     extra = {"transferred": transferred_from is not None}
     if registration.status == Status.CONFIRMED:
-        _confirmation(registration, event, **extra)
+        _confirmation(registration, event, sessions=sessions, **extra)
     elif registration.status == Status.PENDING_APPROVAL:
         _send(registration, event, "pending", kind="events.pending", **extra)
         _approval_request(registration, event)

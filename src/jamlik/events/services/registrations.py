@@ -339,7 +339,7 @@ def _register(
         },
     )
     position = waiting_position(registration, seats.at)
-    mail.registration_created(registration, event=event, position=position)
+    mail.registration_created(registration, event=event, position=position, sessions=sessions)
     return RegistrationOutcome(registration, True, position)
 
 

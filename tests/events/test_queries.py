@@ -1,0 +1,105 @@
+"""Query counts that do not grow with the data (QUALITY.md): every endpoint measured on an
+event with hundreds of registrations, against the same endpoint on a small event."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jamlik.events import services
+from jamlik.events.models import Registration
+from tests.factories.events import AllocationFactory, EventFactory, SessionFactory, register
+from tests.factories.orgs import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def build(personas, people: int):
+    event = EventFactory(capacity=people, quota_lock_until=None)
+    AllocationFactory(event=event, quota=people // 2, organisations=[personas.org_a])
+    orgs = [personas.org_a, personas.unit_a, personas.org_b] + [
+        OrganisationFactory(parent=personas.city) for _ in range(3)
+    ]
+    sessions = [SessionFactory(event=event, capacity=None) for _ in range(2)]
+    for n in range(people + people // 10):  # a tenth more than the capacity: a waiting list
+        register(event, orgs[n % len(orgs)], sessions=[sessions[n % 2].pk])
+    link = services.link_ensure(event=event, organisation=personas.org_a)
+    registration = Registration.objects.filter(event=event, organisation=personas.org_a).first()
+    return event, link, registration
+
+
+def count(call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    assert response.status_code < 300, response.content[:300]
+    return len(queries)
+
+
+ENDPOINTS = {
+    "event": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}"),
+    "events": lambda api, e, link, r: api.get("/api/v1/events"),
+    "allocations": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/allocations"),
+    "sessions": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/sessions"),
+    "links": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/links"),
+    "registrations": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/registrations"),
+    "waiting": lambda api, e, link, r: api.get(
+        f"/api/v1/events/{e.pk}/registrations", {"status": "waiting"}
+    ),
+    "export.csv": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/export.csv"),
+    "export.xlsx": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/export.xlsx"),
+    "check-in": lambda api, e, link, r: api.post(
+        f"/api/v1/events/{e.pk}/registrations/{r.pk}/check-in"
+    ),
+    "public link": lambda api, e, link, r: api.get(f"/api/v1/public/links/{link.token}"),
+    "public event": lambda api, e, link, r: api.get(f"/api/v1/public/events/{e.pk}"),
+    "manage": lambda api, e, link, r: api.get(f"/api/v1/public/registrations/{r.manage_token}"),
+}
+
+
+def test_query_counts_do_not_grow(personas, clock):
+    small = build(personas, 10)
+    large = build(personas, 300)
+    api = personas.api(personas.city_coordinator)
+    figures = {}
+    for name, call in ENDPOINTS.items():
+        few = count(lambda call=call: call(api, *small))
+        many = count(lambda call=call: call(api, *large))
+        figures[name] = (few, many)
+    print("queries (11 registrations, 330 registrations):", figures)
+    grown = {name: f for name, f in figures.items() if f[1] > f[0] or f[1] > 15}
+    assert not grown, grown
+
+
+def test_registration_costs_a_fixed_number_of_queries(personas, clock):
+    event, link, _ = build(personas, 300)
+    services.event_update(actor=None, event=event, capacity=1000)
+    api = personas.api()
+    body = {
+        "name": "Ny Person",
+        "email": "ny@a.example",
+        "category": "employee",
+        "consent": True,
+        "sessions": [],
+    }
+    queries = count(lambda: api.post(f"/api/v1/public/links/{link.token}/registrations", body))
+    # Link, lock, allocation, duplicate check, insert, counters, audit, outbox, the
+    # delivery task (immediate in tests) and the savepoints around them.
+    print("queries for one registration:", queries)
+    assert queries <= 25, queries
+
+
+def test_release_of_a_long_waiting_list_is_batched(personas, clock):
+    event = EventFactory(capacity=300)
+    AllocationFactory(event=event, quota=10, organisations=[personas.org_a])
+    for _ in range(150):
+        register(event, personas.org_a)
+    clock.set(event.quota_lock_until + timedelta(seconds=1))
+    with CaptureQueriesContext(connection) as queries:
+        services.event_release_if_due(event=event)
+    assert Registration.objects.filter(event=event, status="confirmed").count() == 150
+    # Per promoted registration: its sessions, its save and its mail; the queue itself is
+    # read once.
+    assert len(queries) < 150 * 8
