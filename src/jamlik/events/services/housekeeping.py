@@ -86,10 +86,9 @@ def _anonymise(queryset: Any, at: Any) -> int:
         manager_email="",
         anonymised_at=at,
     )
-    # The mails about them held names and addresses too.
-    OutboxMessage.objects.filter(about__in=[f"events.registration:{pk}" for pk in ids]).exclude(
-        status="queued"
-    ).delete()
+    # The mails about them held names and addresses too (one still queued that long after
+    # the event has nothing left to say).
+    OutboxMessage.objects.filter(about__in=[f"events.registration:{pk}" for pk in ids]).delete()
     return len(ids)
 
 
