@@ -65,9 +65,8 @@ def main() -> None:
     parser.add_argument(
         "--xlsx-max-units",
         type=int,
-        default=3000,
-        help="skip the XLSX export above this many units (openpyxl holds the workbook in "
-        "memory: about 2 GB at 30,000 units)",
+        default=100_000,
+        help="skip the XLSX export above this many units",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

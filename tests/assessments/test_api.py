@@ -584,3 +584,11 @@ def test_nul_and_odd_text_in_queries_and_bodies_is_400(personas, campaign):
     )
     assert put.status_code == 400
     assert not Action.objects.exists() and not Answer.objects.exists()
+
+
+def test_report_parameters_are_validated(personas, campaign):
+    client = personas.api(personas.city_coordinator)
+    url = f"/api/v1/campaigns/{campaign.pk}/report.pdf"
+    assert client.get(url, {"committee": "nul\x00"}).status_code == 400
+    assert client.get(url, {"date": "2021-13-01"}).status_code == 400
+    assert client.get(url, {"case_officer": "x" * 201}).status_code == 400

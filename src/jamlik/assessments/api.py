@@ -307,11 +307,13 @@ class SummaryFilter(Schema):
 
 
 class ReportFilter(SummaryFilter):
-    committee: Annotated[str, Field(max_length=200)] = ""
+    """The first page of the committee's matter, all optional."""
+
+    committee: OptionalName = ""
     date: dt.date | None = None
-    diary_number: Annotated[str, Field(max_length=100)] = ""
-    case_officer: Annotated[str, Field(max_length=200)] = ""
-    summary: Annotated[str, Field(max_length=5000)] = ""
+    diary_number: OptionalName = ""
+    case_officer: OptionalName = ""
+    summary: Comment = ""
 
 
 class AreaScoreOut(Schema):
