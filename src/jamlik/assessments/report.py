@@ -27,7 +27,7 @@ from jamlik.assessments.models import Campaign
 from jamlik.orgs.models import Organisation
 
 # Comments per requirement printed in the report; the XLSX export holds every one.
-COMMENTS_PER_REQUIREMENT = 25
+COMMENTS_PER_REQUIREMENT = 10
 
 
 @dataclass
