@@ -1,0 +1,86 @@
+"""Django admin for the events app. Events are saved through the services (so seats, the
+release and the audit log stay right); everything that decides seats is read-only here and
+changed through the organiser pages or the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from jamlik.events.models import (
+    Allocation,
+    Event,
+    EventMessage,
+    OrganisationLink,
+    Registration,
+    Session,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "status", "kind", "capacity", "confirmed_count",
+                    "held_count", "waiting_count"]  # fmt: skip
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "venue"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["confirmed_count", "held_count", "waiting_count", "released_at",
+                       "created_by", "created_at", "updated_at"]  # fmt: skip
+
+    def save_model(self, request: Any, obj: Event, form: Any, change: bool) -> None:
+        from jamlik.events import services
+
+        fields = {
+            f: form.cleaned_data[f] for f in services.events.EVENT_FIELDS if f in form.cleaned_data
+        }
+        if change:
+            changed = {f: v for f, v in fields.items() if f in form.changed_data}
+            services.event_update(actor=request.user, event=obj, **changed)
+        else:
+            created = services.event_create(actor=request.user, **fields)
+            obj.pk = created.pk
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "event", "quota", "confirmed_count", "held_count", "waiting_count"]
+    list_filter = ["event"]
+
+
+@admin.register(Session)
+class SessionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "event", "starts_at", "ends_at", "room", "capacity", "taken_count"]
+    list_filter = ["event"]
+    search_fields = ["title", "speakers"]
+
+
+@admin.register(OrganisationLink)
+class OrganisationLinkAdmin(ReadOnlyAdmin):
+    list_display = ["event", "organisation", "created_at", "sent_at", "revoked_at"]
+    list_filter = ["event"]
+    exclude = ["token"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "event", "organisation", "category", "status", "created_at",
+                    "checked_in_at"]  # fmt: skip
+    list_filter = ["status", "category", "event"]
+    search_fields = ["name", "email"]
+    list_select_related = ["event", "organisation"]
+    exclude = ["manage_token", "approval_token", "checkin_code"]
+
+
+@admin.register(EventMessage)
+class EventMessageAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "event", "recipients", "sent_by", "sent_at"]
+    list_filter = ["event"]
