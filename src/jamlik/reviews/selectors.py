@@ -227,9 +227,11 @@ def _search(examples: QuerySet[GoodExample], q: str) -> QuerySet[GoodExample]:
             + SearchVector("organisation__name", weight="C", config="swedish")
         )
         query = SearchQuery(q, config="swedish", search_type="websearch")
+        # A match of the document against the query (``@@``); the title's plain substring
+        # also counts, so a code or a name that the stemmer changes is still found.
         return (
-            examples.annotate(rank=SearchRank(vector, query))
-            .filter(Q(rank__gt=0) | Q(title__icontains=q))
+            examples.annotate(document=vector, rank=SearchRank(vector, query))
+            .filter(Q(document=query) | Q(title__icontains=q))
             .order_by("-rank", "-created_at", "-id")
         )
     # The simple fallback (SQLite): every word must occur in the title, text or organisation.
