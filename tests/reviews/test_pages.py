@@ -289,3 +289,38 @@ def test_page_query_counts(city, personas, django_assert_max_num_queries):
     coordinator = personas.web(personas.coordinator_a)
     with django_assert_max_num_queries(16):
         assert coordinator.get(reverse("reviews:breakouts", args=[event.pk])).status_code == 200
+
+
+def test_good_examples_appear_beside_weak_requirements_on_the_results_page(city, personas):
+    from jamlik.assessments.models import Response
+
+    campaign = af.campaign(organisations=[personas.org_a, personas.org_b])
+    for response in Response.objects.filter(campaign=campaign):
+        af.submit(response, {"r1": "no", "r2": "1", "r3": "partly"})
+    rf.example(personas.org_b, title="Så gör vi i B", requirement_keys=["r1"])
+    page = city.get(reverse("assessments:campaign_results", args=[campaign.pk])).content.decode()
+    assert "Så gör vi i B" in page
+    assert "Dela ett" in page  # requirements without an example invite one
+
+
+def test_report_queries_do_not_grow_with_groups_notes_and_examples(
+    personas, django_assert_max_num_queries
+):
+    from jamlik.reviews import reports
+
+    event = rf.workshop(capacity=1000)
+    orgs = [OrganisationFactory(parent=personas.city) for _ in range(10)]
+    rf.bulk_participants(event, orgs, 200)
+    breakouts = services.breakouts_form(actor=None, event=event, size=5)
+    for breakout in breakouts:
+        services.breakout_notes_save(actor=None, breakout=breakout, shared="Delat", wishes="Metod")
+    campaign = af.campaign(organisations=[personas.org_a])
+    review = rf.review(workshops=[event], campaigns=[campaign])
+    for i in range(60):
+        rf.example(orgs[i % 10], title=f"Exempel {i}", review=review)
+    review = Review.objects.get(pk=review.pk)
+    with django_assert_max_num_queries(20):
+        data = reports.report_data(user=personas.admin, review=review)
+        reports.report_html(data)
+        reports.report_docx(data)
+    assert len(data.workshops[0].notes) == 40 and len(data.examples) == 60

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from jamlik.core.errors import Forbidden, Invalid
 from jamlik.core.models import AuditEntry
@@ -212,3 +213,22 @@ class TestReminders:
 
         result = send_milestone_reminders.enqueue()
         assert result.return_value == 0  # nothing due today (2021 is long past)
+
+
+def test_the_remind_command(personas, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    rf.review(
+        actor=personas.city_coordinator,
+        milestones=[{"title": "Snart", "due": timezone.localdate() + dt.timedelta(days=1)}],
+    )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reviews", "remind", stdout=out)
+    assert "1 milestone reminder(s) queued." in out.getvalue()
+    assert len(mail.outbox) == 1 and "Snart" in mail.outbox[0].subject
+    out = io.StringIO()
+    call_command("reviews", "remind", stdout=out)
+    assert "0 milestone reminder(s)" in out.getvalue()

@@ -402,7 +402,7 @@ def _send_reminder(
 def schedule_reminders(*, review_id: int) -> None:
     """Ask the worker to run the reminder check on the mornings a reminder of this review
     falls due. Only for task backends that can defer; the daily ``jamlik reviews remind``
-    (or the worker's own schedule) covers the rest, and sending twice is impossible."""
+    covers the rest, and sending twice is impossible."""
     from jamlik.reviews.tasks import send_milestone_reminders
 
     try:
