@@ -115,3 +115,34 @@ def test_anonymous_and_respondent_link(personas, world):
     other = f.campaign(organisations=[personas.org_b]).responses.get()
     html = client.get(f"/s/{other.token}").content.decode()
     assert SECRET not in html and "Enhet A1" not in html
+
+
+def test_nul_and_odd_characters_in_queries_never_give_a_500(personas, world):
+    campaign, response, _action = world
+    web = personas.web(personas.city_coordinator)
+    odd = "a\x00b"
+    for url, query in (
+        (
+            f"/assessments/campaigns/{campaign.pk}/",
+            {"status": odd, "organisation": odd, "page": odd},
+        ),
+        (
+            f"/assessments/campaigns/{campaign.pk}/results/",
+            {"organisation": odd, "compare_to": odd},
+        ),
+        (f"/assessments/campaigns/{campaign.pk}/results/", {"comments": odd}),
+        (f"/assessments/campaigns/{campaign.pk}/export.xlsx", {"organisation": odd}),
+        (f"/assessments/campaigns/{campaign.pk}/report.pdf", {"committee": odd}),
+        ("/assessments/actions/", {"organisation": odd, "status": odd, "overdue": odd}),
+        ("/assessments/actions/new/", {"requirement": odd, "campaign": odd}),
+    ):
+        assert web.get(url, query).status_code in (200, 400), (url, query)
+    client = Client()
+    assert client.get(f"/s/{response.token[:-1]}\x00").status_code == 404
+    reply = web.post(
+        f"/assessments/responses/{response.pk}/save/", {"v-r1": odd}, headers={"HX-Request": "true"}
+    )
+    assert reply.status_code in (400, 409)
+    assert (
+        web.post("/assessments/actions/new/", {"requirement": odd, "title": odd}).status_code == 400
+    )
