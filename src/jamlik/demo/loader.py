@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jamlik.demo import assessments, organisations, reviews, users
+from jamlik.demo import assessments, events, organisations, reviews, users
 
 
 @dataclass
@@ -23,6 +23,7 @@ def load_all(stdout: Any = None) -> DemoResult:
     result.summary.append(f"{len(result.organisations)} organisations")
     result.logins = users.load(result.organisations)
     # Later steps (events, assessments, reviews) append to result here, in this order.
+    events.load(result)
     assessments.load(result)
     reviews.load(result)
     return result
