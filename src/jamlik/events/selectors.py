@@ -9,6 +9,7 @@ force. Query counts do not grow with the number of registrations.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ from jamlik.events.models import (
 from jamlik.events.services.seats import event_release_if_due, quota_binds
 
 MAX_TOKEN = 64
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.ARCHIVED)
 
 
@@ -177,7 +179,7 @@ def link_get(*, user: Any, event: Event, organisation_id: Any) -> OrganisationLi
 
 def link_by_token(token: str) -> OrganisationLink:
     """An active organisation link of a public event; 404 for anything else."""
-    if not token or len(token) > MAX_TOKEN:
+    if not _is_token(token):
         raise NotFound()
     link = (
         OrganisationLink.objects.select_related("event", "organisation")
@@ -188,6 +190,12 @@ def link_by_token(token: str) -> OrganisationLink:
         raise NotFound()
     link.event = _fresh(link.event)
     return link
+
+
+def _is_token(value: Any) -> bool:
+    """Whether ``value`` can be a token at all (URL-safe base64, at most 64 characters); other
+    text (NUL bytes, say) never reaches the database."""
+    return isinstance(value, str) and TOKEN_RE.fullmatch(value) is not None
 
 
 def _is_id(value: Any) -> bool:
@@ -230,10 +238,22 @@ def registration_list(
         org = organisation
         registrations = registrations.filter(organisation__path__startswith=org.path)
     if q:
+        q = _search_text(q)
         registrations = registrations.filter(Q(name__icontains=q) | Q(email__icontains=q))
     if code:
-        registrations = registrations.filter(checkin_code=code[:32])
+        registrations = registrations.filter(checkin_code=code if _is_token(code) else "")
     return _with_joins(registrations).order_by("created_at", "id")
+
+
+def _search_text(value: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    from jamlik.core import validation
+
+    try:
+        return validation.clean_text(value, required=False)
+    except ValidationError as exc:
+        raise Invalid.field("q", exc.messages[0]) from None
 
 
 def registration_get(*, user: Any, event: Event, pk: Any) -> Registration:
@@ -241,7 +261,7 @@ def registration_get(*, user: Any, event: Event, pk: Any) -> Registration:
 
 
 def registration_by_manage_token(token: str) -> Registration:
-    if not token or len(token) > MAX_TOKEN:
+    if not _is_token(token):
         raise NotFound()
     registration = (
         _with_joins(Registration.objects.select_related("event"))
@@ -255,7 +275,7 @@ def registration_by_manage_token(token: str) -> Registration:
 
 
 def registration_by_approval_token(token: str) -> Registration:
-    if not token or len(token) > MAX_TOKEN:
+    if not _is_token(token):
         raise NotFound()
     registration = (
         Registration.objects.select_related("event", "organisation")
