@@ -102,7 +102,7 @@ class EventIn(Schema):
     quota_lock_until: DateTimeIn | None = None
     closes_at: DateTimeIn | None = None
     categories: list[Category] = Field(
-        default_factory=lambda: list(Category.values), min_length=1, max_length=10
+        default_factory=lambda: list(Category), min_length=1, max_length=10
     )
     approval_required: StrictBool = False
     approval_hold_hours: StrictInt = Field(72, ge=1, le=24 * 60)
