@@ -50,6 +50,7 @@ ENDPOINTS = {
     ),
     "export.csv": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/export.csv"),
     "export.xlsx": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/export.xlsx"),
+    "badges.pdf": lambda api, e, link, r: api.get(f"/api/v1/events/{e.pk}/badges.pdf"),
     "check-in": lambda api, e, link, r: api.post(
         f"/api/v1/events/{e.pk}/registrations/{r.pk}/check-in"
     ),

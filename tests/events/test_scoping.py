@@ -152,3 +152,15 @@ def test_external_registrations_are_seen_by_city_staff_only(personas, world, clo
     url = f"/api/v1/events/{event.pk}/registrations"
     assert external.pk in ids(personas.api(personas.city_coordinator).get(url))
     assert external.pk not in ids(personas.api(personas.coordinator_a).get(url))
+
+
+def test_badges_are_scoped(personas, world):
+    from pypdf import PdfReader
+
+    event, a, b = world
+    response = personas.api(personas.coordinator_a).get(f"/api/v1/events/{event.pk}/badges.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert all(r.name in text for r in a)
+    assert not any(r.name in text for r in b)

@@ -551,6 +551,23 @@ def export_xlsx(request: HttpRequest, event_id: int) -> HttpResponse:
     )
 
 
+@router.get("/events/{event_id}/badges.pdf")
+def badges_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Name badges of the confirmed participants the caller may see (A4, 8 a sheet)."""
+    from jamlik.events import badges
+
+    user = _user(request)
+    event = selectors.event_get(user=user, pk=event_id)
+    confirmed = (
+        selectors.registration_list(user=user, event=event, status="confirmed")
+        .prefetch_related(None)
+        .order_by("organisation__name", "name", "id")
+    )
+    response = HttpResponse(badges.badges_pdf(event, confirmed), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="namnbrickor-{event.pk}.pdf"'
+    return response
+
+
 # ---- Messages to participants -----------------------------------------------------------------------------
 
 
