@@ -112,3 +112,33 @@ def test_control_without_the_lock_the_quota_is_broken(monkeypatch):
         allocation=allocation, status__in=[Status.CONFIRMED, Status.PENDING_APPROVAL]
     ).count()
     assert seated > QUOTA, "without the lock the race did not show; the control proves nothing"
+
+
+@pytest.mark.django_db(transaction=False)
+def test_duplicate_check_uses_an_email_index_even_with_a_generic_plan(personas):
+    """QUALITY.md's planner trap: the lookup by (event, lower(email)) must not scan the event,
+    also when PostgreSQL plans the prepared statement once for any parameters (as it may
+    after psycopg prepares a query that runs often)."""
+    from jamlik.events.services.registrations import active_registration_for
+
+    org = OrganisationFactory(code="PLAN", domains=["plan.example"])
+    event = EventFactory(capacity=2000, quota_lock_until=None)
+    for _ in range(300):
+        register(event, org)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_registration")
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(
+            "PREPARE duplicate_check(bigint, text, text, text, text) AS "
+            "SELECT id FROM events_registration WHERE event_id = $1 "
+            "AND lower(email) = $2 AND status IN ($3, $4, $5)"
+        )
+        cursor.execute(
+            f"EXPLAIN EXECUTE duplicate_check({int(event.pk)}, 'x@plan.example', 'confirmed', "
+            "'pending_approval', 'waiting')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE duplicate_check")
+        cursor.execute("RESET plan_cache_mode")
+    assert "reg_event_email" in plan, plan
+    assert active_registration_for(event, "nobody@plan.example") is None

@@ -323,6 +323,9 @@ class Registration(models.Model):
             models.Index(fields=["event", "status", "waiting_since", "id"], name="reg_queue"),
             models.Index(fields=["status", "hold_expires_at"], name="reg_holds"),
             models.Index(fields=["event", "organisation"], name="reg_event_org"),
+            # The duplicate check by address: a plain index too, because a prepared (generic)
+            # plan cannot prove the partial unique index's status condition.
+            models.Index("event", Lower("email"), name="reg_event_email"),
         ]
 
     def __str__(self) -> str:
