@@ -132,3 +132,26 @@ def test_saving_a_release_date_schedules_the_release(personas, clock, settings, 
     with TestCase.captureOnCommitCallbacks(execute=True):
         event = EventFactory()
     assert scheduled == [(event.pk, event.quota_lock_until)]
+
+
+def test_with_the_database_backend_the_worker_renders_the_first_mail(personas, clock, settings):
+    """The task row is written in the registration's transaction; the worker renders the
+    mail as it was at that moment."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    event = EventFactory(capacity=1, quota_lock_until=None)
+    first = register(event, personas.org_a).registration
+    second = register(event, personas.org_a)
+    assert not OutboxMessage.objects.exists()
+    rows = DBTaskResult.objects.filter(task_path="jamlik.events.tasks.send_registration_mail")
+    assert rows.count() == 2
+    services.registration_cancel(registration=first)  # the second is promoted meanwhile
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    for row in rows.order_by("enqueued_at"):
+        kwargs = row.args_kwargs
+        tasks.send_registration_mail.call(*kwargs["args"], **kwargs["kwargs"])
+    waiting = OutboxMessage.objects.get(kind="events.waiting")
+    assert waiting.to == second.registration.email
+    assert "Din plats i kön: 1." in waiting.body_text
+    assert OutboxMessage.objects.filter(kind="events.confirmation", to=first.email).exists()

@@ -4,7 +4,9 @@ the commit. Templates: ``events/email/<name>_subject.txt`` and ``<name>.txt``.""
 
 from __future__ import annotations
 
+import hashlib
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from jamlik.events import links
@@ -49,25 +51,40 @@ def _send(
     )
 
 
-def calendar_file(registration: Registration, event: Event) -> bytes:
+def calendar_uid(registration: Registration) -> str:
+    """The calendar entry's identity: stable for the registration, known before it is saved
+    (so the file can be made before the seat decision), and revealing none of its tokens."""
+    digest = hashlib.sha256(registration.manage_token.encode()).hexdigest()[:32]
+    return f"jamlik-{digest}@jamlik"
+
+
+def calendar_file(
+    registration: Registration, event: Event, *, cancelled: bool | None = None
+) -> bytes:
+    """The registration's calendar entry; a cancelled one (the registration holds no seat)
+    removes it from the calendar."""
+    if cancelled is None:
+        cancelled = not registration.holds_seat
     return ics_event(
-        uid=f"jamlik-event-{event.pk}-registration-{registration.pk}@jamlik",
+        uid=calendar_uid(registration),
         start=event.starts_at,
         end=event.ends_at,
         summary=event.title,
         description=links.registration_manage_url(registration),
         location=event.venue,
         url=links.registration_manage_url(registration),
-        cancelled=not registration.holds_seat,
-        sequence=0 if registration.holds_seat else 1,
+        cancelled=cancelled,
+        sequence=1 if cancelled else 0,
     )
 
 
-def _calendar_attachment(registration: Registration, event: Event) -> Attachment:
+def _calendar_attachment(
+    registration: Registration, event: Event, *, cancelled: bool | None = None
+) -> Attachment:
     return Attachment(
         filename="kalender.ics",
         content_type="text/calendar; charset=utf-8",
-        content=calendar_file(registration, event),
+        content=calendar_file(registration, event, cancelled=cancelled),
     )
 
 
@@ -75,26 +92,46 @@ def checkin_qr_png(registration: Registration) -> bytes:
     import segno
 
     buffer = io.BytesIO()
-    segno.make(links.checkin_payload(registration), error="m").save(
+    # A fixed mask (any of the eight is valid) spares the search for the best one, which is
+    # most of the cost of the image and sits in the registration's request.
+    segno.make(links.checkin_payload(registration), error="m", mask=0).save(
         buffer, kind="png", scale=6, border=2
     )
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The confirmation's attachments, made before the seat decision so that the work does
+    not lengthen the time the event is locked."""
+
+    calendar: Attachment
+    qr: Attachment
+
+
+def prepare_confirmation(registration: Registration, event: Event) -> Prepared:
+    return Prepared(
+        calendar=_calendar_attachment(registration, event, cancelled=False),
+        qr=Attachment("incheckning.png", "image/png", checkin_qr_png(registration)),
+    )
+
+
 def _confirmation(
-    registration: Registration, event: Event, sessions: list[Any] | None = None, **extra: Any
+    registration: Registration,
+    event: Event,
+    sessions: list[Any] | None = None,
+    prepared: Prepared | None = None,
+    **extra: Any,
 ) -> None:
     if sessions is None:
         sessions = list(registration.sessions.order_by("starts_at", "id"))
+    prepared = prepared or prepare_confirmation(registration, event)
     _send(
         registration,
         event,
         "confirmation",
         kind="events.confirmation",
-        attachments=[
-            _calendar_attachment(registration, event),
-            Attachment("incheckning.png", "image/png", checkin_qr_png(registration)),
-        ],
+        attachments=[prepared.calendar, prepared.qr],
         sessions=sorted(sessions, key=lambda s: (s.starts_at, s.pk)),
         **extra,
     )
@@ -112,6 +149,17 @@ def _approval_request(registration: Registration, event: Event, **extra: Any) ->
     )
 
 
+def worker_renders() -> bool:
+    """Whether the first mail of a registration is rendered by the task worker. With a task
+    backend that stores tasks (the database backend), the task row is written in the
+    caller's transaction — it commits or rolls back with the registration, like the outbox —
+    and the registration's request is spared the rendering (calendar file, QR image,
+    templates) while the event is locked. With the immediate backend it is rendered at once."""
+    from jamlik.events import tasks
+
+    return bool(getattr(tasks.send_registration_mail.get_backend(), "supports_defer", False))
+
+
 def registration_created(
     registration: Registration,
     *,
@@ -119,12 +167,27 @@ def registration_created(
     position: int | None = None,
     transferred_from: Registration | None = None,
     sessions: list[Any] | None = None,
+    prepared: Prepared | None = None,
+    inline: bool = False,
 ) -> None:
     """The first mail of a new registration, by its status (``sessions``: its sessions, when
-    the caller has them at hand)."""
+    the caller has them at hand; ``prepared``: attachments made in advance; ``inline``:
+    render now even when the worker could)."""
+    if not inline and worker_renders():
+        from jamlik.events import tasks
+
+        tasks.send_registration_mail.enqueue(
+            registration.pk,
+            {
+                "status": registration.status,
+                "position": position,
+                "transferred": transferred_from is not None,
+            },
+        )
+        return
     extra = {"transferred": transferred_from is not None}
     if registration.status == Status.CONFIRMED:
-        _confirmation(registration, event, sessions=sessions, **extra)
+        _confirmation(registration, event, sessions=sessions, prepared=prepared, **extra)
     elif registration.status == Status.PENDING_APPROVAL:
         _send(registration, event, "pending", kind="events.pending", **extra)
         _approval_request(registration, event)

@@ -142,22 +142,32 @@ def clean_person(
     return cleaned
 
 
-def chosen_sessions(seats: Seats, session_ids: Iterable[Any]) -> list[Session]:
-    """The sessions named by id: all of this event, at most one per time slot (400)."""
+def programme(event_id: int, session_ids: Iterable[Any]) -> dict[int, Session]:
+    """The event's sessions among ``session_ids`` (an unlocked read, for validation)."""
+    wanted = [i for i in session_ids or [] if isinstance(i, int) and not isinstance(i, bool)]
+    if not wanted:
+        return {}
+    wanted = [i for i in wanted if 0 < i <= 2**63 - 1]
+    return {s.pk: s for s in Session.objects.filter(event_id=event_id, pk__in=wanted)}
+
+
+def chosen_sessions(sessions: dict[int, Session], session_ids: Iterable[Any]) -> list[Session]:
+    """The sessions named by id: all of this event, at most one per time slot (400).
+    ``sessions``: the event's sessions by id (all of them, or at least those named)."""
     ids = list(session_ids or [])
     if not ids:
         return []
     if len(ids) > MAX_SESSIONS:
         raise invalid("sessions", _("Too many sessions."), "invalid")
     unique = list(dict.fromkeys(ids))
-    unknown = [i for i in unique if not isinstance(i, int) or i not in seats.sessions]
+    unknown = [i for i in unique if not isinstance(i, int) or i not in sessions]
     if unknown:
         raise invalid(
             "sessions",
             _("Unknown session: %(id)s.") % {"id": str(unknown[0])[:30]},
             "unknown_session",
         )
-    chosen = sorted((seats.sessions[i] for i in unique), key=lambda s: (s.starts_at, s.pk))
+    chosen = sorted((sessions[i] for i in unique), key=lambda s: (s.starts_at, s.pk))
     for earlier, later in itertools.pairwise(chosen):
         if earlier.overlaps(later):
             raise invalid(
@@ -262,17 +272,17 @@ def registration_create(
     )
     try:
         return _register(
-            event_id=event.pk,
+            event=event,
             organisation=organisation,
             person=person,
-            session_ids=sessions,
+            session_ids=list(sessions or []),
             language=language,
             via_link=via_link,
             actor=actor,
         )
     except IntegrityError:
-        # Only reachable when two decisions for one event were not serialised (the lock was
-        # bypassed): the unique index caught the second registration of the address.
+        # Two submits of one address at the same moment: both passed the check before the
+        # lock, the unique index refused the second. Answer as for any double submit.
         existing = active_registration_for(event, person["email"])
         if existing is None:
             raise
@@ -281,65 +291,101 @@ def registration_create(
         return RegistrationOutcome(existing, False, waiting_position(existing))
 
 
-@transaction.atomic
+def _likely_seat(event: Event, allocation_id: int | None) -> bool:
+    """From unlocked figures: whether a seat is probably free (then the confirmation's
+    attachments are made before the lock; the decision itself is taken under it)."""
+    from jamlik.events.models import Allocation
+
+    if event.confirmed_count + event.held_count >= event.capacity:
+        return False
+    if not quota_binds(event, clock.now()):
+        return True
+    if allocation_id is None:
+        return False
+    row = Allocation.objects.filter(pk=allocation_id).values_list(
+        "quota", "confirmed_count", "held_count"
+    )
+    quota, confirmed, held = row.first() or (0, 0, 0)
+    return confirmed + held < quota
+
+
 def _register(
     *,
-    event_id: int,
+    event: Event,
     organisation: Any,
     person: dict[str, Any],
-    session_ids: Iterable[Any],
+    session_ids: list[Any],
     language: str,
     via_link: bool,
     actor: Any,
 ) -> RegistrationOutcome:
-    seats = open_seats(event_id)
-    event = seats.event
-    sessions = chosen_sessions(seats, session_ids)
+    # Before the lock (and outside the transaction, which on SQLite is the lock): every
+    # check and every piece of work that does not depend on the seats, so that the event is
+    # locked only for the decision and its writes.
+    sessions = chosen_sessions(programme(event.pk, session_ids), session_ids)
     existing = active_registration_for(event, person["email"])
     if existing is not None:
         existing.event = event
-        mail.manage_link_again(existing, event=event)
-        return RegistrationOutcome(existing, False, waiting_position(existing, seats.at))
-    _check_phase(seats, via_link=via_link)
+        with transaction.atomic():
+            mail.manage_link_again(existing, event=event)
+        return RegistrationOutcome(existing, False, waiting_position(existing))
     allocation_id = allocation_for(event.pk, organisation)
-    _check_room(sessions)
     registration = Registration(
         event=event,
         organisation=organisation,
         allocation_id=allocation_id,
-        consent_at=seats.at,
         language=language if language in ("sv", "en") else "sv",
         **person,
     )
-    if seats.may_take_seat(allocation_id):
-        give_seat(seats, registration, promoted=False)
-    elif event.waitlist_enabled:
-        registration.status = Status.WAITING
-        registration.waiting_since = seats.at
-        seats.count(registration, None, Status.WAITING)
-    elif quota_binds(event, seats.at):
-        raise QuotaFull(event.quota_lock_until)
-    else:
-        raise EventFull()
-    registration.save()
-    if sessions:
-        registration.sessions.add(*sessions)
-        if registration.holds_seat:
-            seats.take_sessions([s.pk for s in sessions], +1)
-    seats.flush()
-    audit_log(
-        actor=actor,
-        action="events.registration.created",
-        obj=registration,
-        new={
-            "event": event.pk,
-            "organisation": registration.organisation_id,
-            "allocation": allocation_id,
-            "status": registration.status,
-        },
-    )
-    position = waiting_position(registration, seats.at)
-    mail.registration_created(registration, event=event, position=position, sessions=sessions)
+    prepared = None
+    if (
+        not event.approval_required
+        and not mail.worker_renders()
+        and _likely_seat(event, allocation_id)
+    ):
+        prepared = mail.prepare_confirmation(registration, event)
+
+    with transaction.atomic():
+        seats = open_seats(event.pk)
+        event = seats.event
+        registration.event = event
+        _check_phase(seats, via_link=via_link)
+        if sessions:
+            # The same sessions, read again under the lock for their seats taken.
+            chosen_sessions(seats.sessions, [s.pk for s in sessions])
+            _check_room(seats.sessions[s.pk] for s in sessions)
+        registration.consent_at = seats.at
+        if seats.may_take_seat(allocation_id):
+            give_seat(seats, registration, promoted=False)
+        elif event.waitlist_enabled:
+            registration.status = Status.WAITING
+            registration.waiting_since = seats.at
+            seats.count(registration, None, Status.WAITING)
+        elif quota_binds(event, seats.at):
+            raise QuotaFull(event.quota_lock_until)
+        else:
+            raise EventFull()
+        registration.save()
+        if sessions:
+            registration.sessions.add(*sessions)
+            if registration.holds_seat:
+                seats.take_sessions([s.pk for s in sessions], +1)
+        seats.flush()
+        audit_log(
+            actor=actor,
+            action="events.registration.created",
+            obj=registration,
+            new={
+                "event": event.pk,
+                "organisation": registration.organisation_id,
+                "allocation": allocation_id,
+                "status": registration.status,
+            },
+        )
+        position = waiting_position(registration, seats.at)
+        mail.registration_created(
+            registration, event=event, position=position, sessions=sessions, prepared=prepared
+        )
     return RegistrationOutcome(registration, True, position)
 
 
@@ -358,7 +404,7 @@ def registration_change_sessions(
         "not_published"
     ):
         raise Closed()
-    chosen = chosen_sessions(seats, sessions)
+    chosen = chosen_sessions(seats.sessions, sessions)
     current = set(registration.sessions.values_list("id", flat=True))
     wanted = {s.pk for s in chosen}
     _check_room(chosen, keeping=current)
