@@ -123,8 +123,10 @@ def organisation_create(*, actor: Any, **data: Any) -> Organisation:
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) -> Organisation:
     scope = scope_for(actor) if actor is not None else None
-    org = Organisation.objects.select_for_update(of=("self",)).select_related("parent").get(
-        pk=organisation.pk
+    org = (
+        Organisation.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=organisation.pk)
     )
     if scope is not None and not scope.covers(org):
         raise NotFound()
