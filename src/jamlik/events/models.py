@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_token() -> str:
@@ -42,7 +43,7 @@ class EventKind(models.TextChoices):
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("event status", "Closed")
     ARCHIVED = "archived", _("Archived")
 
 
@@ -50,7 +51,7 @@ class Status(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     PENDING_APPROVAL = "pending_approval", _("Waiting for approval")
     WAITING = "waiting", _("On the waiting list")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Approval expired")
     TRANSFERRED = "transferred", _("Transferred")
