@@ -8,6 +8,7 @@ sees their organisation's subtree only, and anything else answers 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -222,26 +223,41 @@ def allocation_delete(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     _require_editor(request.user)
     event = _event(request, pk)
     allocation = selectors.allocation_get(user=request.user, event=event, pk=aid)
+    return _confirm_delete(
+        request,
+        event,
+        object_name=allocation.name,
+        heading=_("Delete the allocation"),
+        delete=lambda: services.allocation_delete(actor=request.user, allocation=allocation),
+        done=_("The allocation was deleted."),
+        anchor="allocations",
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    event: Any,
+    *,
+    object_name: str,
+    heading: str,
+    delete: Callable[[], object],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """The confirmation page of a deletion; on POST, delete through the service."""
     error, status = None, 200
     if request.method == "POST":
         try:
-            services.allocation_delete(actor=request.user, allocation=allocation)
+            delete()
         except JamlikError as exc:
             error, status = exc.message, exc.status
         else:
-            messages.success(request, _("The allocation was deleted."))
-            return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + "#allocations")
+            messages.success(request, done)
+            return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + f"#{anchor}")
     return render(
         request,
         "events/staff/confirm_delete.html",
-        _base(
-            request,
-            event,
-            "edit",
-            object_name=allocation.name,
-            heading=_("Delete the allocation"),
-            error=error,
-        ),
+        _base(request, event, "edit", object_name=object_name, heading=heading, error=error),
         status=status,
     )
 
@@ -297,27 +313,14 @@ def session_delete(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
     _require_editor(request.user)
     event = _event(request, pk)
     session = selectors.session_get(event=event, pk=sid)
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            services.session_delete(actor=request.user, session=session)
-        except JamlikError as exc:
-            error, status = exc.message, exc.status
-        else:
-            messages.success(request, _("The session was deleted."))
-            return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + "#programme")
-    return render(
+    return _confirm_delete(
         request,
-        "events/staff/confirm_delete.html",
-        _base(
-            request,
-            event,
-            "edit",
-            object_name=session.title,
-            heading=_("Delete the session"),
-            error=error,
-        ),
-        status=status,
+        event,
+        object_name=session.title,
+        heading=_("Delete the session"),
+        delete=lambda: services.session_delete(actor=request.user, session=session),
+        done=_("The session was deleted."),
+        anchor="programme",
     )
 
 
