@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -13,6 +15,18 @@ from jamlik.core import services as core_services
 from jamlik.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """Schemathesis calls the WSGI app directly, whose request signals would close the test's
+    database connection (it is inside the test transaction); the test client avoids the same
+    by disconnecting them, as this fixture does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
