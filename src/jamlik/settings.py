@@ -103,7 +103,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
-    _db.setdefault("OPTIONS", {}).update({"server_side_binding": True})
+    # Server-side binding lets PostgreSQL prepare a statement once per connection and reuse
+    # its plan: psycopg prepares every query run ``PG_PREPARE_THRESHOLD`` times (0 turns it
+    # off, for a transaction-pooling connection pooler in front of the database).
+    _prepare = env.int("PG_PREPARE_THRESHOLD", default=2)
+    _db.setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": _prepare or None}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -181,7 +187,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_tokens": {"()": "jamlik.core.logfilters.RedactTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
