@@ -48,6 +48,7 @@ from jamlik.events.services.seats import (
     closed_reason,
     free_seat,
     give_seat,
+    newest_waiting_position,
     open_seats,
     promote,
     quota_binds,
@@ -199,11 +200,14 @@ def _check_phase(seats: Seats, *, via_link: bool) -> None:
 def active_registration_for(event: Event, email: str) -> Registration | None:
     """The active registration of an address (case-insensitive), through the
     (event, lower(email)) index."""
-    return (
-        Registration.objects.annotate(email_lower=Lower("email"))
+    # The id first: most lookups find nothing, and the row is read only when one is found.
+    found = (
+        Registration.objects.alias(email_lower=Lower("email"))
         .filter(event=event, email_lower=email.lower(), status__in=ACTIVE_STATUSES)
+        .values_list("pk", flat=True)
         .first()
     )
+    return None if found is None else Registration.objects.filter(pk=found).first()
 
 
 def allocation_for(event_id: int, organisation: Any) -> int | None:
@@ -382,7 +386,7 @@ def _register(
                 "status": registration.status,
             },
         )
-        position = waiting_position(registration, seats.at)
+        position = newest_waiting_position(seats, registration)
         mail.registration_created(
             registration, event=event, position=position, sessions=sessions, prepared=prepared
         )

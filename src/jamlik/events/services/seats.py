@@ -113,7 +113,8 @@ class Seats:
     def __init__(self, event: Event, at: datetime) -> None:
         self.event = event
         self.at = at
-        self._allocations: dict[int, Allocation] | None = None
+        self._allocations: dict[int, Allocation] = {}
+        self._all_allocations = False
         self._sessions: dict[int, Session] | None = None
         self._event_dirty = False
         self._dirty_allocations: set[int] = set()
@@ -122,8 +123,11 @@ class Seats:
     # Lazily loaded (one query each) under the event lock, which guards them too.
     @property
     def allocations(self) -> dict[int, Allocation]:
-        if self._allocations is None:
-            self._allocations = {a.pk: a for a in Allocation.objects.filter(event=self.event)}
+        if not self._all_allocations:
+            for allocation in Allocation.objects.filter(event=self.event):
+                # One already read (and perhaps changed in memory) stays the one in use.
+                self._allocations.setdefault(allocation.pk, allocation)
+            self._all_allocations = True
         return self._allocations
 
     @property
@@ -133,9 +137,13 @@ class Seats:
         return self._sessions
 
     def allocation(self, allocation_id: int | None) -> Allocation | None:
+        """One allocation; a decision about one registration reads only its row."""
         if allocation_id is None:
             return None
-        return self.allocations.get(allocation_id)
+        if allocation_id not in self._allocations and not self._all_allocations:
+            for allocation in Allocation.objects.filter(event=self.event, pk=allocation_id):
+                self._allocations[allocation.pk] = allocation
+        return self._allocations.get(allocation_id)
 
     # -- decisions --
 
@@ -197,7 +205,7 @@ class Seats:
             )
             self._event_dirty = False
         for allocation_id in self._dirty_allocations:
-            allocation = self.allocations[allocation_id]
+            allocation = self._allocations[allocation_id]
             Allocation.objects.filter(pk=allocation_id).update(
                 confirmed_count=allocation.confirmed_count,
                 held_count=allocation.held_count,
@@ -361,6 +369,21 @@ def event_release_if_due(*, event: Event) -> Event:
         seats = open_seats(event.pk, at)
         seats.flush()
     return seats.event
+
+
+def newest_waiting_position(seats: Seats, registration: Registration) -> int | None:
+    """The place of a registration that has just joined the waiting list in this decision,
+    from the counters read under the lock: it joined last (``waiting_since`` is the lock's
+    time), so its place is the number waiting that the rules in force count it among — the
+    same figure as ``waiting_position`` without counting rows while the event is locked."""
+    if registration.status != Status.WAITING:
+        return None
+    if quota_binds(seats.event, seats.at) and registration.allocation_id is not None:
+        allocation = seats.allocation(registration.allocation_id)
+        if allocation is None:
+            return waiting_position(registration, seats.at)
+        return allocation.waiting_count
+    return seats.event.waiting_count
 
 
 def waiting_position(registration: Registration, at: datetime | None = None) -> int | None:
