@@ -143,15 +143,6 @@ def clean_person(
     return cleaned
 
 
-def programme(event_id: int, session_ids: Iterable[Any]) -> dict[int, Session]:
-    """The event's sessions among ``session_ids`` (an unlocked read, for validation)."""
-    wanted = [i for i in session_ids or [] if isinstance(i, int) and not isinstance(i, bool)]
-    if not wanted:
-        return {}
-    wanted = [i for i in wanted if 0 < i <= 2**63 - 1]
-    return {s.pk: s for s in Session.objects.filter(event_id=event_id, pk__in=wanted)}
-
-
 def chosen_sessions(sessions: dict[int, Session], session_ids: Iterable[Any]) -> list[Session]:
     """The sessions named by id: all of this event, at most one per time slot (400).
     ``sessions``: the event's sessions by id (all of them, or at least those named)."""
@@ -178,6 +169,19 @@ def chosen_sessions(sessions: dict[int, Session], session_ids: Iterable[Any]) ->
                 "slot_conflict",
             )
     return chosen
+
+
+def _check_session_ids(session_ids: list[Any]) -> None:
+    """What can be said of chosen session ids without reading the programme (400)."""
+    if len(session_ids) > MAX_SESSIONS:
+        raise invalid("sessions", _("Too many sessions."), "invalid")
+    for value in session_ids:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 2**63 - 1:
+            raise invalid(
+                "sessions",
+                _("Unknown session: %(id)s.") % {"id": str(value)[:30]},
+                "unknown_session",
+            )
 
 
 def _check_room(sessions: Iterable[Session], *, keeping: set[int] = frozenset()) -> None:
@@ -326,7 +330,9 @@ def _register(
     # Before the lock (and outside the transaction, which on SQLite is the lock): every
     # check and every piece of work that does not depend on the seats, so that the event is
     # locked only for the decision and its writes.
-    sessions = chosen_sessions(programme(event.pk, session_ids), session_ids)
+    # The sessions' ids are checked here; that they belong to the event and fit together is
+    # checked against the programme read under the lock (one read instead of two).
+    _check_session_ids(session_ids)
     existing = active_registration_for(event, person["email"])
     if existing is not None:
         existing.event = event
@@ -354,10 +360,8 @@ def _register(
         event = seats.event
         registration.event = event
         _check_phase(seats, via_link=via_link)
-        if sessions:
-            # The same sessions, read again under the lock for their seats taken.
-            chosen_sessions(seats.sessions, [s.pk for s in sessions])
-            _check_room(seats.sessions[s.pk] for s in sessions)
+        sessions = chosen_sessions(seats.sessions, session_ids) if session_ids else []
+        _check_room(sessions)
         registration.consent_at = seats.at
         if seats.may_take_seat(allocation_id):
             give_seat(seats, registration, promoted=False)
