@@ -201,4 +201,6 @@ LOGGING = {
 JAMLIK = {
     # Registrations are anonymised this many days after their event ended.
     "ANONYMISE_AFTER_DAYS": env.int("ANONYMISE_AFTER_DAYS", default=90),
+    # Proxies in front of the app that append to X-Forwarded-For (core/clientip.py).
+    "TRUSTED_PROXIES": env.int("TRUSTED_PROXIES", default=0),
 }

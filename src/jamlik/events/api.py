@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator, PlainSerializer, StrictBool, StrictInt
 
 from jamlik.core.api import paginate
+from jamlik.core.clientip import client_address
 from jamlik.core.errors import Forbidden, Invalid, NotFound
 from jamlik.core.exports import csv_response, xlsx_response
 from jamlik.core.lookups import valid_id
@@ -777,10 +778,6 @@ def _language() -> str:
     return language if language in ("sv", "en") else "sv"
 
 
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _register(event: Any, organisation: Any, payload: RegistrationIn, *, via_link: bool) -> Any:
     outcome = services.registration_create(
         event=event,
@@ -926,7 +923,7 @@ def public_lost_link(request: HttpRequest, payload: LostLinkIn) -> Any:
         event = selectors.event_public_get(pk=payload.event)
     except NotFound:
         raise NotFound(_("Unknown event.")) from None
-    services.lost_link_request(event=event, email=payload.email, client=_client(request))
+    services.lost_link_request(event=event, email=payload.email, client=client_address(request))
     detail = _(
         "If the address belongs to an organisation with a registration link for this "
         "event, the link is on its way to that address."

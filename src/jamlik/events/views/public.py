@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jamlik.core.clientip import client_address
 from jamlik.core.errors import Invalid, JamlikError, NotFound, RateLimited
 from jamlik.events import badges, clock, pages, selectors, services
 from jamlik.events.errors import AlreadyDecided, SessionFull
@@ -28,10 +29,6 @@ from jamlik.events.services.mail import calendar_file
 
 def _language() -> str:
     return "en" if (get_language() or "sv").startswith("en") else "sv"
-
-
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _invalid_link(request: HttpRequest, kind: str) -> HttpResponse:
@@ -173,7 +170,7 @@ def lost_link(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.lost_link_request(
-                    event=event, email=form.cleaned_data["email"], client=_client(request)
+                    event=event, email=form.cleaned_data["email"], client=client_address(request)
                 )
             except RateLimited as exc:
                 form.add_rule_error(exc)
