@@ -34,6 +34,7 @@ from jamlik.assessments.services.frameworks import (
 )
 from jamlik.assessments.services.responses import (
     answers_save,
+    response_may_change,
     response_reopen,
     response_submit,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "framework_load",
     "frameworks_load_builtin",
     "reminders_send_due",
+    "response_may_change",
     "response_recipients",
     "response_reopen",
     "response_respondents_set",

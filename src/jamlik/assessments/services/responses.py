@@ -36,7 +36,7 @@ from jamlik.assessments.services.common import (
 )
 from jamlik.core import validation
 from jamlik.core.audit import audit_log
-from jamlik.core.errors import Invalid
+from jamlik.core.errors import Invalid, JamlikError
 
 # ---- Answers -----------------------------------------------------------------------------
 
@@ -59,6 +59,18 @@ def _check_may_change(actor: Any, response: Response, *, by_respondent: bool) ->
             raise NotOpen(_("The campaign is closed; ask your coordinator to reopen the response."))
     else:
         require_in_scope(actor, response.unit)
+
+
+def response_may_change(*, actor: Any, response: Response, by_respondent: bool = False) -> bool:
+    """Whether ``answers_save`` would accept a change now; pages use it to decide whether to
+    show inputs, so the rule stays here."""
+    if response.locked:
+        return False
+    try:
+        _check_may_change(actor, response, by_respondent=by_respondent)
+    except JamlikError:
+        return False
+    return True
 
 
 def _requirements(framework: Framework) -> list[Requirement]:

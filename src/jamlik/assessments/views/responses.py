@@ -32,7 +32,7 @@ from jamlik.assessments.forms import (
     comment_name,
     value_name,
 )
-from jamlik.assessments.models import CampaignStatus, Response, ResponseStatus
+from jamlik.assessments.models import Response
 from jamlik.core.errors import Conflict, Invalid, JamlikError, NotFound
 
 
@@ -54,17 +54,9 @@ class Visitor:
 
 
 def _editable(visitor: Visitor, response: Response) -> bool:
-    """Whether to show inputs (the services decide; this only avoids showing a form they
-    would refuse): never once submitted; by link while the campaign is open or the response
-    was reopened."""
-    if response.locked:
-        return False
-    if visitor.by_respondent:
-        return (
-            response.status == ResponseStatus.REOPENED
-            or response.campaign.status == CampaignStatus.OPEN
-        )
-    return True
+    return services.response_may_change(
+        actor=visitor.user, response=response, by_respondent=visitor.by_respondent
+    )
 
 
 def _structure(response: Response, visitor: Visitor) -> list[tuple[Any, list[Any]]]:
