@@ -490,19 +490,24 @@ def list_registrations(
     return selectors.with_positions(paginate(request, response, registrations), event)
 
 
-@router.get("/events/{event_id}/registrations/{registration_id}", response=RegistrationOut)
-def get_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+def _registration(
+    request: HttpRequest, event_id: int, registration_id: int
+) -> tuple[Any, Any, Any]:
+    """The caller, the event and one of its registrations the caller may see (else 404)."""
     user = _user(request)
     event = selectors.event_get(user=user, pk=event_id)
-    registration = selectors.registration_get(user=user, event=event, pk=registration_id)
+    return user, event, selectors.registration_get(user=user, event=event, pk=registration_id)
+
+
+@router.get("/events/{event_id}/registrations/{registration_id}", response=RegistrationOut)
+def get_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+    _, event, registration = _registration(request, event_id, registration_id)
     return selectors.with_positions([registration], event)[0]
 
 
 @router.post("/events/{event_id}/registrations/{registration_id}/cancel", response=RegistrationOut)
 def cancel_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
-    user = _user(request)
-    event = selectors.event_get(user=user, pk=event_id)
-    registration = selectors.registration_get(user=user, event=event, pk=registration_id)
+    user, event, registration = _registration(request, event_id, registration_id)
     services.registration_cancel(registration=registration, actor=user)
     return selectors.registration_get(user=user, event=event, pk=registration_id)
 
@@ -511,9 +516,7 @@ def cancel_registration(request: HttpRequest, event_id: int, registration_id: in
     "/events/{event_id}/registrations/{registration_id}/check-in", response=RegistrationOut
 )
 def check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
-    user = _user(request)
-    event = selectors.event_get(user=user, pk=event_id)
-    registration = selectors.registration_get(user=user, event=event, pk=registration_id)
+    user, event, registration = _registration(request, event_id, registration_id)
     services.registration_check_in(registration=registration, actor=user)
     return selectors.registration_get(user=user, event=event, pk=registration_id)
 
@@ -522,9 +525,7 @@ def check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
     "/events/{event_id}/registrations/{registration_id}/check-in", response=RegistrationOut
 )
 def undo_check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
-    user = _user(request)
-    event = selectors.event_get(user=user, pk=event_id)
-    registration = selectors.registration_get(user=user, event=event, pk=registration_id)
+    user, event, registration = _registration(request, event_id, registration_id)
     services.registration_check_in_undo(registration=registration, actor=user)
     return selectors.registration_get(user=user, event=event, pk=registration_id)
 
