@@ -21,8 +21,8 @@ from django.utils.translation import pgettext
 
 from jamlik.assessments import selectors
 from jamlik.assessments.models import Answer, Campaign, Response, ResponseStatus
-from jamlik.assessments.xlsxstream import xlsx_stream_bytes
 from jamlik.core.scoping import scope_for
+from jamlik.core.xlsxstream import xlsx_stream_bytes
 from jamlik.orgs.models import Organisation
 
 # Excel's limit is 1,048,576 rows a sheet; larger exports go on to "Svar 2", "Svar 3", ….

@@ -35,32 +35,11 @@ def csv_response(
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """``sheets``: (title, header, rows) each; returns the workbook's bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """``sheets``: (title, header, rows) each; returns the workbook's bytes (streamed, so a
+    city-wide export stays fast; see core/xlsxstream.py)."""
+    from jamlik.core.xlsxstream import xlsx_stream_bytes
 
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title=title[:31])
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        count = 0
-        for row in rows:
-            sheet.append([safe_cell(v) for v in row])
-            count += 1
-        sheet.freeze_panes = "A2"
-        last = get_column_letter(max(len(header), 1))
-        sheet.auto_filter.ref = f"A1:{last}{count + 1}"
-        for index, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(
-                12, min(50, len(str(name)) + 4)
-            )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_stream_bytes(sheets)
 
 
 def xlsx_response(

@@ -1,7 +1,6 @@
-"""A streaming XLSX writer for large plain tables (the raw answers of a city-wide campaign).
+"""A streaming XLSX writer: every export's workbook (``core.exports.xlsx_bytes``).
 
-``core.exports.xlsx_bytes`` builds an openpyxl workbook in memory: fine for hundreds of
-rows, but a campaign of 3,000 units has about 100,000 answer rows (over a million cells),
+An openpyxl workbook built in memory is fine for hundreds of rows, but a campaign of 3,000 units has about 100,000 answer rows (over a million cells),
 which takes openpyxl 20–40 seconds and gigabytes at 30,000 units. This writer streams the
 sheet XML row by row into the zip instead (a few seconds, little memory) and keeps the same
 conventions: bold header row, frozen below it, filters on, column widths from the headings,

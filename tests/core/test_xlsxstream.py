@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from jamlik.assessments import reports
-from jamlik.assessments.xlsxstream import column_letter, xlsx_stream_bytes
+from jamlik.core.xlsxstream import column_letter, xlsx_stream_bytes
 from tests.factories import assessments as f
 
 
