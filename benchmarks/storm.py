@@ -496,7 +496,8 @@ def main() -> None:
     )
     parser.add_argument("--attempts", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="gunicorn sync workers (default: one per core, as in production)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument(
         "--databases", default="sqlite,postgresql", help="sqlite, postgresql or both"

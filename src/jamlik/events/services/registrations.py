@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jamlik.core import validation
 from jamlik.core.audit import audit_log
-from jamlik.core.errors import Invalid, NotFound
+from jamlik.core.errors import Invalid, JamlikError, NotFound
 from jamlik.events import clock
 from jamlik.events.errors import (
     AlreadyDecided,
@@ -48,8 +48,10 @@ from jamlik.events.services.seats import (
     closed_reason,
     free_seat,
     give_seat,
+    nearest_allocation,
     newest_waiting_position,
     open_seats,
+    organisation_chain,
     promote,
     quota_binds,
     waiting_position,
@@ -218,16 +220,13 @@ def allocation_for(event_id: int, organisation: Any) -> int | None:
     """The allocation an organisation counts against: its own, else its nearest ancestor's."""
     if organisation is None:
         return None
-    chain = [int(p) for p in organisation.path.strip("/").split("/") if p] or [organisation.pk]
+    chain = organisation_chain(organisation)
     members = dict(
         AllocationMember.objects.filter(event_id=event_id, organisation_id__in=chain).values_list(
             "organisation_id", "allocation_id"
         )
     )
-    for organisation_id in reversed(chain):
-        if organisation_id in members:
-            return members[organisation_id]
-    return None
+    return nearest_allocation(chain, members)
 
 
 def _reload(seats: Seats, registration: Registration) -> Registration:
@@ -288,14 +287,17 @@ def registration_create(
             via_link=via_link,
             actor=actor,
         )
-    except IntegrityError:
-        # Two submits of one address at the same moment: both passed the check before the
-        # lock, the unique index refused the second. Answer as for any double submit.
+    except (IntegrityError, JamlikError):
+        # A double submit is rare, so it is not looked for before every decision: the unique
+        # index refuses a second active registration of the address (also when two submits
+        # race), and any other refusal is checked too, so that an address that holds a
+        # registration always gets it back instead of an error.
         existing = active_registration_for(event, person["email"])
         if existing is None:
             raise
+        existing.event = event
         with transaction.atomic():
-            mail.manage_link_again(existing, event=existing.event)
+            mail.manage_link_again(existing, event=event)
         return RegistrationOutcome(existing, False, waiting_position(existing))
 
 
@@ -333,17 +335,9 @@ def _register(
     # The sessions' ids are checked here; that they belong to the event and fit together is
     # checked against the programme read under the lock (one read instead of two).
     _check_session_ids(session_ids)
-    existing = active_registration_for(event, person["email"])
-    if existing is not None:
-        existing.event = event
-        with transaction.atomic():
-            mail.manage_link_again(existing, event=event)
-        return RegistrationOutcome(existing, False, waiting_position(existing))
-    allocation_id = allocation_for(event.pk, organisation)
     registration = Registration(
         event=event,
         organisation=organisation,
-        allocation_id=allocation_id,
         language=language if language in ("sv", "en") else "sv",
         **person,
     )
@@ -351,7 +345,7 @@ def _register(
     if (
         not event.approval_required
         and not mail.worker_renders()
-        and _likely_seat(event, allocation_id)
+        and _likely_seat(event, allocation_for(event.pk, organisation))
     ):
         prepared = mail.prepare_confirmation(registration, event)
 
@@ -360,6 +354,8 @@ def _register(
         event = seats.event
         registration.event = event
         _check_phase(seats, via_link=via_link)
+        allocation_id = seats.allocation_of(organisation)
+        registration.allocation_id = allocation_id
         sessions = chosen_sessions(seats.sessions, session_ids) if session_ids else []
         _check_room(sessions)
         registration.consent_at = seats.at

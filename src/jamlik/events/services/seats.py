@@ -22,10 +22,11 @@ The rules (PRODUCT.md, Events → Allocation):
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from jamlik.events import clock
@@ -94,6 +95,11 @@ def release_due(event: Event, at: datetime) -> bool:
 
 
 # ---- The lock and the counters ------------------------------------------------------------------
+#
+# The statements of a seat decision are written out in SQL: they run on every registration,
+# and building them through the ORM cost more than the database's work for them (profiled
+# with benchmarks/storm.py). ``Model.objects.raw`` still turns the rows into model instances
+# with the backend's conversions, so the rest of the code sees ordinary objects.
 
 
 def lock_event(event_id: int) -> Event:
@@ -103,7 +109,28 @@ def lock_event(event_id: int) -> Event:
     with a version without the lock to show that the lock is what keeps the rules."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_event must run inside a transaction")
-    return Event.objects.select_for_update().get(pk=event_id)
+    sql = "SELECT * FROM events_event WHERE id = %s"
+    if connection.features.has_select_for_update:
+        # SQLite has no row locks: its transactions begin IMMEDIATE and hold the write lock.
+        sql += " FOR UPDATE"
+    found = list(Event.objects.raw(sql, [event_id]))
+    if not found:
+        raise Event.DoesNotExist(f"event {event_id}")
+    return found[0]
+
+
+def organisation_chain(organisation: Any) -> list[int]:
+    """The organisation's id and its ancestors' ids, the root first (from its stored path)."""
+    return [int(p) for p in organisation.path.strip("/").split("/") if p] or [organisation.pk]
+
+
+def nearest_allocation(chain: list[int], members: dict[int, int]) -> int | None:
+    """The allocation an organisation counts against: its own, else its nearest ancestor's.
+    ``members``: allocation id by member organisation id (of one event)."""
+    for organisation_id in reversed(chain):
+        if organisation_id in members:
+            return members[organisation_id]
+    return None
 
 
 class Seats:
@@ -120,20 +147,27 @@ class Seats:
         self._dirty_allocations: set[int] = set()
         self._dirty_sessions: set[int] = set()
 
-    # Lazily loaded (one query each) under the event lock, which guards them too.
+    # Lazily loaded (one query each) under the event lock, which guards them too. One row
+    # already read (and perhaps changed in memory) stays the one in use.
     @property
     def allocations(self) -> dict[int, Allocation]:
         if not self._all_allocations:
-            for allocation in Allocation.objects.filter(event=self.event):
-                # One already read (and perhaps changed in memory) stays the one in use.
-                self._allocations.setdefault(allocation.pk, allocation)
+            self._keep(
+                Allocation.objects.raw(
+                    "SELECT * FROM events_allocation WHERE event_id = %s ORDER BY id",
+                    [self.event.pk],
+                )
+            )
             self._all_allocations = True
         return self._allocations
 
     @property
     def sessions(self) -> dict[int, Session]:
         if self._sessions is None:
-            self._sessions = {s.pk: s for s in Session.objects.filter(event=self.event)}
+            rows = Session.objects.raw(
+                "SELECT * FROM events_session WHERE event_id = %s", [self.event.pk]
+            )
+            self._sessions = {s.pk: s for s in rows}
         return self._sessions
 
     def allocation(self, allocation_id: int | None) -> Allocation | None:
@@ -141,9 +175,35 @@ class Seats:
         if allocation_id is None:
             return None
         if allocation_id not in self._allocations and not self._all_allocations:
-            for allocation in Allocation.objects.filter(event=self.event, pk=allocation_id):
-                self._allocations[allocation.pk] = allocation
+            self._keep(
+                Allocation.objects.raw(
+                    "SELECT * FROM events_allocation WHERE id = %s AND event_id = %s",
+                    [allocation_id, self.event.pk],
+                )
+            )
         return self._allocations.get(allocation_id)
+
+    def allocation_of(self, organisation: Any) -> int | None:
+        """The allocation a new registration of the organisation counts against (its own,
+        else its nearest ancestor's), read with its counters in one query."""
+        if organisation is None:
+            return None
+        chain = organisation_chain(organisation)
+        rows = list(
+            Allocation.objects.raw(
+                "SELECT a.*, m.organisation_id AS member_id FROM events_allocationmember m"  # noqa: S608 (only placeholders are joined in)
+                " JOIN events_allocation a ON a.id = m.allocation_id"
+                " WHERE m.event_id = %s AND m.organisation_id IN"
+                f" ({', '.join(['%s'] * len(chain))})",
+                [self.event.pk, *chain],
+            )
+        )
+        self._keep(rows)
+        return nearest_allocation(chain, {row.member_id: row.pk for row in rows})
+
+    def _keep(self, allocations: Iterable[Allocation]) -> None:
+        for allocation in allocations:
+            self._allocations.setdefault(allocation.pk, allocation)
 
     # -- decisions --
 
@@ -195,28 +255,41 @@ class Seats:
                 self._dirty_sessions.add(session_id)
 
     def flush(self) -> None:
+        """Write the changed counters back."""
         event = self.event
-        if self._event_dirty:
-            Event.objects.filter(pk=event.pk).update(
-                confirmed_count=event.confirmed_count,
-                held_count=event.held_count,
-                waiting_count=event.waiting_count,
-                released_at=event.released_at,
-            )
-            self._event_dirty = False
-        for allocation_id in self._dirty_allocations:
-            allocation = self._allocations[allocation_id]
-            Allocation.objects.filter(pk=allocation_id).update(
-                confirmed_count=allocation.confirmed_count,
-                held_count=allocation.held_count,
-                waiting_count=allocation.waiting_count,
-            )
-        self._dirty_allocations.clear()
-        for session_id in self._dirty_sessions:
-            Session.objects.filter(pk=session_id).update(
-                taken_count=self.sessions[session_id].taken_count
-            )
-        self._dirty_sessions.clear()
+        with connection.cursor() as cursor:
+            if self._event_dirty:
+                cursor.execute(
+                    "UPDATE events_event SET confirmed_count = %s, held_count = %s,"
+                    " waiting_count = %s, released_at = %s WHERE id = %s",
+                    [
+                        event.confirmed_count,
+                        event.held_count,
+                        event.waiting_count,
+                        connection.ops.adapt_datetimefield_value(event.released_at),
+                        event.pk,
+                    ],
+                )
+                self._event_dirty = False
+            for allocation_id in sorted(self._dirty_allocations):
+                allocation = self._allocations[allocation_id]
+                cursor.execute(
+                    "UPDATE events_allocation SET confirmed_count = %s, held_count = %s,"
+                    " waiting_count = %s WHERE id = %s",
+                    [
+                        allocation.confirmed_count,
+                        allocation.held_count,
+                        allocation.waiting_count,
+                        allocation_id,
+                    ],
+                )
+            self._dirty_allocations.clear()
+            for session_id in sorted(self._dirty_sessions):
+                cursor.execute(
+                    "UPDATE events_session SET taken_count = %s WHERE id = %s",
+                    [self.sessions[session_id].taken_count, session_id],
+                )
+            self._dirty_sessions.clear()
 
     def mark_event_dirty(self) -> None:
         self._event_dirty = True
