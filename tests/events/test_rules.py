@@ -42,6 +42,18 @@ def test_quota_phase_confirms_while_the_allocation_has_seats(conference, persona
     assert_counters_match_rows(event)
 
 
+def test_a_unit_in_an_allocation_of_its_own_counts_there_not_in_its_parents(conference, personas):
+    event = conference.event
+    own = AllocationFactory(event=event, name="Enheten", quota=1, organisations=[personas.unit_a])
+    unit = register(event, personas.unit_a)
+    parent = register(event, personas.org_a)
+    assert unit.registration.allocation_id == own.pk
+    assert parent.registration.allocation_id == conference.a.pk
+    # The unit's own quota is used up; its parent's allocation does not take it in.
+    assert register(event, personas.unit_a).registration.status == Status.WAITING
+    assert_counters_match_rows(event)
+
+
 def test_quota_full_without_waiting_list_is_409_naming_the_release_date(conference, personas):
     event = services.event_update(actor=None, event=conference.event, waitlist_enabled=False)
     register(event, personas.org_a)
@@ -312,6 +324,40 @@ def test_one_active_registration_per_address_case_insensitive(conference, person
     resent = OutboxMessage.objects.get(kind="events.manage_link")
     assert resent.to == "Anna.Svensson@a.example"
     assert first.registration.manage_token in resent.body_text
+
+
+def test_a_double_submit_takes_no_second_seat(conference, personas):
+    """The second submit of a seated address reaches the seat decision (the unique index, not
+    a lookup before it, finds the double submit); the decision is undone whole."""
+    event = conference.event
+    first = register(event, personas.org_a, email="ett@a.example")
+    again = register(event, personas.org_a, email="ETT@a.example")
+    assert again.created is False and again.registration.pk == first.registration.pk
+    conference.a.refresh_from_db()
+    assert (conference.a.confirmed_count, conference.a.waiting_count) == (1, 0)
+    assert Registration.objects.filter(event=event).count() == 1
+    assert_counters_match_rows(event)
+
+
+def test_a_double_submit_gets_its_registration_back_when_the_quota_is_full(conference, personas):
+    event = services.event_update(actor=None, event=conference.event, waitlist_enabled=False)
+    first = register(event, personas.org_a, email="forst@a.example")
+    register(event, personas.org_a)
+    # A newcomer would be refused now; the address that holds a seat gets its seat back.
+    again = register(event, personas.org_a, email="Forst@a.example")
+    assert again.created is False and again.registration.pk == first.registration.pk
+    assert_counters_match_rows(event)
+
+
+def test_a_double_submit_gets_its_registration_back_after_closing(conference, personas, clock):
+    event = conference.event
+    first = register(event, personas.org_a, email="sen@a.example")
+    clock.set(event.closes_at + timedelta(minutes=1))
+    again = register(event, personas.org_a, email="sen@a.example")
+    assert again.created is False and again.registration.pk == first.registration.pk
+    with pytest.raises(Conflict) as caught:
+        register(event, personas.org_a, email="ny@a.example")
+    assert caught.value.code == "closed"
 
 
 def test_after_cancelling_the_address_may_register_again(conference, personas):
