@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from jamlik.events import selectors, services, tasks
 from jamlik.events.models import Event, Registration
@@ -155,3 +156,31 @@ def test_with_the_database_backend_the_worker_renders_the_first_mail(personas, c
     assert waiting.to == second.registration.email
     assert "Din plats i kön: 1." in waiting.body_text
     assert OutboxMessage.objects.filter(kind="events.confirmation", to=first.email).exists()
+
+
+def test_with_the_database_backend_the_tick_keeps_its_next_run_queued(personas, clock, settings):
+    """The worker alone does the periodic work: each run of events_tick queues the next one
+    TICK_EVERY ahead, never a second one while one waits; migrate queues the first."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ticks = DBTaskResult.objects.filter(task_path="jamlik.events.tasks.events_tick")
+    call_command("migrate", verbosity=0)  # post_migrate queues the first run
+    assert ticks.filter(status="READY").count() == 1
+    assert tasks.tick_schedule() is False
+    event = EventFactory(quota_lock_until=None)
+    register(event, personas.org_a)
+    clock.set(event.starts_at - timedelta(hours=30))
+    # The worker runs the waiting tick: it queues the next run first, then does the work.
+    row = ticks.get(status="READY")
+    row.status = "RUNNING"
+    row.save(update_fields=["status"])
+    assert tasks.events_tick.call()["reminded"] == 1
+    following = ticks.get(status="READY")
+    assert following.run_after - timezone.now() > tasks.TICK_EVERY - timedelta(minutes=1)
+    assert tasks.events_tick.call()["reminded"] == 0
+    assert ticks.filter(status="READY").count() == 1
+
+
+def test_with_the_immediate_backend_no_tick_is_queued():
+    assert tasks.tick_schedule() is False

@@ -8,7 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from jamlik.core.navigation import NavEntry, register
+
+        post_migrate.connect(_queue_first_tick, sender=self)
 
         register(
             NavEntry(
@@ -21,3 +25,10 @@ class EventsConfig(AppConfig):
                 ),
             )
         )
+
+
+def _queue_first_tick(**kwargs: object) -> None:
+    """After ``migrate``, make sure the worker's periodic run is queued (events.tasks)."""
+    from jamlik.events import tasks
+
+    tasks.tick_schedule()

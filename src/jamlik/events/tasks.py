@@ -1,13 +1,18 @@
 """Background tasks of the events app (django-tasks; run by ``jamlik db_worker``).
 
 ``release_event`` is enqueued for ``quota_lock_until`` when an event is saved (if the task
-backend can defer); ``events_tick`` does all periodic work at once and is what a scheduler
-(cron, systemd timer) runs every few minutes through ``jamlik events tick``.
+backend can defer); ``events_tick`` does all periodic work at once. With the database task
+backend it keeps its own next run queued ``TICK_EVERY`` ahead (the first is queued after
+``migrate``), so the worker alone sends reminders and anonymises on time; without it a
+scheduler (cron, systemd timer) runs ``jamlik events tick`` every few minutes.
 """
 
 from __future__ import annotations
 
-from django_tasks import task
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
 
 from jamlik.events.models import Event
 from jamlik.events.services import housekeeping
@@ -74,10 +79,33 @@ def anonymise_registrations() -> int:
     return housekeeping.registrations_anonymise_due()
 
 
+TICK_EVERY = timedelta(minutes=5)
+
+
 @task()
 def events_tick() -> dict[str, int]:
+    # First, so that a failure below does not end the chain of runs.
+    tick_schedule()
     return {
         "housekept": housekeeping.events_housekeep_due(),
         "reminded": housekeeping.reminders_send(),
         "anonymised": housekeeping.registrations_anonymise_due(),
     }
+
+
+def tick_schedule() -> bool:
+    """Queue the next ``events_tick`` ``TICK_EVERY`` from now unless a run is already waiting
+    (two chains, say after two ``migrate`` runs at once, merge into one at their next run).
+    Only with the database backend, whose queue can be asked; returns whether one was queued."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(events_tick.get_backend(), DatabaseBackend):
+        return False
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=events_tick.module_path
+    ).exists()
+    if waiting:
+        return False
+    events_tick.using(run_after=timezone.now() + TICK_EVERY).enqueue()
+    return True
