@@ -1,7 +1,7 @@
 """Browser tests: Playwright (Python) driving Debian's Chromium against the live test server.
 
-Helpers: ``browser_page`` opens a phone-sized or desktop page in Swedish; ``assert_accessible``
-runs axe-core (bundled by axe-playwright-python) for WCAG 2.1 A/AA and fails on any violation.
+Helpers: ``browser_page`` opens a phone-sized or desktop page in Swedish; ``login`` logs a
+user in through the login page; ``assert_accessible`` runs axe-core (bundled by axe-playwright-python) for WCAG 2.1 A/AA and fails on any violation.
 """
 
 from __future__ import annotations
@@ -71,6 +71,17 @@ def browser_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def login(page, live_server, user, password: str = "pw-for-browser-1") -> None:
+    """Log ``user`` in through the login page (their password set to ``password`` first)."""
+    user.set_password(password)
+    user.save()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill(user.username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{live_server.url}/")
 
 
 def assert_accessible(page) -> None:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jamlik.assessments.models import ResponseStatus
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, login
 from tests.factories import assessments as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,16 +26,6 @@ def tab_to(page, selector: str, *, limit: int = 120, backwards: bool = False) ->
             return
         page.keyboard.press(key)
     raise AssertionError(f"Tab never reached {selector}")
-
-
-def login(page, live_server, user, password="pw-for-browser-1"):
-    user.set_password(password)
-    user.save()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Användarnamn").fill(user.username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_unit_answers_and_submits_with_the_keyboard_only(live_server, browser_page, personas):

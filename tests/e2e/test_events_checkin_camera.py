@@ -9,7 +9,7 @@ import segno
 
 from jamlik.events import links
 from jamlik.events.models import Registration
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible, login
 from tests.factories.events import AllocationFactory, EventFactory, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,16 +36,6 @@ def qr_video(payload: str, path) -> None:
     frame = b"FRAME\n" + bytes(luma) + chroma
     header = f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode()
     path.write_bytes(header + frame * 5)
-
-
-def login(page, live_server, user) -> None:
-    user.set_password("pw-for-browser-1")
-    user.save()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Användarnamn").fill(user.username)
-    page.get_by_label("Lösenord").fill("pw-for-browser-1")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.fixture

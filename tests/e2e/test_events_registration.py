@@ -11,7 +11,7 @@ import pytest
 
 from jamlik.events import services
 from jamlik.events.models import Registration, Status
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, login
 from tests.factories.events import AllocationFactory, EventFactory, SessionFactory, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -132,16 +132,6 @@ def test_public_pages_are_accessible(live_server, browser_page, conference, pers
     page.wait_for_selector("text=Anmälan är godkänd")
     assert_accessible(page)
     assert Registration.objects.get(pk=registration.pk).status == Status.CONFIRMED
-
-
-def login(page, live_server, user) -> None:
-    user.set_password("pw-for-browser-1")
-    user.save()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Användarnamn").fill(user.username)
-    page.get_by_label("Lösenord").fill("pw-for-browser-1")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_organiser_dashboard_shows_quota_use(live_server, browser_page, conference, personas):
