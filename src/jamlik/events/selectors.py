@@ -283,6 +283,43 @@ def registration_get(*, user: Any, event: Event, pk: Any) -> Registration:
     return get_or_404(registration_list(user=user, event=event), pk)
 
 
+HISTORY_LIMIT = 200
+
+
+def registration_history(*, registration: Registration, limit: int = HISTORY_LIMIT) -> list[Any]:
+    """The audit entries about one registration (already read through ``registration_get``,
+    so within the user's scope), newest first, with their actors; at most ``limit`` + 1, so
+    the page can tell that older ones were left out. One query, whatever the history."""
+    from jamlik.core.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            object_type=Registration._meta.label_lower, object_id=str(registration.pk)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[: limit + 1]
+    )
+
+
+def registration_transfers(*, user: Any, registration: Registration) -> dict[str, Any]:
+    """The registrations a seat was handed to (``to``) and from (``from``), when the user may
+    see them (None otherwise), from one scoped query."""
+    linked = Q(transferred_to=registration)
+    if registration.transferred_to_id is not None:
+        linked |= Q(pk=registration.transferred_to_id)
+    rows = scope_for(user).filter(
+        Registration.objects.filter(event_id=registration.event_id).filter(linked),
+        via="organisation",
+    )
+    found = {"to": None, "from": None}
+    for row in rows.only("id", "name", "status", "created_at", "transferred_to_id"):
+        if row.pk == registration.transferred_to_id:
+            found["to"] = row
+        if row.transferred_to_id == registration.pk:
+            found["from"] = row
+    return found
+
+
 def registration_by_manage_token(token: str) -> Registration:
     if not _is_token(token):
         raise NotFound()

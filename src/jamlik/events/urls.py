@@ -24,6 +24,36 @@ urlpatterns = [
     path("<int:pk>/links/<int:oid>/regenerate/", staff.link_regenerate, name="link_regenerate"),
     path("<int:pk>/links/<int:oid>/new/", staff.link_create, name="link_create"),
     path("<int:pk>/links/<int:oid>/revoke/", staff.link_revoke, name="link_revoke"),
+    path(
+        "<int:pk>/registrations/<int:rid>/",
+        staff.registration_detail,
+        name="registration_detail",
+    ),
+    path(
+        "<int:pk>/registrations/<int:rid>/sessions/",
+        staff.registration_sessions,
+        name="registration_sessions",
+    ),
+    path(
+        "<int:pk>/registrations/<int:rid>/cancel/",
+        staff.registration_cancel,
+        name="registration_cancel",
+    ),
+    path(
+        "<int:pk>/registrations/<int:rid>/check-in/",
+        staff.registration_check_in,
+        name="registration_check_in",
+    ),
+    path(
+        "<int:pk>/registrations/<int:rid>/check-in/undo/",
+        staff.registration_check_in_undo,
+        name="registration_check_in_undo",
+    ),
+    path(
+        "<int:pk>/registrations/<int:rid>/resend-link/",
+        staff.registration_resend_link,
+        name="registration_resend_link",
+    ),
     path("<int:pk>/export.csv", staff.export_csv, name="export_csv"),
     path("<int:pk>/export.xlsx", staff.export_xlsx, name="export_xlsx"),
     path("<int:pk>/badges.pdf", staff.badges_pdf, name="badges"),

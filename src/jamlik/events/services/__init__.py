@@ -32,6 +32,7 @@ from jamlik.events.services.registrations import (
     registration_check_in,
     registration_check_in_undo,
     registration_create,
+    registration_resend_link,
     registration_transfer,
 )
 from jamlik.events.services.seats import (
@@ -74,6 +75,7 @@ __all__ = [
     "registration_check_in",
     "registration_check_in_undo",
     "registration_create",
+    "registration_resend_link",
     "registration_transfer",
     "registrations_anonymise_due",
     "reminders_send",

@@ -1,7 +1,7 @@
 """Registrations: register, change sessions, cancel, hand the seat to a colleague, the
-manager's decision and check-in. Every function that moves a seat opens ONE transaction with
-``seats.open_seats`` (lock, then bring up to date), decides from the counters read under the
-lock, writes, and queues its mails in the same transaction."""
+manager's decision, check-in and the manage link sent again. Every function that moves a seat
+opens ONE transaction with ``seats.open_seats`` (lock, then bring up to date), decides from
+the counters read under the lock, writes, and queues its mails in the same transaction."""
 
 from __future__ import annotations
 
@@ -619,4 +619,31 @@ def registration_check_in_undo(*, registration: Registration, actor: Any) -> Reg
             old={"checked_in_at": old},
             new={"checked_in_at": None},
         )
+    return registration
+
+
+# ---- The manage link again ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_resend_link(*, registration: Registration, actor: Any) -> Registration:
+    """Mail the person's manage link to their address again (an organiser's action, for
+    someone who lost the confirmation). An anonymised registration has no address left."""
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(pk=registration.pk)
+        .first()
+    )
+    if registration is None:
+        raise NotFound()
+    if registration.anonymised_at is not None:
+        raise NotActive()
+    audit_log(
+        actor=actor,
+        action="events.registration.manage_link_sent",
+        obj=registration,
+        new={"mail": "manage_link"},
+    )
+    mail.manage_link_again(registration, event=registration.event)
     return registration

@@ -1,5 +1,6 @@
 """Organiser pages under /events/: list, editor (event, allocations, programme, links),
-dashboard, exports, badges, check-in, statistics and messages.
+dashboard, one registration's page and its actions, exports, badges, check-in, statistics and
+messages.
 
 Events, allocations and the programme are visible to all staff; only city coordinators and
 admins change them. People are always read through ``pages`` (scoped): an org coordinator
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jamlik.core.errors import Forbidden, JamlikError
 from jamlik.core.exports import csv_response, xlsx_response
@@ -32,6 +33,7 @@ from jamlik.events.forms import (
     MessageForm,
     RegistrationFilterForm,
     SessionForm,
+    SessionsForm,
 )
 from jamlik.events.links import organisation_link_url
 from jamlik.events.models import OrganisationLink
@@ -234,6 +236,29 @@ def allocation_delete(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     )
 
 
+def _confirm(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict[str, Any],
+    action: Callable[[], object],
+    done: str,
+    done_url: str,
+) -> HttpResponse:
+    """A confirmation page (GET); on POST, run the action through its service and go to
+    ``done_url``, or show the rule that refused it on the same page."""
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            action()
+        except JamlikError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, done)
+            return redirect(done_url)
+    return render(request, template, {**context, "error": error}, status=status)
+
+
 def _confirm_delete(
     request: HttpRequest,
     event: Any,
@@ -245,20 +270,13 @@ def _confirm_delete(
     anchor: str,
 ) -> HttpResponse:
     """The confirmation page of a deletion; on POST, delete through the service."""
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            delete()
-        except JamlikError as exc:
-            error, status = exc.message, exc.status
-        else:
-            messages.success(request, done)
-            return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + f"#{anchor}")
-    return render(
+    return _confirm(
         request,
-        "events/staff/confirm_delete.html",
-        _base(request, event, "edit", object_name=object_name, heading=heading, error=error),
-        status=status,
+        template="events/staff/confirm_delete.html",
+        context=_base(request, event, "edit", object_name=object_name, heading=heading),
+        action=delete,
+        done=done,
+        done_url=reverse("events:edit", kwargs={"pk": event.pk}) + f"#{anchor}",
     )
 
 
@@ -455,6 +473,148 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "events/staff/dashboard.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+# ---- One registration ------------------------------------------------------------------------------
+
+
+def _registration(request: HttpRequest, pk: int, rid: int) -> tuple[Any, Any]:
+    """The event and one of its registrations within the user's scope (else 404)."""
+    event = _event(request, pk)
+    return event, selectors.registration_get(user=request.user, event=event, pk=rid)
+
+
+def _registration_url(event: Any, registration: Any) -> str:
+    return reverse("events:registration_detail", kwargs={"pk": event.pk, "rid": registration.pk})
+
+
+def _registration_page(
+    request: HttpRequest,
+    event: Any,
+    registration: Any,
+    *,
+    sessions_form: SessionsForm | None = None,
+    error: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = pages.registration_page(user=request.user, event=event, registration=registration)
+    if sessions_form is None:
+        sessions_form = SessionsForm(slots=page.slots, chosen={s.pk for s in page.sessions})
+    return render(
+        request,
+        "events/staff/registration_detail.html",
+        _base(
+            request,
+            event,
+            "registration",
+            registration=registration,
+            page=page,
+            sessions_form=sessions_form,
+            error=error,
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def registration_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    event, registration = _registration(request, pk, rid)
+    return _registration_page(request, event, registration)
+
+
+def _registration_action(
+    request: HttpRequest, pk: int, rid: int, action: Callable[[Any], object], done: str
+) -> HttpResponse:
+    """Run one service on the registration: back to its page with a message, or the page
+    again with the rule that refused it (409/400)."""
+    event, registration = _registration(request, pk, rid)
+    try:
+        action(registration)
+    except JamlikError as exc:
+        return _registration_page(
+            request, event, registration, error=exc.message, status=exc.status
+        )
+    messages.success(request, done)
+    return redirect(_registration_url(event, registration))
+
+
+@login_required
+@require_POST
+def registration_sessions(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    event, registration = _registration(request, pk, rid)
+    slots = pages.programme(event)
+    chosen = {s.pk for s in registration.sessions.all()}
+    form = SessionsForm(request.POST, slots=slots, chosen=chosen)
+    if not form.is_valid():
+        return _registration_page(request, event, registration, sessions_form=form, status=400)
+    try:
+        services.registration_change_sessions(
+            registration=registration, sessions=form.chosen_session_ids(), actor=request.user
+        )
+    except JamlikError as exc:
+        form.add_rule_error(exc)
+        return _registration_page(
+            request, event, registration, sessions_form=form, status=exc.status
+        )
+    messages.success(request, _("The session choices were saved."))
+    return redirect(_registration_url(event, registration))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    event, registration = _registration(request, pk, rid)
+    return _confirm(
+        request,
+        template="events/staff/registration_cancel.html",
+        context=_base(
+            request,
+            event,
+            "registration",
+            registration=registration,
+            can_cancel=pages.registration_can_cancel(registration, event),
+        ),
+        action=lambda: services.registration_cancel(registration=registration, actor=request.user),
+        done=_("The registration of %(name)s was cancelled.") % {"name": registration.name},
+        done_url=_registration_url(event, registration),
+    )
+
+
+@login_required
+@require_POST
+def registration_check_in(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    return _registration_action(
+        request,
+        pk,
+        rid,
+        lambda r: services.registration_check_in(registration=r, actor=request.user),
+        _("The participant is checked in."),
+    )
+
+
+@login_required
+@require_POST
+def registration_check_in_undo(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    return _registration_action(
+        request,
+        pk,
+        rid,
+        lambda r: services.registration_check_in_undo(registration=r, actor=request.user),
+        _("The check-in was undone."),
+    )
+
+
+@login_required
+@require_POST
+def registration_resend_link(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    return _registration_action(
+        request,
+        pk,
+        rid,
+        lambda r: services.registration_resend_link(registration=r, actor=request.user),
+        _("The personal link was queued for sending to the participant's address."),
+    )
 
 
 # ---- Exports and badges ---------------------------------------------------------------------------------
