@@ -261,6 +261,15 @@ def test_history_in_words_names_who_did_what(day, personas, clock):
     assert history.index("Incheckad") < history.index("Pass ändrade")
 
 
+def test_history_shows_when_a_waiting_person_got_a_seat(day, personas):
+    services.registration_cancel(registration=day.alva, actor=personas.coordinator_a)
+    assert fresh(day.wilma).status == Status.CONFIRMED
+    html = personas.web(personas.coordinator_a).get(day.url(day.wilma)).content.decode()
+    history = html.split('id="history-heading"')[1]
+    assert "Fick en plats från väntelistan (status: Bekräftad)" in history
+    assert "Automatiskt" in history
+
+
 def test_long_history_is_cut_with_a_note(day, personas):
     AuditEntry.objects.bulk_create(
         AuditEntry(
@@ -315,6 +324,9 @@ def test_resend_link_queues_the_mail_and_writes_the_audit(
     )
     assert queued.count() == 1 and queued.get().to == "alva@a.example"
     assert day.alva.manage_token in queued.get().body_text
+    # The text says the organiser sent it, not that someone registered the address again.
+    assert "Arrangören skickar din personliga länk igen" in queued.get().body_text
+    assert "försökte anmäla" not in queued.get().body_text
     assert [m.to for m in mail.outbox] == [["alva@a.example"]]
     assert entries(day.alva, "manage_link_sent").get().actor == personas.coordinator_a
     page = web.get(day.url(day.alva)).content.decode()

@@ -288,7 +288,7 @@ def _who(entry: Any) -> str:
     action = entry.action.rsplit(".", 1)[-1]
     if action in ("approved", "declined"):
         return _("The manager (approval link)")
-    if action in ("expired", "anonymised"):
+    if action in ("expired", "anonymised", "promoted"):
         return _("Automatically")
     return _("The participant (own link)")
 
@@ -320,6 +320,10 @@ def _history_row(entry: Any, titles: dict[int, str], transfers: dict[str, Any]) 
         what = _("Declined by the manager")
     elif action == "expired":
         what = _("The approval expired and the seat was released")
+    elif action == "promoted":
+        what = _("Got a seat from the waiting list (status: %(status)s)") % {
+            "status": _status_word(new.get("status"))
+        }
     elif action == "checked_in":
         what = _("Checked in")
     elif action == "check_in_undone":

@@ -226,8 +226,12 @@ def registration_transferred(old: Registration, new: Registration, *, event: Eve
     registration_created(new, event=event, transferred_from=old)
 
 
-def manage_link_again(registration: Registration, *, event: Event) -> None:
-    _send(registration, event, "manage_link", kind="events.manage_link")
+def manage_link_again(
+    registration: Registration, *, event: Event, by_organiser: bool = False
+) -> None:
+    """The manage link again: after a second registration of the address, or sent by an
+    organiser on request (``by_organiser``); the text says which."""
+    _send(registration, event, "manage_link", kind="events.manage_link", by_organiser=by_organiser)
 
 
 def reminder(registration: Registration, *, event: Event) -> None:

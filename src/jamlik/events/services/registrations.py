@@ -645,5 +645,5 @@ def registration_resend_link(*, registration: Registration, actor: Any) -> Regis
         obj=registration,
         new={"mail": "manage_link"},
     )
-    mail.manage_link_again(registration, event=registration.event)
+    mail.manage_link_again(registration, event=registration.event, by_organiser=True)
     return registration

@@ -351,6 +351,7 @@ def free_seat(seats: Seats, registration: Registration, new_status: str) -> None
 def promote(seats: Seats) -> list[Registration]:
     """Hand free seats to the people waiting, oldest first, each only if the rules in force
     let them take a seat. Returns the promoted registrations (their mails are queued)."""
+    from jamlik.core.audit import audit_log
     from jamlik.events.services import mail
 
     event = seats.event
@@ -372,6 +373,13 @@ def promote(seats: Seats) -> list[Registration]:
             if not seats.may_take_seat(registration.allocation_id):
                 break
             give_seat(seats, registration, promoted=True)
+            audit_log(
+                actor=None,
+                action="events.registration.promoted",
+                obj=registration,
+                old={"status": Status.WAITING},
+                new={"status": registration.status},
+            )
             promoted.append(registration)
             mail.registration_promoted(registration, event=event)
     return promoted
