@@ -82,6 +82,7 @@ def test_the_camera_reads_the_confirmations_qr_code_and_checks_in(
     page.on("request", lambda r: r.method == "POST" and "/scan/" in r.url and scans.append(r))
     page.goto(f"{live_server.url}/events/{event.pk}/checkin/")
     start = page.get_by_role("button", name="Skanna med kameran")
+    assert not page.get_by_role("button", name="Stoppa kameran").is_visible()
     start.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Kamilla Kamera är incheckad")
@@ -95,6 +96,8 @@ def test_the_camera_reads_the_confirmations_qr_code_and_checks_in(
     page.wait_for_timeout(1500)
     assert len(scans) == 1
     assert_accessible(page)
+    assert not start.is_visible()
     stop.click()
     page.wait_for_selector("text=Kameran är avstängd.")
+    assert start.is_visible() and not stop.is_visible()
     assert Registration.objects.filter(checked_in_at__isnull=False).count() == 1
