@@ -671,3 +671,12 @@ def test_check_in_only_for_confirmed_and_twice_changes_nothing(conference, perso
     assert caught.value.code == "not_confirmed"
     undone = services.registration_check_in_undo(registration=seated, actor=personas.admin)
     assert undone.checked_in_at is None
+
+
+def test_a_registration_is_dated_by_the_events_clock(conference, personas, clock):
+    """Registrations take their time from the events app's one clock (like the waiting list
+    and the holds), so a replayed event is dated as it happened."""
+    moment = conference.event.opens_at + timedelta(hours=3)
+    clock.set(moment)
+    outcome = register(conference.event, personas.org_a)
+    assert Registration.objects.get(pk=outcome.registration.pk).created_at == moment

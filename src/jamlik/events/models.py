@@ -18,10 +18,18 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jamlik.events import clock
+
 
 def new_token() -> str:
     """An unguessable token for a link: 24 random bytes, 192 bits, 32 URL-safe characters."""
     return secrets.token_urlsafe(24)
+
+
+def registered_now():
+    """When a registration is made: the events app's clock, so that a replayed event (the
+    demo) and tests that move time date registrations like the rest of their story."""
+    return clock.now()
 
 
 def new_checkin_code() -> str:
@@ -288,7 +296,7 @@ class Registration(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     sessions = models.ManyToManyField(Session, blank=True, related_name="registrations")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=registered_now, editable=False)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
