@@ -16,6 +16,21 @@ from tests.factories.core import UserFactory
 from tests.factories.orgs import OrganisationFactory, UnitFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file rather than in memory: Django's live server
+    (the browser tests) would otherwise share one connection among its request threads, so
+    two overlapping requests (an autosave and the next click) ran inside each other's
+    transaction. With a file, every thread has its own connection and the IMMEDIATE
+    transactions queue as they do in production."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("sqlite")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
