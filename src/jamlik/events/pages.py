@@ -19,6 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jamlik.core.errors import NotFound
 from jamlik.core.lookups import valid_id
@@ -293,6 +294,18 @@ def _who(entry: Any) -> str:
     return _("The participant (own link)")
 
 
+# What the history says of an action that needs no figures of its own.
+HISTORY_WORDS = {
+    "approved": gettext_lazy("Approved by the manager"),
+    "declined": gettext_lazy("Declined by the manager"),
+    "expired": gettext_lazy("The approval expired and the seat was released"),
+    "checked_in": gettext_lazy("Checked in"),
+    "check_in_undone": gettext_lazy("Check-in undone"),
+    "manage_link_sent": gettext_lazy("The manage link was sent again by e-mail"),
+    "anonymised": gettext_lazy("Personal data erased"),
+}
+
+
 def _history_row(entry: Any, titles: dict[int, str], transfers: dict[str, Any]) -> HistoryRow:
     old, new = entry.old or {}, entry.new or {}
     action = entry.action.rsplit(".", 1)[-1] if entry.action.startswith("events.") else ""
@@ -314,24 +327,12 @@ def _history_row(entry: Any, titles: dict[int, str], transfers: dict[str, Any]) 
     elif action == "transferred":
         what = _("Handed the seat to a colleague")
         link = transfers["to"]
-    elif action == "approved":
-        what = _("Approved by the manager")
-    elif action == "declined":
-        what = _("Declined by the manager")
-    elif action == "expired":
-        what = _("The approval expired and the seat was released")
     elif action == "promoted":
         what = _("Got a seat from the waiting list (status: %(status)s)") % {
             "status": _status_word(new.get("status"))
         }
-    elif action == "checked_in":
-        what = _("Checked in")
-    elif action == "check_in_undone":
-        what = _("Check-in undone")
-    elif action == "manage_link_sent":
-        what = _("The manage link was sent again by e-mail")
-    elif action == "anonymised":
-        what = _("Personal data erased")
+    elif action in HISTORY_WORDS:
+        what = str(HISTORY_WORDS[action])
     else:
         what = _("Changed (%(action)s)") % {"action": entry.action}
     return HistoryRow(entry.at, _who(entry), what, link)
