@@ -474,3 +474,57 @@ def test_query_count_does_not_grow(personas, clock, django_assert_max_num_querie
             assert web.get(large).status_code == 200
     print("queries (small, large) per user:", counts)
     assert counts[0] == counts[1] and counts[2] == counts[3], counts
+
+
+# ---- Erasing a person's data on request -------------------------------------------------------------
+
+
+def test_a_city_coordinator_erases_a_persons_data_after_a_confirmation(
+    day, personas, django_capture_on_commit_callbacks
+):
+    web = personas.web(personas.city_coordinator)
+    page = web.get(day.url(day.alva)).content.decode()
+    assert day.url(day.alva, "erase/") in page
+    confirm = web.get(day.url(day.alva, "erase/"))
+    assert confirm.status_code == 200
+    assert "Ja, radera personuppgifterna" in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post(day.url(day.alva, "erase/"))
+    assert response.status_code == 302 and response["Location"] == day.url(day.alva)
+    alva = fresh(day.alva)
+    assert alva.anonymised_at is not None and alva.status == Status.CANCELLED
+    assert (alva.name, alva.title, alva.dietary, alva.manager_email) == ("", "", "", "")
+    assert "alva" not in alva.email
+    # Her seat went to the first person waiting; no mail about her is left in the outbox.
+    assert fresh(day.wilma).status == Status.CONFIRMED
+    assert not OutboxMessage.objects.filter(about=f"events.registration:{alva.pk}").exists()
+    assert entries(day.alva, "anonymised").get().actor == personas.city_coordinator
+    assert_counters_match_rows(day.event)
+    after = web.get(day.url(day.alva)).content.decode()
+    assert "Alva Andersson" not in after and day.url(day.alva, "erase/") not in after
+
+
+def test_an_org_coordinator_cannot_erase_a_persons_data(day, personas):
+    web = personas.web(personas.coordinator_a)
+    assert day.url(day.alva, "erase/") not in web.get(day.url(day.alva)).content.decode()
+    response = web.post(day.url(day.alva, "erase/"))
+    assert response.status_code == 403
+    assert "Bara stadens samordnare kan radera" in response.content.decode()
+    assert fresh(day.alva).anonymised_at is None and fresh(day.alva).name == "Alva Andersson"
+    # Another organisation's registration stays invisible.
+    other = personas.web(personas.coordinator_b).post(day.url(day.alva, "erase/"))
+    assert other.status_code == 404
+
+
+def test_the_api_erases_a_persons_data_for_city_coordinators_only(day, personas):
+    path = f"/api/v1/events/{day.event.pk}/registrations/{day.bertil.pk}/anonymise"
+    assert personas.api(personas.coordinator_b).post(path).status_code == 403
+    assert personas.api(personas.coordinator_a).post(path).status_code == 404
+    assert fresh(day.bertil).anonymised_at is None
+    response = personas.api(personas.city_coordinator).post(path)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["name"] == "" and body["status"] == "cancelled"
+    # A second erase changes nothing and is not an error.
+    again = personas.api(personas.city_coordinator).post(path)
+    assert again.status_code == 200 and again.json() == body

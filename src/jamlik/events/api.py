@@ -513,6 +513,17 @@ def cancel_registration(request: HttpRequest, event_id: int, registration_id: in
 
 
 @router.post(
+    "/events/{event_id}/registrations/{registration_id}/anonymise", response=RegistrationOut
+)
+def anonymise_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+    """Erase the person's data on request (city coordinators and admins; 403 otherwise). An
+    active registration is cancelled first; the registration stays for the statistics."""
+    user, event, registration = _registration(request, event_id, registration_id)
+    services.registration_anonymise(actor=user, registration=registration)
+    return selectors.registration_get(user=user, event=event, pk=registration_id)
+
+
+@router.post(
     "/events/{event_id}/registrations/{registration_id}/check-in", response=RegistrationOut
 )
 def check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:

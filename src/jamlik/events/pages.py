@@ -190,6 +190,7 @@ class RegistrationPage:
     can_check_in: bool
     can_undo_check_in: bool
     can_resend: bool
+    can_erase: bool
 
 
 def registration_can_cancel(registration: Registration, event: Event) -> bool:
@@ -228,6 +229,7 @@ def registration_page(*, user: Any, event: Event, registration: Registration) ->
         can_check_in=registration.status == Status.CONFIRMED and not registration.checked_in_at,
         can_undo_check_in=registration.checked_in_at is not None,
         can_resend=registration.anonymised_at is None,
+        can_erase=services.registration_may_erase(actor=user, registration=registration),
     )
 
 

@@ -54,6 +54,11 @@ urlpatterns = [
         staff.registration_resend_link,
         name="registration_resend_link",
     ),
+    path(
+        "<int:pk>/registrations/<int:rid>/erase/",
+        staff.registration_erase,
+        name="registration_erase",
+    ),
     path("<int:pk>/export.csv", staff.export_csv, name="export_csv"),
     path("<int:pk>/export.xlsx", staff.export_xlsx, name="export_xlsx"),
     path("<int:pk>/badges.pdf", staff.badges_pdf, name="badges"),

@@ -20,6 +20,7 @@ from jamlik.events.services.events import (
 from jamlik.events.services.housekeeping import (
     events_housekeep_due,
     registration_anonymise,
+    registration_may_erase,
     registrations_anonymise_due,
     reminders_send,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "registration_check_in",
     "registration_check_in_undo",
     "registration_create",
+    "registration_may_erase",
     "registration_resend_link",
     "registration_transfer",
     "registrations_anonymise_due",

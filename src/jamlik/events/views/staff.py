@@ -582,6 +582,31 @@ def registration_cancel(request: HttpRequest, pk: int, rid: int) -> HttpResponse
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def registration_erase(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    """Erase the person's data on request (GDPR art. 17), after a confirmation."""
+    event, registration = _registration(request, pk, rid)
+    return _confirm(
+        request,
+        template="events/staff/registration_erase.html",
+        context=_base(
+            request,
+            event,
+            "registration",
+            registration=registration,
+            can_erase=services.registration_may_erase(
+                actor=request.user, registration=registration
+            ),
+        ),
+        action=lambda: services.registration_anonymise(
+            actor=request.user, registration=registration
+        ),
+        done=_("The personal data of the registration were erased."),
+        done_url=_registration_url(event, registration),
+    )
+
+
+@login_required
 @require_POST
 def registration_check_in(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     return _registration_action(
