@@ -136,8 +136,7 @@ def test_public_pages_are_accessible(live_server, browser_page, conference, pers
 
 def test_organiser_dashboard_shows_quota_use(live_server, browser_page, conference, personas):
     event, _allocation, _link, _morning = conference
-    for _ in range(3):
-        register(event, personas.org_a)
+    registrations = [register(event, personas.org_a).registration for _ in range(3)]
     page = browser_page()
     login(page, live_server, personas.city_coordinator)
     page.goto(f"{live_server.url}/events/")
@@ -157,6 +156,9 @@ def test_organiser_dashboard_shows_quota_use(live_server, browser_page, conferen
         f"/events/{event.pk}/statistics/",
         f"/events/{event.pk}/links/",
         f"/events/{event.pk}/message/",
+        f"/events/{event.pk}/registrations/{registrations[0].pk}/",
+        f"/events/{event.pk}/registrations/{registrations[0].pk}/cancel/",
+        f"/events/{event.pk}/registrations/{registrations[0].pk}/erase/",
     ]:
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
