@@ -333,7 +333,8 @@ def _register(
     # check and every piece of work that does not depend on the seats, so that the event is
     # locked only for the decision and its writes.
     # The sessions' ids are checked here; that they belong to the event and fit together is
-    # checked against the programme read under the lock (one read instead of two).
+    # checked against the programme read under the lock (one read instead of two). The
+    # organisation's allocation is read under the lock too, with its counters, in one query.
     _check_session_ids(session_ids)
     registration = Registration(
         event=event,
