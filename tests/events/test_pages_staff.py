@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jamlik.events import services
@@ -502,6 +503,18 @@ def test_checkin_search_scan_undo_and_scope(open_event, personas):
     response = web_a.post(f"{url}scan/", {"code": checkin_payload(alva)}, follow=True)
     assert "Alva Andersson är incheckad" in response.content.decode()
     assert Registration.objects.get(pk=alva.pk).checked_in_at is not None
+    # A second scan (the same code again, or passed on to someone else) says when she came.
+    arrived = timezone.localtime(Registration.objects.get(pk=alva.pk).checked_in_at)
+    response = web_a.post(f"{url}scan/", {"code": checkin_payload(alva)}, follow=True)
+    assert (
+        f"Alva Andersson är redan incheckad, sedan kl. {arrived:%H:%M}."
+        in response.content.decode()
+    )
+    assert "message-warning" in response.content.decode()
+    row = web_a.post(
+        f"{url}{alva.pk}/", headers={"HX-Request": "true", "HX-Target": f"checkin-{alva.pk}"}
+    ).content.decode()
+    assert "redan incheckad" in row and "status-bad" in row
     # Garbage and another event's payload are refused kindly.
     for junk in [
         "",

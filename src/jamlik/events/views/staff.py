@@ -726,22 +726,30 @@ def _checkin_answer(
     return _back_to_checkin(request, event)
 
 
+def _checked_in(registration: Any, *, before: Any) -> tuple[str, bool]:
+    """What the door is told after a check-in: done, or — when the person had arrived
+    already (a second scan, or a code passed on to someone else) — when that was."""
+    if before is not None:
+        arrived = timezone.localtime(before).strftime("%H:%M")
+        return _("%(name)s was checked in already, at %(time)s.") % {
+            "name": registration.name,
+            "time": arrived,
+        }, False
+    return _("%(name)s is checked in.") % {"name": registration.name}, True
+
+
 @login_required
 @require_POST
 def checkin_do(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     event = _event(request, pk)
     registration = selectors.registration_get(user=request.user, event=event, pk=rid)
+    before = registration.checked_in_at
     try:
         registration = services.registration_check_in(registration=registration, actor=request.user)
     except JamlikError as exc:
         return _checkin_answer(request, event, registration, str(exc.message), ok=False)
-    return _checkin_answer(
-        request,
-        event,
-        registration,
-        _("%(name)s is checked in.") % {"name": registration.name},
-        ok=True,
-    )
+    message, ok = _checked_in(registration, before=before)
+    return _checkin_answer(request, event, registration, message, ok=ok)
 
 
 @login_required
@@ -772,12 +780,14 @@ def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
     except JamlikError:
         messages.error(request, _("No registration for this event matches the code."))
         return redirect("events:checkin", pk=event.pk)
+    before = registration.checked_in_at
     try:
         registration = services.registration_check_in(registration=registration, actor=request.user)
     except JamlikError as exc:
         messages.error(request, f"{registration.name}: {exc.message}")
         return redirect("events:checkin", pk=event.pk)
-    messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
+    message, ok = _checked_in(registration, before=before)
+    (messages.success if ok else messages.warning)(request, message)
     return redirect("events:checkin", pk=event.pk)
 
 
