@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sized
 
 
-def placeholders(values: Sized) -> str:
-    """``%s, %s, …``: one parameter placeholder per value, for ``IN (…)``. Only placeholders
-    are put into the statement; the values go as its parameters."""
+def parameter_marks(values: Sized) -> str:
+    """``%s, %s, …``: one parameter mark per value, for ``IN (…)``. The statement gets only
+    the marks; the values go to the database as the statement's parameters."""
     return ", ".join(["%s"] * len(values))

@@ -505,11 +505,19 @@ def get_registration(request: HttpRequest, event_id: int, registration_id: int) 
     return selectors.with_positions([registration], event)[0]
 
 
+def _act_on_registration(
+    request: HttpRequest, event_id: int, registration_id: int, action: Any
+) -> Any:
+    """Run one service (``action(registration=, actor=)``) on a registration the caller may
+    see, and answer with the registration as it is afterwards."""
+    user, event, registration = _registration(request, event_id, registration_id)
+    action(registration=registration, actor=user)
+    return selectors.registration_get(user=user, event=event, pk=registration_id)
+
+
 @router.post("/events/{event_id}/registrations/{registration_id}/cancel", response=RegistrationOut)
 def cancel_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
-    user, event, registration = _registration(request, event_id, registration_id)
-    services.registration_cancel(registration=registration, actor=user)
-    return selectors.registration_get(user=user, event=event, pk=registration_id)
+    return _act_on_registration(request, event_id, registration_id, services.registration_cancel)
 
 
 @router.post(
@@ -518,27 +526,23 @@ def cancel_registration(request: HttpRequest, event_id: int, registration_id: in
 def anonymise_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
     """Erase the person's data on request (city coordinators and admins; 403 otherwise). An
     active registration is cancelled first; the registration stays for the statistics."""
-    user, event, registration = _registration(request, event_id, registration_id)
-    services.registration_anonymise(actor=user, registration=registration)
-    return selectors.registration_get(user=user, event=event, pk=registration_id)
+    return _act_on_registration(request, event_id, registration_id, services.registration_anonymise)
 
 
 @router.post(
     "/events/{event_id}/registrations/{registration_id}/check-in", response=RegistrationOut
 )
 def check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
-    user, event, registration = _registration(request, event_id, registration_id)
-    services.registration_check_in(registration=registration, actor=user)
-    return selectors.registration_get(user=user, event=event, pk=registration_id)
+    return _act_on_registration(request, event_id, registration_id, services.registration_check_in)
 
 
 @router.delete(
     "/events/{event_id}/registrations/{registration_id}/check-in", response=RegistrationOut
 )
 def undo_check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
-    user, event, registration = _registration(request, event_id, registration_id)
-    services.registration_check_in_undo(registration=registration, actor=user)
-    return selectors.registration_get(user=user, event=event, pk=registration_id)
+    return _act_on_registration(
+        request, event_id, registration_id, services.registration_check_in_undo
+    )
 
 
 def _export_name(event: Any, extension: str) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.lookups import get_or_404
 from jamlik.core.scoping import scope_for
-from jamlik.core.sql import placeholders
+from jamlik.core.sql import parameter_marks
 from jamlik.events import clock
 from jamlik.events.models import (
     SEAT_STATUSES,
@@ -196,10 +196,10 @@ def link_by_token(token: str) -> PublicLink:
         raise NotFound()
     events = list(
         Event.objects.raw(
-            "SELECT e.*, l.organisation_id AS link_organisation_id"  # noqa: S608 (placeholders)
+            "SELECT e.*, l.organisation_id AS link_organisation_id"  # noqa: S608 (parameter marks only)
             " FROM events_organisationlink l JOIN events_event e ON e.id = l.event_id"
             " WHERE l.token = %s AND l.revoked_at IS NULL"
-            f" AND e.status IN ({placeholders(PUBLIC_STATUSES)})",
+            f" AND e.status IN ({parameter_marks(PUBLIC_STATUSES)})",
             [token, *(status.value for status in PUBLIC_STATUSES)],
         )
     )

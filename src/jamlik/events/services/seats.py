@@ -29,7 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from jamlik.core.sql import placeholders
+from jamlik.core.sql import parameter_marks
 from jamlik.events import clock
 from jamlik.events.models import (
     SEAT_STATUSES,
@@ -192,9 +192,9 @@ class Seats:
         chain = organisation_chain(organisation)
         rows = list(
             Allocation.objects.raw(
-                "SELECT a.*, m.organisation_id AS member_id"  # noqa: S608 (placeholders)
+                "SELECT a.*, m.organisation_id AS member_id"  # noqa: S608 (parameter marks only)
                 " FROM events_allocationmember m JOIN events_allocation a ON a.id = m.allocation_id"
-                f" WHERE m.event_id = %s AND m.organisation_id IN ({placeholders(chain)})",
+                f" WHERE m.event_id = %s AND m.organisation_id IN ({parameter_marks(chain)})",
                 [self.event.pk, *chain],
             )
         )
