@@ -193,14 +193,6 @@ class RegistrationPage:
     can_erase: bool
 
 
-def registration_can_cancel(registration: Registration, event: Event) -> bool:
-    """Whether the cancel action is offered (the service decides; this only hides a button
-    that would be refused)."""
-    from jamlik.events import clock
-
-    return registration.is_active and clock.now() < event.ends_at
-
-
 def registration_page(*, user: Any, event: Event, registration: Registration) -> RegistrationPage:
     """The page of a registration already read through ``selectors.registration_get`` (so in
     the user's scope, of this event)."""
@@ -213,7 +205,6 @@ def registration_page(*, user: Any, event: Event, registration: Registration) ->
     transfers = selectors.registration_transfers(user=user, registration=registration)
     entries = selectors.registration_history(registration=registration)
     limit = selectors.HISTORY_LIMIT
-    active = registration.is_active
     return RegistrationPage(
         registration=registration,
         sessions=list(registration.sessions.all()),
@@ -224,8 +215,9 @@ def registration_page(*, user: Any, event: Event, registration: Registration) ->
         timeline=_timeline(registration, transfers),
         history=[_history_row(e, titles, transfers) for e in entries[:limit]],
         history_truncated=len(entries) > limit,
-        can_change=active and now < event.starts_at and bool(slots),
-        can_cancel=registration_can_cancel(registration, event),
+        can_change=bool(slots)
+        and services.registration_may_change_sessions(registration, event, now),
+        can_cancel=services.registration_may_cancel(registration, event, now),
         can_check_in=registration.status == Status.CONFIRMED and not registration.checked_in_at,
         can_undo_check_in=registration.checked_in_at is not None,
         can_resend=registration.anonymised_at is None,

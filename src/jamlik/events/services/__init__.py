@@ -33,6 +33,8 @@ from jamlik.events.services.registrations import (
     registration_check_in,
     registration_check_in_undo,
     registration_create,
+    registration_may_cancel,
+    registration_may_change_sessions,
     registration_resend_link,
     registration_transfer,
 )
@@ -76,6 +78,8 @@ __all__ = [
     "registration_check_in",
     "registration_check_in_undo",
     "registration_create",
+    "registration_may_cancel",
+    "registration_may_change_sessions",
     "registration_may_erase",
     "registration_resend_link",
     "registration_transfer",

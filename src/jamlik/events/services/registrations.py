@@ -397,6 +397,21 @@ def _register(
 # ---- Change, cancel, transfer ----------------------------------------------------------------
 
 
+def registration_may_change_sessions(registration: Registration, event: Event, at: Any) -> bool:
+    """Whether the sessions of a registration may change at ``at``: an active registration
+    of a published event that has not begun. Pages ask this to offer the form."""
+    return (
+        registration.is_active
+        and at < event.starts_at
+        and closed_reason(event, at) != "not_published"
+    )
+
+
+def registration_may_cancel(registration: Registration, event: Event, at: Any) -> bool:
+    """Whether a registration may be cancelled at ``at``: active, and the event not over."""
+    return registration.is_active and at < event.ends_at
+
+
 @transaction.atomic
 def registration_change_sessions(
     *, registration: Registration, sessions: Iterable[Any], actor: Any = None
@@ -405,9 +420,7 @@ def registration_change_sessions(
     registration = _reload(seats, registration)
     if not registration.is_active:
         raise NotActive()
-    if seats.at >= seats.event.starts_at or closed_reason(seats.event, seats.at) == (
-        "not_published"
-    ):
+    if not registration_may_change_sessions(registration, seats.event, seats.at):
         raise Closed()
     chosen = chosen_sessions(seats.sessions, sessions)
     current = set(registration.sessions.values_list("id", flat=True))
@@ -440,7 +453,7 @@ def registration_cancel(*, registration: Registration, actor: Any = None) -> Reg
     registration = _reload(seats, registration)
     if not registration.is_active:
         raise NotActive()
-    if seats.at >= seats.event.ends_at:
+    if not registration_may_cancel(registration, seats.event, seats.at):
         raise Closed()
     old = registration.status
     free_seat(seats, registration, Status.CANCELLED)

@@ -201,14 +201,14 @@ def _manage_context(registration: Registration, **extra: Any) -> dict[str, Any]:
     event = registration.event
     chosen = list(registration.sessions.all())
     now = clock.now()
-    can_change = registration.is_active and now < event.starts_at
+    can_change = services.registration_may_change_sessions(registration, event, now)
     return {
         "event": event,
         "registration": registration,
         "chosen": chosen,
         "position": services.waiting_position(registration),
         "can_change": can_change,
-        "can_cancel": registration.is_active and now < event.ends_at,
+        "can_cancel": services.registration_may_cancel(registration, event, now),
         "checkin_qr": (
             mark_safe(badges.qr_svg(checkin_payload(registration)))
             if registration.status == Status.CONFIRMED and now < event.ends_at

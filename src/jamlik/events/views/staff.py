@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jamlik.core.errors import Forbidden, JamlikError
 from jamlik.core.exports import csv_response, xlsx_response
-from jamlik.events import badges, pages, selectors, services
+from jamlik.events import badges, clock, pages, selectors, services
 from jamlik.events.forms import (
     AllocationForm,
     CheckinSearchForm,
@@ -573,7 +573,7 @@ def registration_cancel(request: HttpRequest, pk: int, rid: int) -> HttpResponse
             event,
             "registration",
             registration=registration,
-            can_cancel=pages.registration_can_cancel(registration, event),
+            can_cancel=services.registration_may_cancel(registration, event, clock.now()),
         ),
         action=lambda: services.registration_cancel(registration=registration, actor=request.user),
         done=_("The registration of %(name)s was cancelled.") % {"name": registration.name},
