@@ -5,8 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 JAMLIK := $(BIN)/jamlik
 PYTEST_WORKERS ?= 2
+# Where `make demo` serves; the links it prints use the same address.
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
+DEMO_URL := http://$(DEMO_HOST):$(DEMO_PORT)
+FUZZ_EXAMPLES ?= 30
 
-.PHONY: venv demo test test-sqlite test-postgres lint format messages compile-messages worker clean
+.PHONY: venv demo test test-sqlite test-postgres lint format messages compile-messages worker clean system-packages fuzz
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it or set PYTHON=..."; exit 1; }
@@ -32,8 +37,8 @@ messages: venv
 demo: venv
 	mkdir -p var
 	$(JAMLIK) migrate --no-input
-	$(JAMLIK) demo
-	$(JAMLIK) runserver 127.0.0.1:8000
+	BASE_URL=$(DEMO_URL) $(JAMLIK) demo
+	BASE_URL=$(DEMO_URL) $(JAMLIK) runserver $(DEMO_HOST):$(DEMO_PORT)
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks
@@ -43,13 +48,22 @@ format: venv
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
+# Debian packages the tests need: installed as root or through sudo, else the exact line.
+system-packages:
+	.ci/system-packages
+
 test-sqlite: venv
 	DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: venv
 	.ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-test: lint test-sqlite test-postgres
+test: system-packages lint test-sqlite test-postgres
+
+# A long schema-driven fuzz run of the whole API (both databases); see the README.
+fuzz: system-packages venv
+	DATABASE_URL= FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:xdist tests/api/test_fuzz.py
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) .ci/with-postgres $(BIN)/pytest -q -p no:xdist tests/api/test_fuzz.py
 
 worker: venv
 	TASKS_BACKEND=database $(JAMLIK) db_worker

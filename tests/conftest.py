@@ -43,6 +43,15 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def without_builtin_frameworks(db):
+    """The built-in frameworks are loaded by a migration; a test that counts or lists
+    frameworks of its own starts without them."""
+    from jamlik.assessments.models import Framework
+
+    Framework.objects.all().delete()
+
+
 class ApiClient:
     """A JSON client that sends a bearer token (or none) and a language."""
 

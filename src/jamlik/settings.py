@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from jamlik.core.settings_helpers import email_file_path
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(environ.Env().str("JAMLIK_VAR_DIR", default=str(PROJECT_DIR / "var")))
@@ -144,7 +146,13 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_URL = env.str("EMAIL_URL", default="")
+EMAIL_CONFIG = env.email_url_config(EMAIL_URL or "consolemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # django-environ drops the leading slash of filemail:///var/mail/jamlik; the URL's path
+    # is the folder as written (absolute with three slashes, relative to the working folder
+    # with two).
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = email_file_path(EMAIL_URL)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jämlik <noreply@jamlik.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -47,7 +47,7 @@ def body_for_campaign(personas, **overrides):
 # ---- Frameworks --------------------------------------------------------------------------
 
 
-def test_frameworks_list_shape(personas, django_assert_max_num_queries):
+def test_frameworks_list_shape(personas, django_assert_max_num_queries, without_builtin_frameworks):
     f.framework("1")
     f.framework("2")
     client = personas.api(personas.coordinator_a)

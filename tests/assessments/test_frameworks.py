@@ -254,7 +254,17 @@ def test_used_version_is_immutable(personas):
 
 
 @pytest.mark.django_db
-def test_builtin_load_and_command(tmp_path, capsys):
+def test_builtin_frameworks_are_there_after_migrate():
+    # The data migration loaded them into the test database; nobody ran a load command.
+    loaded = Framework.objects.filter(key="aktiva-atgarder").order_by("version")
+    assert [f.version for f in loaded] == ["2019", "2025"]
+    assert all(f.requirements.count() > 30 for f in loaded)
+    results = services.frameworks_load_builtin()
+    assert [r.action for r in results] == ["unchanged", "unchanged"]
+
+
+@pytest.mark.django_db
+def test_builtin_load_and_command(tmp_path, capsys, without_builtin_frameworks):
     results = services.frameworks_load_builtin()
     assert [r.action for r in results] == ["created", "created"]
     assert Framework.objects.filter(key="aktiva-atgarder").count() == 2
@@ -266,7 +276,7 @@ def test_builtin_load_and_command(tmp_path, capsys):
 
 
 @pytest.mark.django_db
-def test_command_reports_problems_and_loads_nothing(tmp_path):
+def test_command_reports_problems_and_loads_nothing(tmp_path, without_builtin_frameworks):
     path = tmp_path / "fel.yaml"
     path.write_text(GOOD.replace("scale: maturity", "scale: x"), encoding="utf-8")
     with pytest.raises(CommandError, match=r"fel.yaml:\d+: areas.a1.requirements.r2.scale"):

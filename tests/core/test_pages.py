@@ -106,28 +106,6 @@ def test_accessibility_statement_and_privacy_notice(client):
     assert client.get("/privacy/").status_code == 200
 
 
-def test_check_deploy_prints_no_warning(monkeypatch):
-    import subprocess
-    import sys
-
-    env = {
-        "SECRET_KEY": "x" * 60 + "not-a-default-key-1234567890",
-        "ALLOWED_HOSTS": "jamlik.example",
-        "DEBUG": "false",
-        "DATABASE_URL": "sqlite:////tmp/jamlik-deploy-check.sqlite3",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "jamlik.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "WARNING" not in result.stderr + result.stdout
-
-
 def test_admin_lists_users_tokens_and_audit_log(personas):
     web = personas.web(personas.admin)
     for url in [

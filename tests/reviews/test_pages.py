@@ -206,7 +206,7 @@ def test_breakout_page_shows_coordinators_only_their_people(personas, review):
     assert "Bilda grupper" not in page
 
 
-def test_examples_pages(city, personas):
+def test_examples_pages(city, personas, without_builtin_frameworks):
     af.framework()
     rf.example(personas.org_a, title="Rutin för anmälan", requirement_keys=["r1"])
     rf.example(personas.org_b, title="Lönekartläggning")

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,16 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")
     CITY_COORDINATOR = "city_coordinator", _("City coordinator")
     ORG_COORDINATOR = "org_coordinator", _("Organisation coordinator")
+
+
+class StaffUserManager(UserManager):
+    """``createsuperuser`` makes an administrator: a superuser is the system administrator
+    role, never an organisation coordinator without an organisation."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        extra_fields.setdefault("organisation", None)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -30,6 +40,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="coordinators",
     )
+
+    objects = StaffUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,11 +14,7 @@ from jamlik.assessments.frameworks import (
     builtin_files,
     parse_framework,
 )
-from jamlik.assessments.models import (
-    Area,
-    Framework,
-    Requirement,
-)
+from jamlik.assessments.models import Framework
 from jamlik.assessments.services.common import (
     FrameworkLocked,
     require_campaign_manager,
@@ -39,13 +36,38 @@ def framework_load(*, source: str | bytes, name: str, actor: Any = None) -> Load
     content for a version that a campaign uses is refused (load it as a new version)."""
     require_campaign_manager(actor)
     spec = parse_framework(source, name)
+    result = framework_write(spec=spec, name=name, registry=django_apps)
+    if result.action != "unchanged":
+        audit_log(
+            actor=actor,
+            action=f"assessments.framework.{result.action}",
+            obj=result.framework,
+            new={
+                "source": name[:200],
+                "hash": spec.content_hash,
+                "requirements": spec.requirement_count(),
+            },
+        )
+    return result
+
+
+def framework_write(*, spec: FrameworkSpec, name: str, registry: Any) -> LoadResult:
+    """Store one parsed framework version with the models of ``registry``: the app registry
+    at run time, or a migration's historical one (the built-in frameworks are loaded by a
+    data migration, so a fresh install has them after ``migrate``). Runs inside the caller's
+    transaction."""
+    framework_model = registry.get_model("assessments", "Framework")
+    area_model = registry.get_model("assessments", "Area")
+    requirement_model = registry.get_model("assessments", "Requirement")
     digest = spec.content_hash
     current = (
-        Framework.objects.select_for_update().filter(key=spec.key, version=spec.version).first()
+        framework_model.objects.select_for_update()
+        .filter(key=spec.key, version=spec.version)
+        .first()
     )
     if current is not None and current.source_hash == digest:
         return LoadResult(current, "unchanged")
-    if current is not None and (current.locked or current.campaigns.exists()):
+    if current is not None and (current.locked_at is not None or current.campaigns.exists()):
         raise FrameworkLocked(
             _(
                 "Version %(version)s of the framework “%(key)s” is already used by a campaign "
@@ -54,7 +76,7 @@ def framework_load(*, source: str | bytes, name: str, actor: Any = None) -> Load
             % {"version": spec.version, "key": spec.key}
         )
     action = "created" if current is None else "updated"
-    framework = current or Framework(key=spec.key, version=spec.version)
+    framework = current or framework_model(key=spec.key, version=spec.version)
     framework.title = spec.title
     framework.description = spec.description
     framework.scales = {
@@ -67,22 +89,11 @@ def framework_load(*, source: str | bytes, name: str, actor: Any = None) -> Load
     framework.save()
     if current is not None:
         # Not used by any campaign, so nothing refers to these rows yet.
-        framework.requirements.all().delete()
-        framework.areas.all().delete()
-    _create_areas(framework, spec)
-    audit_log(
-        actor=actor,
-        action=f"assessments.framework.{action}",
-        obj=framework,
-        new={"source": name[:200], "hash": digest, "requirements": spec.requirement_count()},
-    )
-    return LoadResult(framework, action)
-
-
-def _create_areas(framework: Framework, spec: FrameworkSpec) -> None:
+        requirement_model.objects.filter(framework=framework).delete()
+        area_model.objects.filter(framework=framework).delete()
     order = 0
     for area_order, area_spec in enumerate(spec.areas):
-        area = Area.objects.create(
+        area = area_model.objects.create(
             framework=framework,
             key=area_spec.key,
             title=area_spec.title,
@@ -92,7 +103,7 @@ def _create_areas(framework: Framework, spec: FrameworkSpec) -> None:
         rows = []
         for requirement in area_spec.requirements:
             rows.append(
-                Requirement(
+                requirement_model(
                     framework=framework,
                     area=area,
                     key=requirement.key,
@@ -106,7 +117,8 @@ def _create_areas(framework: Framework, spec: FrameworkSpec) -> None:
                 )
             )
             order += 1
-        Requirement.objects.bulk_create(rows)
+        requirement_model.objects.bulk_create(rows)
+    return LoadResult(framework, action)
 
 
 def frameworks_load_builtin(*, actor: Any = None) -> list[LoadResult]:
