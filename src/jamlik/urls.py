@@ -4,9 +4,11 @@ from django.views.i18n import JavaScriptCatalog
 
 from jamlik.api import api
 from jamlik.core import views as core_views
+from jamlik.core.health import readyz
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -20,7 +20,7 @@ SECRET = "x" * 60 + "not-a-default-key-1234567890"
 
 
 def _jamlik(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (our own command line)
         [sys.executable, "-m", "jamlik.cli", *args],
         env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
@@ -125,7 +125,7 @@ def test_make_test_stops_with_the_apt_line_when_it_cannot_install(tmp_path):
     _stub(tmp_path, "dpkg-query", "exit 1")
     _stub(tmp_path, "id", "echo 1000")
     _stub(tmp_path, "apt-get", "echo apt-get-was-run; exit 0")
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (our own script)
         [str(tmp_path / "bash"), str(ROOT / ".ci" / "system-packages")],
         env={"PATH": str(tmp_path)},
         capture_output=True,
@@ -150,7 +150,7 @@ def test_ci_runs_make_test_and_make_test_installs_the_packages():
 
 def test_make_demo_prints_the_address_it_serves_on():
     result = subprocess.run(
-        ["make", "-n", "demo", "DEMO_HOST=127.0.0.1", "DEMO_PORT=8123"],
+        ["make", "-n", "demo", "DEMO_HOST=127.0.0.1", "DEMO_PORT=8123"],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,

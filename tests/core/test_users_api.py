@@ -105,3 +105,17 @@ def test_inactive_user_token_is_refused(personas):
     personas.coordinator_a.is_active = False
     personas.coordinator_a.save()
     assert api.get("/api/v1/me").status_code == 401
+
+
+def test_org_coordinator_lists_mints_and_revokes_own_tokens(personas):
+    api = personas.api(personas.coordinator_a)
+    me = personas.coordinator_a.pk
+    raw = api.post(f"/api/v1/users/{me}/tokens").json()["token"]
+    listed = api.get(f"/api/v1/users/{me}/tokens").json()
+    assert len(listed) == 2  # the client's own and the new one
+    item = next(t for t in listed if t["prefix"] == raw[:8])
+    assert set(item) == {"id", "name", "prefix", "created_at", "last_used_at"}
+    assert item["created_at"][-6:] in ("+01:00", "+02:00")  # Stockholm time, with offset
+    assert api.delete(f"/api/v1/users/{me}/tokens/{item['id']}").status_code == 204
+    assert personas.api().__class__(raw).get("/api/v1/me").status_code == 401
+    assert AuditEntry.objects.filter(action="core.token.revoked", object_id=str(item["id"]))

@@ -448,7 +448,7 @@ def test_registration_list_shape_and_filters(personas, filled):
     assert len(page.json()) == 2 and page["X-Total-Count"] == "6"
     assert api.get(url, {"status": "nonsense"}).status_code == 400
     assert api.get(url, {"q": "a\x00b"}).status_code == 400
-    assert api.get(url, {"code": "a\x00b"}).json() == []
+    assert api.get(url, {"code": "a\x00b"}).status_code == 400  # no NUL in any query
     assert api.get(url, {"organisation": 999999}).status_code == 400
     assert api.get(url, {"organisation": "x"}).status_code == 400
 

@@ -184,3 +184,10 @@ def test_with_the_database_backend_the_tick_keeps_its_next_run_queued(personas, 
 
 def test_with_the_immediate_backend_no_tick_is_queued():
     assert tasks.tick_schedule() is False
+
+
+def test_tick_command_writes_the_heartbeat_readyz_reads(personas):
+    from jamlik.core.models import WorkerHeartbeat
+
+    call_command("events", "tick", stdout=StringIO())
+    assert WorkerHeartbeat.objects.filter(name=WorkerHeartbeat.TICK).exists()

@@ -27,10 +27,10 @@ from jamlik.assessments.models import (
     Response,
     ResponseStatus,
 )
-from jamlik.core.api import paginate
+from jamlik.core.api import errors, paginate
 from jamlik.core.errors import Invalid
 from jamlik.core.lookups import valid_id
-from jamlik.core.schemas import Comment, Name, OptionalName, OptionalText
+from jamlik.core.schemas import Comment, InputSchema, Name, OptionalName, OptionalText
 from jamlik.core.scoping import scope_for
 from jamlik.orgs.models import Organisation
 
@@ -170,7 +170,7 @@ def _framework_out(framework: Framework) -> dict[str, Any]:
     }
 
 
-class CampaignIn(Schema):
+class CampaignIn(InputSchema):
     title: Name
     framework: StrictInt
     organisations: Ids = Field(..., min_length=1)
@@ -179,7 +179,7 @@ class CampaignIn(Schema):
     reminder_interval_days: StrictInt = Field(7, ge=0, le=services.common.MAX_REMINDER_DAYS)
 
 
-class CampaignPatch(Schema):
+class CampaignPatch(InputSchema):
     title: Name | None = None
     opens_at: DateTimeIn | None = None
     closes_at: DateTimeIn | None = None
@@ -241,7 +241,7 @@ class ResponseFilter(Schema):
     status: ResponseStatus | None = None
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     requirement: Key
     value: Annotated[str, Field(max_length=50)] | None = None
     comment: Comment = ""
@@ -281,19 +281,25 @@ class VersionOut(Schema):
     answers: list[dict[str, Any]]
 
 
-class SubmitIn(Schema):
+class SubmitIn(InputSchema):
     submitted_by: OptionalName = ""
 
 
-class ReopenIn(Schema):
+class ReopenIn(InputSchema):
     reason: Comment = ""
 
 
-class RespondentsIn(Schema):
+# The bodies of reopen and submit are optional: without one these defaults apply, while a
+# body that is there must be an object (a default of None would let ``null`` through).
+_NO_NAME = SubmitIn()
+_NO_REASON = ReopenIn()
+
+
+class RespondentsIn(InputSchema):
     respondents: Annotated[list[str], Field(max_length=services.common.MAX_RESPONDENTS)]
 
 
-class InviteIn(Schema):
+class InviteIn(InputSchema):
     organisations: Ids = Field(default_factory=list)
 
 
@@ -385,7 +391,7 @@ class CommentFilter(Schema):
     requirement: Key | None = None
 
 
-class ActionIn(Schema):
+class ActionIn(InputSchema):
     organisation: StrictInt
     requirement: Key
     campaign: StrictInt | None = None
@@ -396,7 +402,7 @@ class ActionIn(Schema):
     status: ActionStatus = ActionStatus.PLANNED
 
 
-class ActionPatch(Schema):
+class ActionPatch(InputSchema):
     organisation: StrictInt | None = None
     requirement: Key | None = None
     campaign: StrictInt | None = None
@@ -492,7 +498,7 @@ def list_campaigns(request: HttpRequest, response: HttpResponse) -> Any:
     return paginate(request, response, selectors.campaign_list(user=request.user))
 
 
-@router.post("/campaigns", response={201: CampaignOut})
+@router.post("/campaigns", response={201: CampaignOut, **errors(403)})
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Any:
     services.common.require_campaign_manager(request.user)
     campaign = services.campaign_create(
@@ -514,7 +520,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
     return selectors.campaign_get(user=request.user, pk=campaign_id)
 
 
-@router.patch("/campaigns/{campaign_id}", response=CampaignOut)
+@router.patch("/campaigns/{campaign_id}", response={200: CampaignOut, **errors(403)})
 def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> Any:
     campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
@@ -545,7 +551,7 @@ def list_responses(
     return paginate(request, response, responses)
 
 
-@router.post("/campaigns/{campaign_id}/invitations", response={202: SentOut})
+@router.post("/campaigns/{campaign_id}/invitations", response={202: SentOut, **errors(409)})
 def send_invitations(request: HttpRequest, campaign_id: int, payload: InviteIn) -> Any:
     campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
     organisations = _organisations(payload.organisations, field="organisations", user=request.user)
@@ -644,7 +650,7 @@ def get_answers(request: HttpRequest, response_id: int) -> Any:
     return _answers_out(selectors.response_get(user=request.user, pk=response_id))
 
 
-@router.put("/responses/{response_id}/answers", response=list[AnswerOut])
+@router.put("/responses/{response_id}/answers", response={200: list[AnswerOut], **errors(409)})
 def put_answers(
     request: HttpRequest,
     response_id: int,
@@ -657,19 +663,17 @@ def put_answers(
     return _answers_out(response)
 
 
-@router.post("/responses/{response_id}/submit", response=ResponseDetailOut)
+@router.post("/responses/{response_id}/submit", response={200: ResponseDetailOut, **errors(409)})
 def submit_response(request: HttpRequest, response_id: int) -> Any:
     response = selectors.response_get(user=request.user, pk=response_id)
     services.response_submit(actor=request.user, response=response)
     return selectors.response_get(user=request.user, pk=response_id)
 
 
-@router.post("/responses/{response_id}/reopen", response=ResponseDetailOut)
-def reopen_response(request: HttpRequest, response_id: int, payload: ReopenIn | None = None) -> Any:
+@router.post("/responses/{response_id}/reopen", response={200: ResponseDetailOut, **errors(409)})
+def reopen_response(request: HttpRequest, response_id: int, payload: ReopenIn = _NO_REASON) -> Any:
     response = selectors.response_get(user=request.user, pk=response_id)
-    services.response_reopen(
-        actor=request.user, response=response, reason=payload.reason if payload else ""
-    )
+    services.response_reopen(actor=request.user, response=response, reason=payload.reason)
     return selectors.response_get(user=request.user, pk=response_id)
 
 
@@ -709,7 +713,11 @@ def public_get_answers(request: HttpRequest, token: str) -> Any:
     return _answers_out(selectors.response_for_token(token))
 
 
-@router.put("/public/responses/{token}/answers", response=list[AnswerOut], auth=None)
+@router.put(
+    "/public/responses/{token}/answers",
+    response={200: list[AnswerOut], **errors(409)},
+    auth=None,
+)
 def public_put_answers(
     request: HttpRequest,
     token: str,
@@ -731,14 +739,18 @@ class PublicSubmittedOut(Schema):
     version: int
 
 
-@router.post("/public/responses/{token}/submit", response=PublicSubmittedOut, auth=None)
-def public_submit(request: HttpRequest, token: str, payload: SubmitIn | None = None) -> Any:
+@router.post(
+    "/public/responses/{token}/submit",
+    response={200: PublicSubmittedOut, **errors(409)},
+    auth=None,
+)
+def public_submit(request: HttpRequest, token: str, payload: SubmitIn = _NO_NAME) -> Any:
     response = selectors.response_for_token(token)
     version = services.response_submit(
         actor=None,
         response=response,
         by_respondent=True,
-        submitted_by=payload.submitted_by if payload else "",
+        submitted_by=payload.submitted_by,
     )
     return {"status": ResponseStatus.SUBMITTED, "submitted_at": version.submitted_at,
             "version": version.number}  # fmt: skip

@@ -12,12 +12,15 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 from pydantic import Field
+from pydantic.json_schema import models_json_schema
 
 from jamlik.core import selectors, services
 from jamlik.core.errors import Forbidden, Invalid, JamlikError, NotFound
@@ -46,11 +49,91 @@ class ErrorBody(Schema):
     errors: list[ErrorItem] = []
 
 
-api = NinjaAPI(
+def errors(*statuses: int) -> dict[int, type[ErrorBody]]:
+    """Error answers of one operation beyond those every operation documents (see
+    ``_document_errors``): ``response={200: Out, **errors(403, 409)}``. Only documentation:
+    errors are answered by the exception handlers below, whatever an operation declares."""
+    return dict.fromkeys(statuses, ErrorBody)
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid: a field, a parameter, or a body that is not what the operation takes.",
+    401: "A missing or bad API token.",
+    403: "The caller's role may not do this.",
+    404: "Not found, or not visible to the caller.",
+    409: "Valid, but the rules refuse it now.",
+    429: "Too many requests; try again later.",
+    503: "The database cannot be reached; try again after Retry-After seconds.",
+}
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+def _error_response(status: int) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": _ERROR_DESCRIPTIONS[status],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    if status == 503:
+        answer["headers"] = _RETRY_AFTER
+    return answer
+
+
+def _document_errors(schema: dict[str, Any], root: str) -> None:
+    """Add the error answers of API.md to every operation, derived from what the operation
+    is: 400 for all (the input guard refuses a bad query string anywhere), 401 where
+    a token is needed, 404 where the path names something, 503 for all (database outage);
+    403 for the Users endpoints (admins and city coordinators only, API.md). Others (403,
+    409, 429, a 404 for an id in a body) are declared by the operation with ``errors()``."""
+    (_, definitions) = models_json_schema(
+        [(ErrorBody, "serialization")], ref_template="#/components/schemas/{model}"
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(definitions.get("$defs", {}))
+    for path, item in schema.get("paths", {}).items():
+        own_path = path.removeprefix(root.rstrip("/"))
+        for method, operation in item.items():
+            if method not in _WRITES | {"get", "head"}:
+                continue
+            statuses = {400, 503}
+            if operation.get("security"):
+                statuses.add(401)
+                if own_path == "/users" or own_path.startswith("/users/"):
+                    statuses.add(403)
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                statuses.add(404)
+            responses = operation.setdefault("responses", {})
+            statuses |= {int(code) for code in responses if int(code) in _ERROR_DESCRIPTIONS}
+            for status in statuses:
+                responses[status] = _error_response(status)
+            operation["responses"] = dict(sorted(responses.items(), key=lambda kv: int(kv[0])))
+
+
+class ApiDocs(DocsBase):
+    """Swagger UI from our own static files (ninja's, served because "ninja" is an installed
+    app) with its settings in a data attribute and a static start script: no CDN and no
+    inline script, as the Content-Security-Policy (script-src 'self') requires."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        context = {"api": api, "openapi_url": self.get_openapi_url(api, kwargs)}
+        return render(request, "core/api_docs.html", context)
+
+
+class JamlikAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_errors(schema, self.get_root_path(path_params or {}))
+        return schema
+
+
+api = JamlikAPI(
     title="Jämlik API",
     version="1",
     urls_namespace="api",
     docs_url="/docs",
+    docs=ApiDocs(),
     openapi_url="/openapi.json",
     auth=TokenAuth(),
 )
@@ -190,6 +273,7 @@ class UserOut(Schema):
     name: str
     role: str
     organisation: int | None = Field(None, validation_alias="organisation_id")
+    is_active: bool
 
 
 class UserIn(Schema):
@@ -200,19 +284,60 @@ class UserIn(Schema):
     organisation: int | None = None
 
 
+class UserPatch(Schema):
+    """A partial change: only the fields sent change; ``organisation: null`` clears it."""
+
+    # An unknown field (is_superuser, password, …) is a 400, not silently ignored.
+    model_config = {"extra": "forbid"}
+
+    # The defaults only mark a field as not sent; a null role or is_active is still a 400.
+    email: OptionalEmail = Field(None)
+    name: OptionalName = Field(None)
+    role: Role = Field(None)
+    organisation: int | None = Field(None)
+    is_active: bool = Field(None)
+
+
 class TokenOut(Schema):
     token: str
 
 
+def _local_iso(value: Any) -> str | None:
+    from django.utils import timezone
+
+    return timezone.localtime(value).isoformat() if value else None
+
+
+class TokenInfoOut(Schema):
+    """A token without its value, which only its owner saw once."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+
+    @staticmethod
+    def resolve_created_at(obj: Any) -> str | None:
+        return _local_iso(obj.created_at)
+
+    @staticmethod
+    def resolve_last_used_at(obj: Any) -> str | None:
+        return _local_iso(obj.last_used_at)
+
+
+# Every endpoint below reaches users and tokens through the selectors and services, which
+# ask jamlik.core.policies; none has a check of its own.
+
+
 @users_router.get("/users", response=list[UserOut])
 def list_users(request: HttpRequest, response: HttpResponse) -> Any:
-    user = require_user_manager(request)
-    return paginate(request, response, selectors.user_list(user=user))
+    return paginate(request, response, selectors.user_list(user=request.user))
 
 
 @users_router.post("/users", response={201: UserOut})
 def create_user(request: HttpRequest, payload: UserIn) -> Any:
-    actor = require_user_manager(request)
+    actor = request.user
     created = services.user_create(
         actor=actor,
         username=payload.username,
@@ -226,15 +351,41 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
 
 @users_router.get("/users/{user_id}", response=UserOut)
 def get_user(request: HttpRequest, user_id: int) -> Any:
-    actor = require_user_manager(request)
-    return selectors.user_get(user=actor, pk=user_id)
+    return selectors.user_get(user=request.user, pk=user_id)
+
+
+@users_router.patch("/users/{user_id}", response=UserOut)
+def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
+    actor = request.user
+    target = selectors.user_get(user=actor, pk=user_id)
+    values = payload.model_dump(exclude_unset=True)
+    if "role" in values:
+        values["role"] = values["role"].value
+    if "organisation" in values:
+        values["organisation"] = organisation_ref(values["organisation"], field="organisation")
+    return services.user_update(actor=actor, user=target, values=values)
+
+
+@users_router.get("/users/{user_id}/tokens", response=list[TokenInfoOut])
+def list_tokens(request: HttpRequest, response: HttpResponse, user_id: int) -> Any:
+    owner = selectors.token_owner_get(user=request.user, pk=user_id)
+    return paginate(request, response, selectors.token_list(user=request.user, owner=owner))
 
 
 @users_router.post("/users/{user_id}/tokens", response={201: TokenOut})
 def create_token(request: HttpRequest, user_id: int) -> Any:
-    actor = require_user_manager(request)
-    target = selectors.user_get(user=actor, pk=user_id)
+    actor = request.user
+    target = selectors.token_owner_get(user=actor, pk=user_id)
     return Status(201, {"token": services.api_token_create(actor=actor, user=target, name="API")})
+
+
+@users_router.delete("/users/{user_id}/tokens/{token_id}", response={204: None})
+def revoke_token(request: HttpRequest, user_id: int, token_id: int) -> Any:
+    actor = request.user
+    owner = selectors.token_owner_get(user=actor, pk=user_id)
+    token = selectors.token_get(user=actor, owner=owner, pk=token_id)
+    services.api_token_revoke(actor=actor, token=token)
+    return Status(204, None)
 
 
 @users_router.get("/me", response=UserOut)

@@ -1,14 +1,18 @@
-"""Form helpers every app uses: accessible error wiring and the shared text rules."""
+"""Form helpers every app uses (accessible error wiring, the shared text rules) and core's
+login and password-change forms."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from jamlik.core import validation
-from jamlik.core.errors import JamlikError
+from jamlik.core import services, validation
+from jamlik.core.clientip import client_address
+from jamlik.core.errors import JamlikError, RateLimited
 
 
 class AccessibleFormMixin:
@@ -81,6 +85,9 @@ class EmailField(forms.CharField):
         return validation.clean_email(value, required=self.required)
 
 
+RATE_LIMITED = "rate_limited"
+
+
 class LoginForm(AccessibleFormMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,3 +95,40 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def clean(self) -> dict[str, Any]:
+        # AuthenticationForm.clean, with authenticate() replaced by the limited login attempt.
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.login_attempt(
+                    request=self.request,
+                    username=username,
+                    password=password,
+                    client=client_address(self.request) if self.request else "unknown",
+                )
+            except RateLimited as exc:
+                raise ValidationError(exc.message, code=RATE_LIMITED) from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, RATE_LIMITED)
+
+
+class OwnPasswordChangeForm(AccessibleFormMixin, PasswordChangeForm):
+    """Django's form (old password, new password twice, the password validators); saving
+    goes through services.user_password_change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        # Django's help is an HTML list, which cannot sit in the help paragraph.
+        self.fields["new_password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+        self._wire_descriptions()

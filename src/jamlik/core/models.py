@@ -131,3 +131,34 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%H:%M}: {self.count}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When the task worker last showed life, one row per kind of beat: ``worker`` as it
+    polls the queue, ``tick`` as the periodic work runs. ``/readyz`` reads them."""
+
+    WORKER = "worker"
+    TICK = "tick"
+
+    name = models.CharField(max_length=50, unique=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str) -> None:
+        from django.utils import timezone
+
+        now = timezone.now()
+        # An UPDATE in the common case; the row is created once (two workers may race to it).
+        if not cls.objects.filter(name=name).update(last_seen=now):
+            cls.objects.update_or_create(name=name, defaults={"last_seen": now})
+
+    @classmethod
+    def last(cls, name: str):
+        return cls.objects.filter(name=name).values_list("last_seen", flat=True).first()

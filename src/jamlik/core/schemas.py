@@ -8,12 +8,63 @@ from typing import Annotated, Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from pydantic import BeforeValidator
+from ninja import Schema
+from pydantic import BeforeValidator, ValidationInfo, model_validator
+from pydantic import ValidationError as SchemaError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from jamlik.core import validation
 from jamlik.core.errors import Invalid
 from jamlik.core.lookups import valid_id
 from jamlik.core.scoping import Scope
+
+
+class InputSchema(Schema):
+    """The base of every request body schema (and of the schemas nested in one).
+
+    ninja's ``Schema`` validates anything that is not a dict as an object whose attributes
+    are the fields (its root validator wraps the value in a ``DjangoGetter``; output schemas
+    need that for model instances). For input that meant a body of ``"text"`` became a
+    payload whose ``title`` was ``str.title()`` and ``[null, null]`` one with every field
+    at its default. Input comes from JSON, so an object is a dict: anything else is refused.
+    Every string in the object, at any depth, must also be storable (``unusable_text``).
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: Any, info: ValidationInfo) -> Any:
+        # Same name as ninja's validator, so it replaces it rather than wrapping it.
+        if isinstance(values, cls):
+            return values
+        if not isinstance(values, dict):
+            raise PydanticCustomError("dict_type", _("Enter a JSON object."))
+        problems = _unusable_strings(values)
+        if problems:
+            raise SchemaError.from_exception_data(cls.__name__, problems)
+        return handler(values)
+
+
+MAX_REPORTED = 20
+
+
+def _unusable_strings(data: dict[str, Any]) -> list[InitErrorDetails]:
+    # An explicit stack rather than recursion: JSON may nest deeper than Python recurses.
+    problems: list[InitErrorDetails] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack and len(problems) < MAX_REPORTED:
+        value, loc = stack.pop()
+        if isinstance(value, str):
+            message = validation.unusable_text(value)
+            if message:
+                error = PydanticCustomError("value_error", "{error}", {"error": message})
+                problems.append(InitErrorDetails(type=error, loc=loc, input=value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, loc))
+                stack.append((item, (*loc, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*loc, index)) for index, item in enumerate(value))
+    return problems
 
 
 def _pydantic(rule: Callable[..., str], **kwargs: Any) -> BeforeValidator:

@@ -2,21 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from jamlik.core import views
-from jamlik.core.forms import LoginForm
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=LoginForm
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("accessibility/", views.accessibility, name="accessibility"),

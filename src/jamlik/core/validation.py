@@ -23,6 +23,19 @@ CODE_RE = re.compile(r"^[\w-]{1,20}$")  # letters of any alphabet, digits, "-", 
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
+def unusable_text(value: str) -> str | None:
+    """Why ``value`` can be stored nowhere, or None: NUL (PostgreSQL refuses it in text) and
+    lone surrogates (not encodable as UTF-8). The rule for every string a request carries,
+    also where no other text rule applies (keys, ids as text, free strings)."""
+    if "\x00" in value:
+        return _("The text contains control characters that are not allowed.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _("The text contains invalid characters.")
+    return None
+
+
 def clean_text(
     value: object, *, max_length: int = NAME_MAX, required: bool = True, multiline: bool = False
 ) -> str:

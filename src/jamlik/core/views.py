@@ -1,19 +1,38 @@
-"""Core pages: start page, profile with API tokens, health check, error pages."""
+"""Core pages: login, start page, profile with API tokens and password change, health
+check, error pages."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from jamlik.core import selectors, services
+from jamlik.core import policies, selectors, services
+from jamlik.core.forms import LoginForm, OwnPasswordChangeForm
 from jamlik.core.navigation import entries_for
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; a login refused by the failed-login limit (services.login_attempt)
+    answers 429 with the form and its message."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.rate_limited:
+            response.status_code = 429
+        return response
 
 
 @login_required
@@ -27,8 +46,34 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/profile.html",
-        {"tokens": selectors.token_list_for_user(user=request.user), "new_token": new_token},
+        {
+            "tokens": selectors.token_list_for_user(user=request.user),
+            "new_token": new_token,
+            "may_change_password": policies.may_change_password(request.user, request.user)
+            and request.user.has_usable_password(),
+        },
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (Django's view and form; login required). Others' passwords
+    are set by an administrator in the Django admin."""
+
+    form_class = OwnPasswordChangeForm
+    # Not registration/password_change_form.html: the Django admin ships one by that name.
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("core:profile")
+
+    def form_valid(self, form: OwnPasswordChangeForm) -> HttpResponse:
+        services.user_password_change(
+            actor=self.request.user,
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+        )
+        # Keeps this session logged in; the user's other sessions end.
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, _("Your password was changed."))
+        return redirect(self.success_url)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator, PlainSerializer, StrictBool, StrictInt
 
-from jamlik.core.api import paginate
+from jamlik.core.api import errors, paginate
 from jamlik.core.clientip import client_address
 from jamlik.core.errors import Forbidden, Invalid, NotFound
 from jamlik.core.exports import csv_response, xlsx_response
@@ -22,6 +22,7 @@ from jamlik.core.lookups import valid_id
 from jamlik.core.schemas import (
     Comment,
     Email,
+    InputSchema,
     Name,
     OptionalEmail,
     OptionalName,
@@ -92,7 +93,7 @@ def _organisations(ids: list[int], *, field: str, user: Any = None) -> list[Any]
 # ---- Schemas: events ------------------------------------------------------------------------------
 
 
-class EventIn(Schema):
+class EventIn(InputSchema):
     title: Name
     description: OptionalText = ""
     venue: OptionalName = ""
@@ -113,7 +114,7 @@ class EventIn(Schema):
     contact_email: OptionalEmail = ""
 
 
-class EventPatch(Schema):
+class EventPatch(InputSchema):
     title: Name | None = None
     description: OptionalText | None = None
     venue: OptionalName | None = None
@@ -167,13 +168,13 @@ class EventOut(Schema):
         return links.event_public_url(obj)
 
 
-class AllocationIn(Schema):
+class AllocationIn(InputSchema):
     name: Name
     quota: StrictInt = Field(..., ge=0, le=1_000_000)
     organisations: Ids = Field(default_factory=list)
 
 
-class AllocationPatch(Schema):
+class AllocationPatch(InputSchema):
     name: Name | None = None
     quota: StrictInt | None = Field(None, ge=0, le=1_000_000)
     organisations: Ids | None = None
@@ -194,7 +195,7 @@ class AllocationOut(Schema):
         return [m.organisation_id for m in obj.members.all()]
 
 
-class SessionIn(Schema):
+class SessionIn(InputSchema):
     title: Name
     description: OptionalText = ""
     speakers: Annotated[str, Field(max_length=1000)] = ""
@@ -204,7 +205,7 @@ class SessionIn(Schema):
     capacity: StrictInt | None = Field(None, ge=0, le=1_000_000)
 
 
-class SessionPatch(Schema):
+class SessionPatch(InputSchema):
     title: Name | None = None
     description: OptionalText | None = None
     speakers: Annotated[str, Field(max_length=1000)] | None = None
@@ -244,7 +245,7 @@ class LinkOut(Schema):
         return links.organisation_link_url(obj)
 
 
-class LinksSendIn(Schema):
+class LinksSendIn(InputSchema):
     organisations: Ids | None = None
 
 
@@ -287,7 +288,7 @@ class RegistrationFilter(Schema):
     code: str | None = Field(None, max_length=64)
 
 
-class MessageIn(Schema):
+class MessageIn(InputSchema):
     subject: Name
     body: Text
     statuses: list[Literal["confirmed", "pending_approval", "waiting"]] | None = Field(
@@ -312,7 +313,7 @@ def list_events(request: HttpRequest, response: HttpResponse) -> Any:
     return paginate(request, response, selectors.event_list(user=_user(request)))
 
 
-@router.post("/events", response={201: EventOut})
+@router.post("/events", response={201: EventOut, **errors(403)})
 def create_event(request: HttpRequest, payload: EventIn) -> Any:
     actor = _require_organiser(request)
     data = payload.model_dump()
@@ -324,7 +325,7 @@ def get_event(request: HttpRequest, event_id: int) -> Any:
     return selectors.event_get(user=_user(request), pk=event_id)
 
 
-@router.patch("/events/{event_id}", response=EventOut)
+@router.patch("/events/{event_id}", response={200: EventOut, **errors(403, 409)})
 def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Any:
     actor = _require_organiser(request)
     event = selectors.event_get(user=actor, pk=event_id)
@@ -341,7 +342,7 @@ def list_allocations(request: HttpRequest, response: HttpResponse, event_id: int
     return paginate(request, response, selectors.allocation_list(user=_user(request), event=event))
 
 
-@router.post("/events/{event_id}/allocations", response={201: AllocationOut})
+@router.post("/events/{event_id}/allocations", response={201: AllocationOut, **errors(403)})
 def create_allocation(request: HttpRequest, event_id: int, payload: AllocationIn) -> Any:
     actor = _require_organiser(request)
     event = selectors.event_get(user=actor, pk=event_id)
@@ -355,7 +356,10 @@ def create_allocation(request: HttpRequest, event_id: int, payload: AllocationIn
     return Status(201, selectors.allocation_get(user=actor, event=event, pk=allocation.pk))
 
 
-@router.patch("/events/{event_id}/allocations/{allocation_id}", response=AllocationOut)
+@router.patch(
+    "/events/{event_id}/allocations/{allocation_id}",
+    response={200: AllocationOut, **errors(403, 409)},
+)
 def update_allocation(
     request: HttpRequest, event_id: int, allocation_id: int, payload: AllocationPatch
 ) -> Any:
@@ -369,7 +373,9 @@ def update_allocation(
     return selectors.allocation_get(user=actor, event=event, pk=allocation.pk)
 
 
-@router.delete("/events/{event_id}/allocations/{allocation_id}", response={204: None})
+@router.delete(
+    "/events/{event_id}/allocations/{allocation_id}", response={204: None, **errors(403, 409)}
+)
 def delete_allocation(request: HttpRequest, event_id: int, allocation_id: int) -> Any:
     actor = _require_organiser(request)
     event = selectors.event_get(user=actor, pk=event_id)
@@ -387,14 +393,14 @@ def list_sessions(request: HttpRequest, response: HttpResponse, event_id: int) -
     return paginate(request, response, selectors.session_list(event=event))
 
 
-@router.post("/events/{event_id}/sessions", response={201: SessionOut})
+@router.post("/events/{event_id}/sessions", response={201: SessionOut, **errors(403)})
 def create_session(request: HttpRequest, event_id: int, payload: SessionIn) -> Any:
     actor = _require_organiser(request)
     event = selectors.event_get(user=actor, pk=event_id)
     return Status(201, services.session_create(actor=actor, event=event, **payload.model_dump()))
 
 
-@router.patch("/events/{event_id}/sessions/{session_id}", response=SessionOut)
+@router.patch("/events/{event_id}/sessions/{session_id}", response={200: SessionOut, **errors(403)})
 def update_session(
     request: HttpRequest, event_id: int, session_id: int, payload: SessionPatch
 ) -> Any:
@@ -405,7 +411,7 @@ def update_session(
     return services.session_update(actor=actor, session=session, **data)
 
 
-@router.delete("/events/{event_id}/sessions/{session_id}", response={204: None})
+@router.delete("/events/{event_id}/sessions/{session_id}", response={204: None, **errors(403)})
 def delete_session(request: HttpRequest, event_id: int, session_id: int) -> Any:
     actor = _require_organiser(request)
     event = selectors.event_get(user=actor, pk=event_id)
@@ -515,13 +521,17 @@ def _act_on_registration(
     return selectors.registration_get(user=user, event=event, pk=registration_id)
 
 
-@router.post("/events/{event_id}/registrations/{registration_id}/cancel", response=RegistrationOut)
+@router.post(
+    "/events/{event_id}/registrations/{registration_id}/cancel",
+    response={200: RegistrationOut, **errors(409)},
+)
 def cancel_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
     return _act_on_registration(request, event_id, registration_id, services.registration_cancel)
 
 
 @router.post(
-    "/events/{event_id}/registrations/{registration_id}/anonymise", response=RegistrationOut
+    "/events/{event_id}/registrations/{registration_id}/anonymise",
+    response={200: RegistrationOut, **errors(403, 409)},
 )
 def anonymise_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
     """Erase the person's data on request (city coordinators and admins; 403 otherwise). An
@@ -530,7 +540,8 @@ def anonymise_registration(request: HttpRequest, event_id: int, registration_id:
 
 
 @router.post(
-    "/events/{event_id}/registrations/{registration_id}/check-in", response=RegistrationOut
+    "/events/{event_id}/registrations/{registration_id}/check-in",
+    response={200: RegistrationOut, **errors(409)},
 )
 def check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
     return _act_on_registration(request, event_id, registration_id, services.registration_check_in)
@@ -678,7 +689,7 @@ class PublicLinkOut(Schema):
     closed_reason: str | None = None
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(InputSchema):
     name: Name
     email: Email
     category: str = Field(..., max_length=30)
@@ -739,11 +750,11 @@ class PublicRegistrationOut(Schema):
         return links.calendar_url(obj)
 
 
-class SessionsIn(Schema):
+class SessionsIn(InputSchema):
     sessions: SessionIds
 
 
-class TransferIn(Schema):
+class TransferIn(InputSchema):
     name: Name
     email: Email
 
@@ -766,7 +777,7 @@ class TransferOut(Schema):
         return services.waiting_position(obj)
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     decision: Literal["approve", "decline"]
 
 
@@ -780,7 +791,7 @@ class ApprovalOut(Schema):
     event: PublicEventOut
 
 
-class LostLinkIn(Schema):
+class LostLinkIn(InputSchema):
     event: StrictInt
     email: Email
 
@@ -846,7 +857,7 @@ def public_link(request: HttpRequest, token: str) -> Any:
 
 @public_router.post(
     "/public/links/{token}/registrations",
-    response={201: RegistrationCreated, 200: RegistrationExisting},
+    response={201: RegistrationCreated, 200: RegistrationExisting, **errors(409)},
     auth=None,
 )
 def public_link_register(request: HttpRequest, token: str, payload: RegistrationIn) -> Any:
@@ -861,7 +872,7 @@ def public_event(request: HttpRequest, event_id: int) -> Any:
 
 @public_router.post(
     "/public/events/{event_id}/registrations",
-    response={201: RegistrationCreated, 200: RegistrationExisting},
+    response={201: RegistrationCreated, 200: RegistrationExisting, **errors(409)},
     auth=None,
 )
 def public_event_register(
@@ -881,7 +892,11 @@ def public_registration(request: HttpRequest, token: str) -> Any:
     return selectors.registration_by_manage_token(token)
 
 
-@public_router.patch("/public/registrations/{token}", response=PublicRegistrationOut, auth=None)
+@public_router.patch(
+    "/public/registrations/{token}",
+    response={200: PublicRegistrationOut, **errors(409)},
+    auth=None,
+)
 def public_registration_sessions(request: HttpRequest, token: str, payload: SessionsIn) -> Any:
     registration = selectors.registration_by_manage_token(token)
     services.registration_change_sessions(registration=registration, sessions=payload.sessions)
@@ -889,7 +904,9 @@ def public_registration_sessions(request: HttpRequest, token: str, payload: Sess
 
 
 @public_router.post(
-    "/public/registrations/{token}/cancel", response=PublicRegistrationOut, auth=None
+    "/public/registrations/{token}/cancel",
+    response={200: PublicRegistrationOut, **errors(409)},
+    auth=None,
 )
 def public_registration_cancel(request: HttpRequest, token: str) -> Any:
     registration = selectors.registration_by_manage_token(token)
@@ -898,7 +915,9 @@ def public_registration_cancel(request: HttpRequest, token: str) -> Any:
 
 
 @public_router.post(
-    "/public/registrations/{token}/transfer", response={201: TransferOut}, auth=None
+    "/public/registrations/{token}/transfer",
+    response={201: TransferOut, **errors(409)},
+    auth=None,
 )
 def public_registration_transfer(request: HttpRequest, token: str, payload: TransferIn) -> Any:
     """Hand the seat to a colleague; the colleague gets their own manage link by mail (the
@@ -925,14 +944,16 @@ def public_approval(request: HttpRequest, token: str) -> Any:
     return selectors.registration_by_approval_token(token)
 
 
-@public_router.post("/public/approvals/{token}", response=ApprovalOut, auth=None)
+@public_router.post(
+    "/public/approvals/{token}", response={200: ApprovalOut, **errors(409)}, auth=None
+)
 def public_approval_decide(request: HttpRequest, token: str, payload: DecisionIn) -> Any:
     registration = selectors.registration_by_approval_token(token)
     services.approval_decide(registration=registration, approve=payload.decision == "approve")
     return selectors.registration_by_approval_token(token)
 
 
-@public_router.post("/public/lost-link", response={202: Accepted}, auth=None)
+@public_router.post("/public/lost-link", response={202: Accepted, **errors(404, 429)}, auth=None)
 def public_lost_link(request: HttpRequest, payload: LostLinkIn) -> Any:
     """The same 202 whether or not the address matched (nothing to learn from it)."""
     try:

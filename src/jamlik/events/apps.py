@@ -11,8 +11,10 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from jamlik.core.navigation import NavEntry, register
+        from jamlik.worker.signals import worker_started
 
         post_migrate.connect(_queue_first_tick, sender=self)
+        worker_started.connect(_queue_first_tick, dispatch_uid="jamlik.events.first_tick")
 
         register(
             NavEntry(
@@ -28,7 +30,10 @@ class EventsConfig(AppConfig):
 
 
 def _queue_first_tick(**kwargs: object) -> None:
-    """After ``migrate``, make sure the worker's periodic run is queued (events.tasks)."""
+    """When the worker starts, and after ``migrate``, make sure a periodic run is queued
+    (events.tasks): at once, so the work missed while no worker ran is done now."""
+    from datetime import timedelta
+
     from jamlik.events import tasks
 
-    tasks.tick_schedule()
+    tasks.tick_schedule(delay=timedelta(0))

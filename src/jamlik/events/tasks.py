@@ -2,21 +2,26 @@
 
 ``release_event`` is enqueued for ``quota_lock_until`` when an event is saved (if the task
 backend can defer); ``events_tick`` does all periodic work at once. With the database task
-backend it keeps its own next run queued ``TICK_EVERY`` ahead (the first is queued after
-``migrate``), so the worker alone sends reminders and anonymises on time; without it a
-scheduler (cron, systemd timer) runs ``jamlik events tick`` every few minutes.
+backend it keeps its own next run queued ``TICK_EVERY`` ahead, and every start of the worker
+(and every ``migrate``) queues a run at once unless one is waiting, so the worker alone sends
+reminders and anonymises on time; without it a scheduler (cron, systemd timer) runs
+``jamlik events tick`` every few minutes. Each run writes the ``tick`` heartbeat that
+``/readyz`` checks.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from jamlik.core.models import WorkerHeartbeat
 from jamlik.events.models import Event
 from jamlik.events.services import housekeeping
 from jamlik.events.services.seats import event_release_if_due
+from jamlik.notifications.services import outbox_requeue_stale
 
 
 @task()
@@ -80,32 +85,53 @@ def anonymise_registrations() -> int:
 
 
 TICK_EVERY = timedelta(minutes=5)
+# pg_advisory_xact_lock key of "queue the next tick" (any constant of our own will do).
+TICK_LOCK = 0x6A616D6C696B01
 
 
 @task()
 def events_tick() -> dict[str, int]:
     # First, so that a failure below does not end the chain of runs.
     tick_schedule()
+    return tick_work()
+
+
+def tick_work() -> dict[str, int]:
+    """The periodic work itself, run by ``events_tick`` on the worker and by
+    ``jamlik events tick`` from cron; either way it writes the heartbeat ``/readyz`` reads."""
+    WorkerHeartbeat.beat(WorkerHeartbeat.TICK)
     return {
         "housekept": housekeeping.events_housekeep_due(),
         "reminded": housekeeping.reminders_send(),
         "anonymised": housekeeping.registrations_anonymise_due(),
+        "mail_requeued": outbox_requeue_stale(),
     }
 
 
-def tick_schedule() -> bool:
-    """Queue the next ``events_tick`` ``TICK_EVERY`` from now unless a run is already waiting
-    (two chains, say after two ``migrate`` runs at once, merge into one at their next run).
-    Only with the database backend, whose queue can be asked; returns whether one was queued."""
+def tick_schedule(*, delay: timedelta = TICK_EVERY) -> bool:
+    """Queue the next ``events_tick`` ``delay`` from now unless a run is already waiting.
+    Only with the database backend, whose queue can be asked; returns whether one was queued.
+
+    Check and enqueue happen under a lock, so two workers starting at once (or two
+    ``migrate`` runs) leave exactly one run waiting: on PostgreSQL a transaction-level
+    advisory lock; SQLite's IMMEDIATE transactions take the write lock at BEGIN already."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     if not isinstance(events_tick.get_backend(), DatabaseBackend):
         return False
-    waiting = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=events_tick.module_path
-    ).exists()
-    if waiting:
-        return False
-    events_tick.using(run_after=timezone.now() + TICK_EVERY).enqueue()
+    using = router.db_for_write(DBTaskResult)
+    with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TICK_LOCK])
+        waiting = (
+            DBTaskResult.objects.using(using)
+            .filter(status=TaskResultStatus.READY, task_path=events_tick.module_path)
+            .exists()
+        )
+        if waiting:
+            return False
+        events_tick.using(run_after=timezone.now() + delay).enqueue()
     return True

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -127,6 +128,31 @@ def outbox_deliver(*, message_id: int) -> bool:
             update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
         )
         return True
+
+
+# A message still queued this long after it fell due has lost its delivery task (the worker
+# stopped, or lost the database, while sending it).
+STALE_AFTER = timedelta(minutes=15)
+REQUEUE_AT_MOST = 200
+
+
+def outbox_requeue_stale(*, now: Any = None) -> int:
+    """Enqueue delivery again for queued messages that fell due ``STALE_AFTER`` ago and were
+    not sent; the periodic tick calls it. Messages whose delivery is still ahead of them
+    (a retry waiting for its time) are left alone. Returns how many were requeued."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = (
+        OutboxMessage.objects.filter(status=OutboxStatus.QUEUED)
+        .filter(
+            Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True, created_at__lte=cutoff)
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:REQUEUE_AT_MOST]
+    )
+    ids = list(stale)
+    for message_id in ids:
+        _schedule(message_id)
+    return len(ids)
 
 
 def outbox_retry_due(*, now: Any = None, include_not_due: bool = False) -> int:

@@ -9,7 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from jamlik.core.api import paginate
-from jamlik.core.schemas import Code, Domain, Name, OptionalEmail, organisation_ref
+from jamlik.core.schemas import (
+    Code,
+    Domain,
+    InputSchema,
+    Name,
+    OptionalEmail,
+    organisation_ref,
+)
 from jamlik.orgs import selectors, services
 from jamlik.orgs.models import Kind
 
@@ -29,7 +36,7 @@ class OrganisationOut(Schema):
     successor: int | None = Field(None, validation_alias="successor_id")
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     code: Code
     name: Name
     kind: Kind
@@ -41,13 +48,15 @@ class OrganisationIn(Schema):
     successor: int | None = None
 
 
-class OrganisationPatch(Schema):
-    code: Code | None = None
-    name: Name | None = None
-    kind: Kind | None = None
+class OrganisationPatch(InputSchema):
+    # The defaults only mark a field as not sent: a null code, name, kind or domains is
+    # validated like any other value and refused (400); a null mailbox empties it.
+    code: Code = Field(None)
+    name: Name = Field(None)
+    kind: Kind = Field(None)
     parent: int | None = None
-    mailbox: OptionalEmail | None = None
-    domains: list[Domain] | None = Field(None, max_length=50)
+    mailbox: OptionalEmail = Field(None)
+    domains: list[Domain] = Field(None, max_length=50)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     successor: int | None = None
@@ -66,9 +75,6 @@ def _fields(payload: Schema, *, partial: bool) -> dict[str, Any]:
     for ref in ("parent", "successor"):
         if ref in data:
             data[ref] = organisation_ref(data[ref], field=ref)
-    for required in ("code", "name", "kind", "mailbox", "domains"):
-        if partial and required in data and data[required] is None:
-            del data[required]
     return data
 
 

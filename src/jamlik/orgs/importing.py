@@ -140,7 +140,7 @@ def prepare_rows(
 ) -> tuple[Any, list[tuple[Any, dict[str, Any]]]]:
     """Check every record; return the report and, when all is well, the rows in an order
     where every parent comes before its children."""
-    from jamlik.orgs.services import ImportReport, ImportRow
+    from jamlik.orgs.services import ImportReport, ImportRow, follow_link
 
     rows: list[ImportRow] = []
     parsed: dict[str, tuple[ImportRow, dict[str, Any]]] = {}
@@ -200,6 +200,14 @@ def prepare_rows(
         elif key:
             parsed[key] = (row, fields)
 
+    code_by_id = {org.pk: code for code, org in existing.items()}
+
+    def successor_of(key: str) -> str:
+        if key in parsed:
+            return parsed[key][1]["successor_code"]
+        org = existing.get(key)
+        return code_by_id.get(org.successor_id, "") if org is not None else ""
+
     for key, (row, fields) in parsed.items():
         for ref, label in (("parent_code", _("parent")), ("successor_code", _("successor"))):
             code = fields[ref]
@@ -210,6 +218,13 @@ def prepare_rows(
                 )
         if fields["successor_code"] == key:
             row.errors.append(_("successor: an organisation cannot succeed itself."))
+        else:
+            _chain, loop = follow_link(key, successor_of)
+            if key in loop:
+                row.errors.append(
+                    _("successor: the successors form a loop (%(loop)s).")
+                    % {"loop": " → ".join(loop)}
+                )
         if scope is not None and not scope.everything:
             current = existing.get(key)
             if current is not None and not scope.covers(current):
@@ -234,6 +249,8 @@ def prepare_rows(
 def _parent_first_order(parsed: dict, existing: dict, rows: list) -> list[str]:
     """Order the file's codes so parents come first, marking rows whose parent chain loops
     (through the file or through organisations already in the registry)."""
+    from jamlik.orgs.services import follow_link
+
     code_by_id = {org.pk: code for code, org in existing.items()}
 
     def parent_of(key: str) -> str:
@@ -244,19 +261,21 @@ def _parent_first_order(parsed: dict, existing: dict, rows: list) -> list[str]:
 
     order: list[str] = []
     done: set[str] = set()
+
+    def parent_not_done(key: str) -> str:
+        parent = parent_of(key)
+        return "" if parent in done else parent
+
     for start in parsed:
-        chain: list[str] = []
-        key = start
-        while key and key not in done and key not in chain:
-            chain.append(key)
-            key = parent_of(key)
-        if key and key in chain:
-            loop = chain[chain.index(key) :]
-            for member in loop:
+        if start in done:
+            continue
+        chain, loop = follow_link(start, parent_not_done)
+        if loop:
+            for member in loop[:-1]:
                 if member in parsed:
                     parsed[member][0].errors.append(
                         _("parent: the parents form a loop (%(loop)s).")
-                        % {"loop": " → ".join([*loop, key])}
+                        % {"loop": " → ".join(loop)}
                     )
             done.update(chain)
             continue

@@ -3,8 +3,9 @@ and the all-or-nothing import."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +30,40 @@ FIELDS = (
     "valid_to",
     "successor",
 )
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def follow_link(start: K, follow: Callable[[K], K | None]) -> tuple[list[K], list[K]]:
+    """Walk a link (parent, successor) from ``start`` until it ends (``follow`` answers
+    None or an empty key) or comes back to a key already walked.
+
+    Returns the keys walked in order and the loop it ran into, from the repeated key around
+    to it again (``[a, b, a]``), or an empty list when the chain ends. The one loop check of
+    the registry: the API and the import (parents and successors) all ask it."""
+    position: dict[K, int] = {}
+    chain: list[K] = []
+    key: K | None = start
+    while key and key not in position:
+        position[key] = len(chain)
+        chain.append(key)
+        key = follow(key)
+    if not key:
+        return chain, []
+    return chain, [*chain[position[key] :], key]
+
+
+def _successor_loop(org: Organisation) -> list[int]:
+    """The successor loop ``org`` would close with its (unsaved) successor, as ids."""
+
+    def successor_of(pk: int) -> int | None:
+        if pk == org.pk:
+            return org.successor_id
+        return Organisation.objects.filter(pk=pk).values_list("successor_id", flat=True).first()
+
+    _chain, loop = follow_link(org.pk, successor_of)
+    return loop if org.pk in loop else []
 
 
 def _snapshot(org: Organisation) -> dict[str, Any]:
@@ -86,6 +121,16 @@ def _check_relations(org: Organisation, *, actor: Any, original_parent_id: int |
         raise Invalid.field("parent", _("An organisation cannot be placed below itself."))
     if org.pk is not None and org.successor_id == org.pk:
         raise Invalid.field("successor", _("An organisation cannot succeed itself."))
+    if org.pk is not None and org.successor_id is not None:
+        loop = _successor_loop(org)
+        if loop:
+            codes = dict(Organisation.objects.filter(pk__in=loop).values_list("pk", "code"))
+            codes[org.pk] = org.code
+            raise Invalid.field(
+                "successor",
+                _("The successors would form a loop (%(loop)s).")
+                % {"loop": " → ".join(codes.get(pk, str(pk)) for pk in loop)},
+            )
     scope = scope_for(actor) if actor is not None else None
     moved = org.pk is None or org.parent_id != original_parent_id
     if scope is not None and not scope.everything and moved:

@@ -18,8 +18,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from jamlik.core.api import paginate
-from jamlik.core.schemas import Comment, Name, OptionalName, OptionalText, Text, organisation_ref
+from jamlik.core.api import errors, paginate
+from jamlik.core.schemas import (
+    Comment,
+    InputSchema,
+    Name,
+    OptionalName,
+    OptionalText,
+    Text,
+    organisation_ref,
+)
 from jamlik.core.scoping import scope_for
 from jamlik.reviews import reports, selectors, services
 from jamlik.reviews.services.common import MAX_MILESTONES, MAX_REFERENCES
@@ -67,14 +75,14 @@ class ReviewOut(Schema):
         return list(obj.milestones.all())
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InputSchema):
     title: Name
     due: dt.date
     done: bool = False
     note: Comment = ""
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     title: Name
     purpose: OptionalText = ""
     campaigns: list[int] = Field(default_factory=list, max_length=MAX_REFERENCES)
@@ -85,7 +93,7 @@ class ReviewIn(Schema):
     case_officer: OptionalName = ""
 
 
-class ReviewPatch(Schema):
+class ReviewPatch(InputSchema):
     title: Name | None = None
     purpose: OptionalText | None = None
     campaigns: list[int] | None = Field(None, max_length=MAX_REFERENCES)
@@ -95,14 +103,14 @@ class ReviewPatch(Schema):
     case_officer: OptionalName | None = None
 
 
-class MilestonePatch(Schema):
+class MilestonePatch(InputSchema):
     title: Name | None = None
     due: dt.date | None = None
     done: bool | None = None
     note: Comment | None = None
 
 
-class BreakoutsIn(Schema):
+class BreakoutsIn(InputSchema):
     size: int
     seed: int = 0
 
@@ -114,11 +122,11 @@ class BreakoutOut(Schema):
     members: list[int]
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     registration: int
 
 
-class NotesIn(Schema):
+class NotesIn(InputSchema):
     shared: OptionalText = ""
     questions: OptionalText = ""
     wishes: OptionalText = ""
@@ -142,7 +150,7 @@ class ExampleOut(Schema):
     created_at: dt.datetime
 
 
-class ExampleIn(Schema):
+class ExampleIn(InputSchema):
     title: Name
     text: Text
     organisation: int
@@ -150,7 +158,7 @@ class ExampleIn(Schema):
     review: int | None = None
 
 
-class ExamplePatch(Schema):
+class ExamplePatch(InputSchema):
     title: Name | None = None
     text: Text | None = None
     organisation: int | None = None
@@ -182,6 +190,10 @@ class ReportIO(Schema):
     appendices: OptionalText = ""
 
 
+class ReportIn(InputSchema, ReportIO):
+    """The same fields as a request body (ReportIO also answers with the stored report)."""
+
+
 # ---- Reviews ---------------------------------------------------------------------------------
 
 
@@ -190,7 +202,7 @@ def list_reviews(request: HttpRequest, response: HttpResponse) -> Any:
     return paginate(request, response, selectors.review_list(user=request.user))
 
 
-@router.post("/reviews", response={201: ReviewOut})
+@router.post("/reviews", response={201: ReviewOut, **errors(403)})
 def create_review(request: HttpRequest, payload: ReviewIn) -> Any:
     services.require_city(request.user)
     review = services.review_create(
@@ -212,7 +224,7 @@ def get_review(request: HttpRequest, review_id: int) -> Any:
     return selectors.review_get(user=request.user, pk=review_id)
 
 
-@router.patch("/reviews/{review_id}", response=ReviewOut)
+@router.patch("/reviews/{review_id}", response={200: ReviewOut, **errors(403)})
 def update_review(request: HttpRequest, review_id: int, payload: ReviewPatch) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
     services.require_city(request.user)
@@ -235,7 +247,7 @@ def update_review(request: HttpRequest, review_id: int, payload: ReviewPatch) ->
     return selectors.review_get(user=request.user, pk=review.pk)
 
 
-@router.post("/reviews/{review_id}/milestones", response={201: MilestoneOut})
+@router.post("/reviews/{review_id}/milestones", response={201: MilestoneOut, **errors(403)})
 def create_milestone(request: HttpRequest, review_id: int, payload: MilestoneIn) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
     return Status(
@@ -243,7 +255,10 @@ def create_milestone(request: HttpRequest, review_id: int, payload: MilestoneIn)
     )
 
 
-@router.patch("/reviews/{review_id}/milestones/{milestone_id}", response=MilestoneOut)
+@router.patch(
+    "/reviews/{review_id}/milestones/{milestone_id}",
+    response={200: MilestoneOut, **errors(403)},
+)
 def update_milestone(
     request: HttpRequest, review_id: int, milestone_id: int, payload: MilestonePatch
 ) -> Any:
@@ -259,19 +274,19 @@ def get_report(request: HttpRequest, review_id: int) -> Any:
     return services.board_report_initial(review)
 
 
-@router.put("/reviews/{review_id}/report", response=ReportIO)
-def put_report(request: HttpRequest, review_id: int, payload: ReportIO) -> Any:
+@router.put("/reviews/{review_id}/report", response={200: ReportIO, **errors(403)})
+def put_report(request: HttpRequest, review_id: int, payload: ReportIn) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
     return services.board_report_save(actor=request.user, review=review, **payload.model_dump())
 
 
-@router.get("/reviews/{review_id}/report.pdf")
+@router.get("/reviews/{review_id}/report.pdf", response={200: None, **errors(403)})
 def report_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=review_id)
     return reports.pdf_response(user=request.user, review=review)
 
 
-@router.get("/reviews/{review_id}/report.docx")
+@router.get("/reviews/{review_id}/report.docx", response={200: None, **errors(403)})
 def report_docx(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=review_id)
     return reports.docx_response(user=request.user, review=review)
@@ -298,7 +313,7 @@ def list_breakouts(request: HttpRequest, event_id: int) -> Any:
     return _breakout_out(selectors.breakout_list(user=request.user, event=event), user=request.user)
 
 
-@router.post("/events/{event_id}/breakouts", response={201: list[BreakoutOut]})
+@router.post("/events/{event_id}/breakouts", response={201: list[BreakoutOut], **errors(403, 409)})
 def form_breakouts(request: HttpRequest, event_id: int, payload: BreakoutsIn) -> Any:
     event = selectors.event_get(user=request.user, pk=event_id)
     services.breakouts_form(actor=request.user, event=event, size=payload.size, seed=payload.seed)
@@ -308,7 +323,10 @@ def form_breakouts(request: HttpRequest, event_id: int, payload: BreakoutsIn) ->
     )
 
 
-@router.post("/events/{event_id}/breakouts/{number}/members", response=BreakoutOut)
+@router.post(
+    "/events/{event_id}/breakouts/{number}/members",
+    response={200: BreakoutOut, **errors(403)},
+)
 def move_member(request: HttpRequest, event_id: int, number: int, payload: MoveIn) -> Any:
     """Put a participant into group ``number`` (out of their present group)."""
     event = selectors.event_get(user=request.user, pk=event_id)
@@ -338,7 +356,7 @@ def get_notes(request: HttpRequest, event_id: int, number: int) -> Any:
     }
 
 
-@router.put("/events/{event_id}/breakouts/{number}/notes", response=NotesOut)
+@router.put("/events/{event_id}/breakouts/{number}/notes", response={200: NotesOut, **errors(403)})
 def put_notes(request: HttpRequest, event_id: int, number: int, payload: NotesIn) -> Any:
     event = selectors.event_get(user=request.user, pk=event_id)
     breakout = selectors.breakout_get(user=request.user, event=event, number=number)

@@ -5,7 +5,6 @@ reminders, anonymisation). Run it every few minutes from cron or a systemd timer
 from django.core.management.base import BaseCommand
 
 from jamlik.events import tasks
-from jamlik.events.services import housekeeping
 
 
 class Command(BaseCommand):
@@ -21,10 +20,9 @@ class Command(BaseCommand):
             tasks.events_tick.enqueue()
             self.stdout.write("enqueued")
             return
-        housekept = housekeeping.events_housekeep_due()
-        reminded = housekeeping.reminders_send()
-        anonymised = housekeeping.registrations_anonymise_due()
+        done = tasks.tick_work()
         self.stdout.write(
-            f"events housekept: {housekept}, reminders sent: {reminded}, "
-            f"registrations anonymised: {anonymised}"
+            f"events housekept: {done['housekept']}, reminders sent: {done['reminded']}, "
+            f"registrations anonymised: {done['anonymised']}, "
+            f"mail queued again: {done['mail_requeued']}"
         )

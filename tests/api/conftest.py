@@ -1,0 +1,170 @@
+"""A small world behind every path of the API, for the tests that walk the OpenAPI document:
+one object of each kind (an event with an allocation, a session and registrations, an event
+with approval, a workshop with groups, a campaign with a response, an action, a review with a
+milestone, a good example) and the value each path parameter takes to reach it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from jamlik.api import api
+from jamlik.assessments import services as assessment_services
+from jamlik.core import services as core_services
+from jamlik.core.models import ApiToken, AuditEntry
+from jamlik.events.models import OrganisationLink, Registration
+from jamlik.notifications.models import OutboxMessage
+from jamlik.reviews import services as review_services
+from jamlik.reviews.models import Review
+from tests.factories import assessments as assessment_factories
+from tests.factories import reviews as review_factories
+from tests.factories.events import AllocationFactory, EventFactory, SessionFactory, register
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def openapi_document() -> dict[str, Any]:
+    return api.get_openapi_schema()
+
+
+def operations() -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, path, operation) of every operation in the OpenAPI document."""
+    document = openapi_document()
+    return [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+@dataclass
+class World:
+    personas: Any
+    event: Any
+    approval_event: Any
+    workshop: Any
+    allocation: Any
+    session: Any
+    registration: Any
+    held: Any
+    link: Any
+    campaign: Any
+    response: Any
+    action: Any
+    review: Any
+    milestone: Any
+    example: Any
+    token: Any
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def path(self, path: str) -> str:
+        """``path`` with every parameter replaced by the id or token of this world's object."""
+        ids = {
+            "user_id": self.personas.coordinator_a.pk,
+            "token_id": self.token.pk,
+            "organisation_id": self.personas.org_a.pk,
+            "event_id": self.workshop.pk if "/breakouts" in path else self.event.pk,
+            "allocation_id": self.allocation.pk,
+            "session_id": self.session.pk,
+            "registration_id": self.registration.pk,
+            "framework_id": self.campaign.framework_id,
+            "campaign_id": self.campaign.pk,
+            "response_id": self.response.pk,
+            "action_id": self.action.pk,
+            "review_id": self.review.pk,
+            "milestone_id": self.milestone.pk,
+            "number": 1,
+            "example_id": self.example.pk,
+        }
+        if "/public/links/" in path:
+            ids["token"] = self.link.token
+        elif "/public/registrations/" in path:
+            ids["token"] = self.registration.manage_token
+        elif "/public/approvals/" in path:
+            ids["token"] = self.held.approval_token
+        elif "/public/responses/" in path:
+            ids["token"] = self.response.token
+        return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a refused request must leave as it was: the audit trail (every change is
+        audited), registrations, queued mail and the objects the body tests aim at."""
+        self.event.refresh_from_db()
+        return {
+            "audit": AuditEntry.objects.count(),
+            "registrations": Registration.objects.count(),
+            "outbox": OutboxMessage.objects.count(),
+            "event_title": self.event.title,
+            "reviews": Review.objects.count(),
+        }
+
+
+@pytest.fixture
+def world(personas) -> World:
+    event = EventFactory(title="Konferensen")
+    allocation = AllocationFactory(event=event, quota=5, organisations=[personas.org_a])
+    session = SessionFactory(event=event)
+    registration = register(event, personas.org_a, sessions=[session.pk]).registration
+    approval_event = EventFactory(title="Med godkännande", approval_required=True)
+    AllocationFactory(event=approval_event, quota=5, organisations=[personas.org_a])
+    held = register(approval_event, personas.org_a).registration
+    workshop = review_factories.workshop()
+    review_factories.participants(workshop, {personas.org_a: 2, personas.org_b: 2})
+    review_services.breakouts_form(actor=None, event=workshop, size=2)
+    campaign = assessment_factories.campaign(organisations=[personas.org_a])
+    response = campaign.responses.get()
+    action = assessment_services.action_create(
+        actor=None,
+        organisation=personas.unit_a,
+        requirement="r1",
+        title="Åtgärd",
+        owner="HR",
+        due=dt.date.today() + dt.timedelta(days=30),
+    )
+    review = review_factories.review(campaigns=[campaign])
+    example = review_services.example_create(
+        actor=None, title="Exempel", text="Så gjorde vi.", organisation=personas.org_a
+    )
+    core_services.api_token_create(actor=None, user=personas.coordinator_a)
+    return World(
+        personas=personas,
+        event=event,
+        approval_event=approval_event,
+        workshop=workshop,
+        allocation=allocation,
+        session=session,
+        registration=registration,
+        held=held,
+        link=OrganisationLink.objects.get(event=event, organisation=personas.org_a),
+        campaign=campaign,
+        response=response,
+        action=action,
+        review=review,
+        milestone=review.milestones.first(),
+        example=example,
+        token=ApiToken.objects.filter(user=personas.coordinator_a).first(),
+    )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The figures of a fuzz run (tests/api/test_fuzz.py): calls and 5xx answers."""
+    import sys
+
+    fuzz = sys.modules.get("tests.api.test_fuzz")
+    if fuzz is None or not fuzz.STATS:
+        return
+    stats = fuzz.STATS
+    calls = sum(v for k, v in stats.items() if k.endswith(" calls"))
+    errors = sum(v for k, v in stats.items() if k.endswith(" 5xx"))
+    terminalreporter.write_line(
+        f"fuzz: {calls} calls, {errors} 5xx ("
+        + ", ".join(f"{k}: {v}" for k, v in sorted(stats.items()))
+        + ")"
+    )
+    for line in fuzz.SERVER_ERRORS[:50]:
+        terminalreporter.write_line(f"fuzz 5xx: {line}")
