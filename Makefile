@@ -1,4 +1,4 @@
-# The run contract (ARCHITECTURE.md): make venv | demo | test. Each works on a fresh machine
+# The run contract (docs/architecture.md#run-contract): make venv | demo | test. Each works on a fresh machine
 # with Python 3.11, make and the package registries.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -11,7 +11,7 @@ DEMO_PORT ?= 8000
 DEMO_URL := http://$(DEMO_HOST):$(DEMO_PORT)
 FUZZ_EXAMPLES ?= 30
 
-.PHONY: venv demo test test-sqlite test-postgres lint format messages compile-messages worker clean system-packages fuzz
+.PHONY: venv demo test test-sqlite test-postgres lint typecheck format messages compile-messages worker clean system-packages fuzz
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it or set PYTHON=..."; exit 1; }
@@ -44,6 +44,10 @@ lint: venv
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
+# mypy with django-stubs over src/ (settings in pyproject.toml, [tool.mypy]).
+typecheck: venv
+	$(BIN)/mypy
+
 format: venv
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
@@ -58,7 +62,7 @@ test-sqlite: venv
 test-postgres: venv
 	.ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-test: system-packages lint test-sqlite test-postgres
+test: system-packages lint typecheck test-sqlite test-postgres
 
 # A long schema-driven fuzz run of the whole API (both databases); see the README.
 fuzz: system-packages venv

@@ -1,4 +1,4 @@
-"""The registration storm (QUALITY.md): the real server under hundreds of simultaneous
+"""The registration storm (docs/quality.md#registration-storm): the real server under hundreds of simultaneous
 registrations, the invariants re-counted afterwards, and the bare-database floor measured in
 the same run.
 

@@ -1,4 +1,4 @@
-"""Aggregation at city scale (QUALITY.md): the self-assessment summary, the organisation ×
+"""Aggregation at city scale (docs/quality.md#aggregation-at-city-scale): the self-assessment summary, the organisation ×
 area heat map, the XLSX export and the PDF report of a campaign of 300 → 3,000 → 30,000
 units × ~35 requirements, with an earlier campaign to compare with.
 

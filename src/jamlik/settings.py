@@ -6,6 +6,7 @@ DEBUG=false; ``jamlik check --deploy`` then prints no warning.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -166,7 +167,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jämlik <noreply@jam
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 _tasks_backend = env.str("TASKS_BACKEND", default="immediate")
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",

@@ -1,5 +1,6 @@
-"""The OpenAPI document lists the error answers of API.md (issue 9, item 7) and is a valid
-document; the interactive docs load nothing from elsewhere and run no inline script."""
+"""The OpenAPI document lists the error answers of docs/api.md#status-codes (issue 9, item 7)
+and is a valid document; the interactive docs load nothing from elsewhere and run no inline
+script."""
 
 from __future__ import annotations
 

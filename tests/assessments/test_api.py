@@ -1,4 +1,4 @@
-"""The Assessments endpoints of API.md: shapes, status codes, scoping, bad input, query
+"""The Assessments endpoints (docs/api.md#endpoints-assessments): shapes, status codes, scoping, bad input, query
 counts on hundreds of units, and the files."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The summary figures against hand-computed cases (API.md: scores normalised on each
+"""The summary figures against hand-computed cases (docs/rules.md#assessments-scores: scores normalised on each
 requirement's scale to 0–100, pooled as the mean; n/a and don't know have no score; only
 submitted responses count)."""
 

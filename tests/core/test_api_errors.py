@@ -1,4 +1,4 @@
-"""The JSON error body of API.md for every kind of failure, in Swedish unless asked."""
+"""The JSON error body of docs/api.md#errors for every kind of failure, in Swedish unless asked."""
 
 import pytest
 

@@ -176,3 +176,11 @@ def test_a_wrong_password_below_the_limit_still_shows_the_form_error(personas, c
     for _ in range(PER_ACCOUNT - 1):
         _login(client, "hr_a", WRONG)
     assert _login(client, "hr_a", WRONG).status_code == 429
+
+
+def test_the_429_says_when_to_try_again(client):
+    # Fixed 15-minute windows: Retry-After is the rest of the current one.
+    for _ in range(6):
+        response = client.post("/login/", {"username": "nobody-here", "password": "wrong"})
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 15 * 60

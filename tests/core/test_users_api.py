@@ -1,4 +1,4 @@
-"""Users endpoints and /me (API.md, Users)."""
+"""Users endpoints and /me (docs/api.md#endpoints-users)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The shared text rules of API.md (Conventions), tested once here."""
+"""The shared text rules (docs/api.md#input-rules), tested once here."""
 
 import pytest
 from django.core.exceptions import ValidationError

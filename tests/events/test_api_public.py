@@ -1,4 +1,4 @@
-"""The Public endpoints of API.md: the token in the path is the credential."""
+"""The Public endpoints (docs/api.md#endpoints-public): the token in the path is the credential."""
 
 from __future__ import annotations
 
@@ -426,6 +426,15 @@ def test_lost_link_is_rate_limited_per_address(personas, setting):
     ]
     assert answers == [202] * 5 + [429]
     assert OutboxMessage.objects.filter(kind="events.lost_link").count() == 5
+
+
+def test_the_429_says_when_to_try_again(personas, setting):
+    event, *_ = setting
+    api = personas.api()
+    for _ in range(6):
+        answer = api.post("/api/v1/public/lost-link", {"event": event.pk, "email": "o@a.example"})
+    assert answer.status_code == 429
+    assert 0 < int(answer["Retry-After"]) <= 3600
 
 
 def test_lost_link_is_rate_limited_per_client(personas, setting):

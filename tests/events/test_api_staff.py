@@ -1,4 +1,4 @@
-"""The staff endpoints of API.md (Events): shapes, status codes, bad input (nothing stored)."""
+"""The staff endpoints (docs/api.md#endpoints-events): shapes, status codes, bad input (nothing stored)."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def test_control_without_the_lock_the_quota_is_broken(monkeypatch):
 
 @pytest.mark.django_db(transaction=False)
 def test_duplicate_check_uses_an_email_index_even_with_a_generic_plan(personas):
-    """QUALITY.md's planner trap: the lookup by (event, lower(email)) must not scan the event,
+    """The planner trap (docs/quality.md#planner-trap): the lookup by (event, lower(email)) must not scan the event,
     also when PostgreSQL plans the prepared statement once for any parameters (as it may
     after psycopg prepares a query that runs often)."""
     from jamlik.events.services.registrations import active_registration_for

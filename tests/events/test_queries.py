@@ -1,4 +1,4 @@
-"""Query counts that do not grow with the data (QUALITY.md): every endpoint measured on an
+"""Query counts that do not grow with the data (docs/quality.md#query-discipline): every endpoint measured on an
 event with hundreds of registrations, against the same endpoint on a small event."""
 
 from __future__ import annotations

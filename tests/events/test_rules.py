@@ -1,4 +1,4 @@
-"""The rules of PRODUCT.md (Events → Allocation, Registration), one test per rule, at the
+"""The rules of docs/rules.md#events (allocation, registration), one test per rule, at the
 service level where they live."""
 
 from __future__ import annotations

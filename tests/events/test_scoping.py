@@ -1,4 +1,4 @@
-"""Scoping (API.md): an org coordinator sees and changes the people of their organisation's
+"""Scoping (docs/api.md#scoping): an org coordinator sees and changes the people of their organisation's
 subtree only — by list, filter, detail, export, check-in, cancel, links and messages. Events,
 allocations and the programme are visible to all staff."""
 

@@ -1,4 +1,4 @@
-"""The Organisations endpoints of API.md, with scoping and bad input."""
+"""The Organisations endpoints (docs/api.md#endpoints-organisations), with scoping and bad input."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The Reviews section of API.md: shapes, status codes, scoping, bad input, query counts."""
+"""The Reviews endpoints (docs/api.md#endpoints-reviews): shapes, status codes, scoping, bad input, query counts."""
 
 from __future__ import annotations
 

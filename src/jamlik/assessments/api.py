@@ -1,4 +1,5 @@
-"""The Assessments endpoints of API.md, thin: parse, one service or selector, answer.
+"""The Assessments endpoints (docs/api.md#endpoints-assessments), thin: parse, one service
+or selector, answer.
 
 Staff endpoints use the bearer token of core.api and are scoped by the selectors; the
 respondent's endpoints (``/public/responses/{token}/…``) have ``auth=None`` and take the
@@ -10,7 +11,7 @@ the public response's context (framework, answers, actions).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator, PlainSerializer, StrictInt
 
-from jamlik.assessments import report, reports, selectors, services
+from jamlik.assessments import policies, report, reports, selectors, services
 from jamlik.assessments.models import (
     Action,
     ActionStatus,
@@ -68,7 +69,10 @@ Ids = Annotated[list[StrictInt], Field(max_length=MAX_IDS)]
 Key = Annotated[str, Field(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
+_MaybeTime = TypeVar("_MaybeTime", dt.datetime, None)
+
+
+def _aware(value: _MaybeTime) -> _MaybeTime:
     """A time without an offset is Stockholm time."""
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
@@ -126,8 +130,8 @@ class FrameworkOut(Schema):
 
 
 def _requirement_out(framework: Framework, requirement: Any) -> dict[str, Any]:
-    """A requirement; ``scale`` only when it has its own (API.md: it overrides the
-    framework's)."""
+    """A requirement; ``scale`` only when it has its own (it overrides the framework's,
+    docs/rules.md#assessments-frameworks)."""
     out = {
         "key": requirement.key,
         "text": requirement.text,
@@ -500,7 +504,7 @@ def list_campaigns(request: HttpRequest, response: HttpResponse) -> Any:
 
 @router.post("/campaigns", response={201: CampaignOut, **errors(403)})
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Any:
-    services.common.require_campaign_manager(request.user)
+    policies.require(policies.may_manage_campaigns, request.user)
     campaign = services.campaign_create(
         actor=request.user,
         title=payload.title,

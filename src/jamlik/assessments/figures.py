@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jamlik.assessments import charts
 from jamlik.assessments.frameworks import normalised_score
 from jamlik.assessments.selectors import RequirementResult, Summary
+from jamlik.core import display
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Figures:
 
     @property
     def response_rate_text(self) -> str:
-        return charts.fmt_percent(self.summary.response_rate)
+        return display.fmt_percent(self.summary.response_rate)
 
     def requirement_label(self, result: RequirementResult) -> str:
         return f"{self.numbers.get(result.key, '')} {result.text}".strip()

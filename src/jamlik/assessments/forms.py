@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jamlik.assessments.models import ActionStatus, Requirement, ResponseStatus
 from jamlik.core import validation
 from jamlik.core.errors import JamlikError
-from jamlik.core.forms import AccessibleFormMixin, TextField
+from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 MAX_REMINDER_DAYS = 365
@@ -80,8 +80,10 @@ class CampaignForm(AccessibleFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].choices = [(f.pk, f"{f.title} ({f.version})") for f in frameworks]
-        self.fields["organisations"].choices = [
+        choice_field(self, "framework").choices = [
+            (f.pk, f"{f.title} ({f.version})") for f in frameworks
+        ]
+        choice_field(self, "organisations").choices = [
             (o.pk, f"{o.name} ({o.code})") for o in organisations
         ]
         if editing:
@@ -102,7 +104,7 @@ class ResponseFilterForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organisations: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+        choice_field(self, "organisation").choices = [("", _("All organisations"))] + [
             (o.pk, o.name) for o in organisations
         ]
 
@@ -119,7 +121,7 @@ class InviteForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organisations: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].choices = [(o.pk, o.name) for o in organisations]
+        choice_field(self, "organisations").choices = [(o.pk, o.name) for o in organisations]
 
 
 class RespondentsForm(AccessibleFormMixin, forms.Form):
@@ -165,10 +167,10 @@ class ResultsFilterForm(AccessibleFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+        choice_field(self, "organisation").choices = [("", _("All organisations"))] + [
             (o.pk, o.name) for o in organisations
         ]
-        self.fields["compare_to"].choices = [("", _("No comparison"))] + [
+        choice_field(self, "compare_to").choices = [("", _("No comparison"))] + [
             (c.pk, c.title) for c in campaigns
         ]
 
@@ -200,8 +202,10 @@ class ReportForm(AccessibleFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "")] + [(o.pk, o.pk) for o in organisations]
-        self.fields["compare_to"].choices = [("", "")] + [(c.pk, c.pk) for c in campaigns]
+        choice_field(self, "organisation").choices = [("", "")] + [
+            (o.pk, o.pk) for o in organisations
+        ]
+        choice_field(self, "compare_to").choices = [("", "")] + [(c.pk, c.pk) for c in campaigns]
 
 
 # ---- The unit's response -----------------------------------------------------------------
@@ -301,7 +305,7 @@ class ActionFilterForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organisations: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+        choice_field(self, "organisation").choices = [("", _("All organisations"))] + [
             (o.pk, o.name) for o in organisations
         ]
 
@@ -355,8 +359,10 @@ class ActionForm(AccessibleFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "")] + [
+        choice_field(self, "organisation").choices = [("", "")] + [
             (o.pk, f"{'– ' * max(0, o.depth - 1)}{o.name}") for o in organisations
         ]
-        self.fields["campaign"].choices = [("", _("None"))] + [(c.pk, c.title) for c in campaigns]
-        self.fields["requirement"].choices = [("", ""), *requirement_choices(frameworks)]
+        choice_field(self, "campaign").choices = [("", _("None"))] + [
+            (c.pk, c.title) for c in campaigns
+        ]
+        choice_field(self, "requirement").choices = [("", ""), *requirement_choices(frameworks)]

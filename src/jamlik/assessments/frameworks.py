@@ -136,7 +136,7 @@ class FrameworkInvalid(Invalid):
 
 def normalised_score(options: list[ScaleOption] | list[dict[str, Any]], value: str) -> float | None:
     """The answer's score on 0–100: (score − lowest) / (highest − lowest) × 100 on its scale
-    (API.md); None for a value without a score (not applicable, don't know) or not on it."""
+    (docs/rules.md#assessments-scores); None for a value without a score (not applicable, don't know) or not on it."""
     scores = []
     chosen: Any = None
     found = False
@@ -311,7 +311,7 @@ def parse_framework(source: str | bytes, name: str = "<framework>") -> Framework
         try:
             source = source.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = source[: exc.start].count(b"\n") + 1
+            line = exc.object[: exc.start].count(b"\n") + 1  # exc.object: the bytes
             raise FrameworkInvalid([Problem(name, line, "", _("the file is not UTF-8"))]) from None
     if "\x00" in source:
         line = source[: source.index("\x00")].count("\n") + 1

@@ -1,4 +1,4 @@
-"""The unit's respondent link (API.md: the token is the last path segment): /s/<token>."""
+"""The unit's respondent link (docs/api.md#public-token-endpoints: the token is the last path segment): /s/<token>."""
 
 from django.urls import path
 

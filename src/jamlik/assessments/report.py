@@ -21,9 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jamlik.assessments import charts, selectors
+from jamlik.assessments import selectors
 from jamlik.assessments.figures import Figures, build_figures
 from jamlik.assessments.models import Campaign
+from jamlik.core import display
 from jamlik.orgs.models import Organisation
 
 # Comments per requirement printed in the report; the XLSX export holds every one.
@@ -52,17 +53,17 @@ def automatic_summary(figures: Figures) -> list[str]:
         % {
             "submitted": summary.submitted,
             "responses": summary.responses,
-            "rate": charts.fmt_percent(summary.response_rate),
+            "rate": display.fmt_percent(summary.response_rate),
         }
     ]
     scored = [a for a in summary.areas if a.score is not None]
     if scored:
         best = max(scored, key=lambda a: a.score or 0)
         worst = min(scored, key=lambda a: a.score or 0)
-        if charts.fmt_score(best.score) == charts.fmt_score(worst.score):
+        if display.fmt_score(best.score) == display.fmt_score(worst.score):
             sentences.append(
                 _("On a scale from 0 to 100 every area scores %(score)s.")
-                % {"score": charts.fmt_score(best.score)}
+                % {"score": display.fmt_score(best.score)}
             )
         else:
             sentences.append(
@@ -71,9 +72,9 @@ def automatic_summary(figures: Figures) -> list[str]:
                     "“%(best_title)s” and the lowest %(worst)s for “%(worst_title)s”."
                 )
                 % {
-                    "best": charts.fmt_score(best.score),
+                    "best": display.fmt_score(best.score),
                     "best_title": best.title,
-                    "worst": charts.fmt_score(worst.score),
+                    "worst": display.fmt_score(worst.score),
                     "worst_title": worst.title,
                 }
             )
@@ -84,7 +85,7 @@ def automatic_summary(figures: Figures) -> list[str]:
             % {
                 "number": figures.numbers.get(weakest.key, ""),
                 "text": weakest.text,
-                "score": charts.fmt_score(weakest.score),
+                "score": display.fmt_score(weakest.score),
             }
         )
     if summary.comparison is not None:
@@ -96,7 +97,7 @@ def automatic_summary(figures: Figures) -> list[str]:
                     "Compared with “%(title)s” the area scores changed by %(change)s points "
                     "on average."
                 )
-                % {"title": summary.comparison.title, "change": charts.fmt_change(mean)}
+                % {"title": summary.comparison.title, "change": display.fmt_change(mean)}
             )
     return sentences
 
@@ -134,7 +135,7 @@ def report_context(
             {
                 "result": r,
                 "number": figures.numbers.get(r.key, ""),
-                "score": charts.fmt_score(r.score),
+                "score": display.fmt_score(r.score),
             }
             for r in figures.weakest
         ],

@@ -6,6 +6,8 @@ policy and services as the pages and the API: the staff and superuser flags foll
 and are never ticked by hand, nobody changes their own role or active flag, and every change
 is audited."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +16,13 @@ from jamlik.core import policies, services
 from jamlik.core.audit import audit_log
 from jamlik.core.models import ApiToken, AuditEntry, Role, User
 
+if TYPE_CHECKING:  # the mixin's super() is a ModelAdmin
+    _MixinBase = admin.ModelAdmin
+else:
+    _MixinBase = object
 
-class AdministratorsOnly:
+
+class AdministratorsOnly(_MixinBase):
     """Every page of a model needs an administrator, whatever Django permissions a user was
     given."""
 

@@ -1,5 +1,5 @@
-"""The API's common ground: the NinjaAPI object, bearer-token auth, the error body of API.md
-for every failure, list pagination, and the Users endpoints.
+"""The API's common ground: the NinjaAPI object, bearer-token auth, the error body of
+docs/api.md#errors for every failure, list pagination, and the Users endpoints.
 
 Routers of the other apps are attached in ``jamlik.api`` (the project level), so core never
 imports a higher app.
@@ -24,8 +24,16 @@ from pydantic.json_schema import models_json_schema
 
 from jamlik.core import selectors, services
 from jamlik.core.errors import Forbidden, Invalid, JamlikError, NotFound
+from jamlik.core.http_types import AuthedRequest
 from jamlik.core.models import Role, User
-from jamlik.core.schemas import OptionalEmail, OptionalName, Username, organisation_ref
+from jamlik.core.schemas import (
+    NOT_SENT,
+    InputSchema,
+    OptionalEmail,
+    OptionalName,
+    Username,
+    organisation_ref,
+)
 
 MAX_PAGE = 1000
 
@@ -80,11 +88,12 @@ def _error_response(status: int) -> dict[str, Any]:
 
 
 def _document_errors(schema: dict[str, Any], root: str) -> None:
-    """Add the error answers of API.md to every operation, derived from what the operation
-    is: 400 for all (the input guard refuses a bad query string anywhere), 401 where
-    a token is needed, 404 where the path names something, 503 for all (database outage);
-    403 for the Users endpoints (admins and city coordinators only, API.md). Others (403,
-    409, 429, a 404 for an id in a body) are declared by the operation with ``errors()``."""
+    """Add the error answers of docs/api.md#status-codes to every operation, derived from
+    what the operation is: 400 for all (the input guard refuses a bad query string anywhere),
+    401 where a token is needed, 404 where the path names something, 503 for all (database
+    outage); 403 for the Users endpoints (admins and city coordinators only,
+    docs/rules.md#user-management). Others (403, 409, 429, a 404 for an id in a body) are
+    declared by the operation with ``errors()``."""
     (_, definitions) = models_json_schema(
         [(ErrorBody, "serialization")], ref_template="#/components/schemas/{model}"
     )
@@ -145,7 +154,11 @@ def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpRes
 
 @api.exception_handler(JamlikError)
 def _jamlik_error(request: HttpRequest, exc: JamlikError) -> HttpResponse:
-    return _respond(request, exc.status, exc.as_body())
+    response = _respond(request, exc.status, exc.as_body())
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(DjangoValidationError)
@@ -232,7 +245,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def paginate(request: HttpRequest, response: HttpResponse, queryset: QuerySet | list) -> Any:
-    """Apply ``?limit=&offset=`` and put the total in ``X-Total-Count`` (API.md, Conventions)."""
+    """Apply ``?limit=&offset=`` and put the total in ``X-Total-Count`` (docs/api.md#pagination)."""
     limit = _non_negative(request.GET.get("limit"), "limit")
     offset = _non_negative(request.GET.get("offset"), "offset") or 0
     total = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
@@ -243,7 +256,7 @@ def paginate(request: HttpRequest, response: HttpResponse, queryset: QuerySet | 
 
 
 def _non_negative(raw: str | None, name: str) -> int | None:
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return None
     try:
         value = int(raw)
@@ -254,7 +267,7 @@ def _non_negative(raw: str | None, name: str) -> int | None:
     return value
 
 
-def require_user_manager(request: HttpRequest) -> User:
+def require_user_manager(request: AuthedRequest) -> User:
     user = request.user
     if not user.sees_everything:
         raise Forbidden(_("Only administrators and city coordinators manage users."))
@@ -276,7 +289,7 @@ class UserOut(Schema):
     is_active: bool
 
 
-class UserIn(Schema):
+class UserIn(InputSchema):
     username: Username
     email: OptionalEmail = ""
     name: OptionalName = ""
@@ -284,18 +297,18 @@ class UserIn(Schema):
     organisation: int | None = None
 
 
-class UserPatch(Schema):
+class UserPatch(InputSchema):
     """A partial change: only the fields sent change; ``organisation: null`` clears it."""
 
     # An unknown field (is_superuser, password, …) is a 400, not silently ignored.
     model_config = {"extra": "forbid"}
 
     # The defaults only mark a field as not sent; a null role or is_active is still a 400.
-    email: OptionalEmail = Field(None)
-    name: OptionalName = Field(None)
-    role: Role = Field(None)
+    email: OptionalEmail = Field(NOT_SENT)
+    name: OptionalName = Field(NOT_SENT)
+    role: Role = Field(NOT_SENT)
     organisation: int | None = Field(None)
-    is_active: bool = Field(None)
+    is_active: bool = Field(NOT_SENT)
 
 
 class TokenOut(Schema):
@@ -331,12 +344,12 @@ class TokenInfoOut(Schema):
 
 
 @users_router.get("/users", response=list[UserOut])
-def list_users(request: HttpRequest, response: HttpResponse) -> Any:
+def list_users(request: AuthedRequest, response: HttpResponse) -> Any:
     return paginate(request, response, selectors.user_list(user=request.user))
 
 
 @users_router.post("/users", response={201: UserOut})
-def create_user(request: HttpRequest, payload: UserIn) -> Any:
+def create_user(request: AuthedRequest, payload: UserIn) -> Any:
     actor = request.user
     created = services.user_create(
         actor=actor,
@@ -350,12 +363,12 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
 
 
 @users_router.get("/users/{user_id}", response=UserOut)
-def get_user(request: HttpRequest, user_id: int) -> Any:
+def get_user(request: AuthedRequest, user_id: int) -> Any:
     return selectors.user_get(user=request.user, pk=user_id)
 
 
 @users_router.patch("/users/{user_id}", response=UserOut)
-def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
+def update_user(request: AuthedRequest, user_id: int, payload: UserPatch) -> Any:
     actor = request.user
     target = selectors.user_get(user=actor, pk=user_id)
     values = payload.model_dump(exclude_unset=True)
@@ -367,20 +380,20 @@ def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
 
 
 @users_router.get("/users/{user_id}/tokens", response=list[TokenInfoOut])
-def list_tokens(request: HttpRequest, response: HttpResponse, user_id: int) -> Any:
+def list_tokens(request: AuthedRequest, response: HttpResponse, user_id: int) -> Any:
     owner = selectors.token_owner_get(user=request.user, pk=user_id)
     return paginate(request, response, selectors.token_list(user=request.user, owner=owner))
 
 
 @users_router.post("/users/{user_id}/tokens", response={201: TokenOut})
-def create_token(request: HttpRequest, user_id: int) -> Any:
+def create_token(request: AuthedRequest, user_id: int) -> Any:
     actor = request.user
     target = selectors.token_owner_get(user=actor, pk=user_id)
     return Status(201, {"token": services.api_token_create(actor=actor, user=target, name="API")})
 
 
 @users_router.delete("/users/{user_id}/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, user_id: int, token_id: int) -> Any:
+def revoke_token(request: AuthedRequest, user_id: int, token_id: int) -> Any:
     actor = request.user
     owner = selectors.token_owner_get(user=actor, pk=user_id)
     token = selectors.token_get(user=actor, owner=owner, pk=token_id)

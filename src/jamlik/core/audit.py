@@ -1,11 +1,15 @@
 """Writing the audit log. Called by services inside their transaction, so the entry and the
-change commit or roll back together."""
+change commit or roll back together; ``snapshot`` gives the fields an entry records."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, cast
 
 from django.db import models, transaction
+from django.forms.models import model_to_dict
 
 from jamlik.core.models import AuditEntry
 
@@ -51,3 +55,30 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     return str(value)
+
+
+def snapshot(
+    obj: models.Model, fields: Sequence[str], *, rename: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """``fields`` of ``obj`` as JSON-safe values (``model_to_dict``): dates and times as ISO
+    strings, Decimals as strings, related objects as ids, lists as lists; ``rename`` gives
+    a field another key in the entry."""
+    data = model_to_dict(obj, fields=fields)
+    for name in fields:
+        if name not in data:  # model_to_dict leaves out fields that are not editable
+            field = cast(models.Field, obj._meta.get_field(name))  # a concrete field
+            data[name] = field.value_from_object(obj)
+    rename = rename or {}
+    return {rename.get(name, name): _snapshot_value(data[name]) for name in fields}
+
+
+def _snapshot_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple)):
+        return [_snapshot_value(v) for v in value]
+    return value

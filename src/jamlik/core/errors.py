@@ -1,7 +1,7 @@
 """The one hierarchy of rule failures.
 
 Services raise these; pages turn them into form errors, the API into the JSON error body of
-API.md (``{"detail", "code", "errors"}``) with the status the class names. Messages are lazy
+docs/api.md#errors (``{"detail", "code", "errors"}``) with the status the class names. Messages are lazy
 translations, so they come out in the language of the request that shows them.
 """
 
@@ -85,9 +85,16 @@ class Forbidden(JamlikError):
 
 
 class RateLimited(JamlikError):
+    """429; ``retry_after`` (seconds until the limit's window ends) becomes the Retry-After
+    header of the answer."""
+
     status = 429
     code = "rate_limited"
     default_message = _("Too many requests. Please wait a while and try again.")
+
+    def __init__(self, message: Any = None, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def field_errors(errors: Mapping[str, Any]) -> Invalid:

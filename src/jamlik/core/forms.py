@@ -3,7 +3,7 @@ login and password-change forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -13,6 +13,17 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from jamlik.core import services, validation
 from jamlik.core.clientip import client_address
 from jamlik.core.errors import JamlikError, RateLimited
+
+
+# ``form.fields`` holds plain ``Field``s to the type checker: these name the kind a field is
+# where its choices or queryset are set in ``__init__``.
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """Any: the model differs from field to field."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 class AccessibleFormMixin:
@@ -89,6 +100,8 @@ RATE_LIMITED = "rate_limited"
 
 
 class LoginForm(AccessibleFormMixin, AuthenticationForm):
+    retry_after: int | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # No autofocus: it would skip the skip link and surprise screen-reader users.
@@ -109,6 +122,7 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
                     client=client_address(self.request) if self.request else "unknown",
                 )
             except RateLimited as exc:
+                self.retry_after = exc.retry_after
                 raise ValidationError(exc.message, code=RATE_LIMITED) from None
             if self.user_cache is None:
                 raise self.get_invalid_login_error()

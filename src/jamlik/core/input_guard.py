@@ -4,11 +4,11 @@ form field of an API request.
 
 PostgreSQL refuses NUL in text, so ``/api/v1/organisations?q=%00`` reached the database and
 failed there (500). Rather than guard every filter, this middleware answers before any view
-runs: 400 with the JSON error body of API.md for an API query parameter or form field, 404
-for a path anywhere (nothing is named so; unknown tokens and ids are 404s). JSON bodies are
-checked by the input schemas (``jamlik.core.schemas.InputSchema``), which see the decoded
-strings. Pages are left to their forms and filters, which refuse such text next to the field
-(and which the page tests hold to that) rather than with an error page.
+runs: 400 with the JSON error body of docs/api.md#errors for an API query parameter or
+form field, 404 for a path anywhere (nothing is named so; unknown tokens and ids are 404s).
+JSON bodies are checked by the input schemas (``jamlik.core.schemas.InputSchema``), which see
+the decoded strings. Pages are left to their forms and filters, which refuse such text next
+to the field (and which the page tests hold to that) rather than with an error page.
 """
 
 from __future__ import annotations

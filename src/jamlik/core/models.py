@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -41,7 +42,7 @@ class User(AbstractUser):
         related_name="coordinators",
     )
 
-    objects = StaffUserManager()
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -1,7 +1,7 @@
 """While the database cannot be reached, answer 503 with ``Retry-After`` instead of a 500.
 
 A lost or refused connection is temporary: the client should come back, not report a bug.
-The API answers with the error body of API.md (``code: "unavailable"``), the pages with
+The API answers with the error body of docs/api.md#errors (``code: "unavailable"``), the pages with
 ``503.html``, which is rendered without context processors (they read the session and the
 user, i.e. the database) and falls back to a fixed page if even that fails.
 
@@ -89,7 +89,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     else:
         try:
             # No request given on purpose: context processors would ask the database.
-            html = render_to_string(
+            html: str = render_to_string(
                 "503.html", {"request": request, "csrf_token": get_token(request)}
             )
         except Exception:  # the page must not fail as well; a fixed one will do

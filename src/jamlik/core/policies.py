@@ -17,6 +17,7 @@ answer is no. The rule in short:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -44,6 +45,12 @@ def is_admin(user: Any) -> bool:
     return user is not None and (
         bool(getattr(user, "is_superuser", False)) or getattr(user, "role", None) == Role.ADMIN
     )
+
+
+def is_city_or_admin(actor: Any) -> bool:
+    """An active administrator or city coordinator: the role every app's "the city decides"
+    rules ask for (``User.sees_everything`` of an active user)."""
+    return is_active_user(actor) and bool(getattr(actor, "sees_everything", False))
 
 
 def _same(actor: Any, target: Any) -> bool:
@@ -116,7 +123,16 @@ _DENIED: dict[Callable[..., bool], Any] = {
 }
 
 
+def denied_message(rule: Callable[..., bool]) -> Any:
+    """The message of a refusal: each policy module (this one, ``<app>/policies.py``) keeps
+    its own ``_DENIED`` mapping of rule → message, found through the rule's module."""
+    registry = getattr(sys.modules.get(rule.__module__), "_DENIED", None) or {}
+    return registry.get(rule)
+
+
 def require(rule: Callable[..., bool], *args: Any) -> None:
-    """Ask ``rule(*args)``; raise Forbidden with the rule's message when the answer is no."""
+    """Ask ``rule(*args)``; raise Forbidden with the rule's message when the answer is no.
+
+    The one ``require`` of the project: every app's policies are asked through it."""
     if not rule(*args):
-        raise Forbidden(_DENIED.get(rule))
+        raise Forbidden(denied_message(rule))

@@ -27,3 +27,9 @@ def rate_limit_hit(*, key: str, limit: int, window: timedelta) -> bool:
         # Old windows are worthless; sweep them now and then rather than on every hit.
         RateLimitHit.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
     return hit.count <= limit
+
+
+def window_remaining(window: timedelta) -> int:
+    """Seconds until the current fixed window of ``window`` ends (what Retry-After says)."""
+    seconds = int(window.total_seconds())
+    return seconds - int(timezone.now().timestamp()) % seconds

@@ -44,6 +44,10 @@ class InputSchema(Schema):
         return handler(values)
 
 
+# The default of a PATCH field whose type refuses null: it only marks the field as not sent
+# (``exclude_unset``). ``Any`` because the checker must accept it as a default of any type.
+NOT_SENT: Any = None
+
 MAX_REPORTED = 20
 
 

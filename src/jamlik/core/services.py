@@ -22,7 +22,7 @@ from jamlik.core.audit import audit_log
 from jamlik.core.audit import changes as audit_changes
 from jamlik.core.errors import Invalid, RateLimited
 from jamlik.core.models import ApiToken, Role, User, hash_token
-from jamlik.core.ratelimit import rate_limit_hit
+from jamlik.core.ratelimit import rate_limit_hit, window_remaining
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,10 @@ def _login_refused(username: str, client: str) -> RateLimited:
         )
     # No name or address here: the audit log is the place for those.
     logger.warning("Login refused: too many failed logins")
-    return RateLimited(_("Too many failed logins. Try again in a while."))
+    return RateLimited(
+        _("Too many failed logins. Try again in a while."),
+        retry_after=window_remaining(LOGIN_FAILURE_WINDOW),
+    )
 
 
 def login_attempt(

@@ -3,10 +3,13 @@ check, error pages."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from jamlik.core import policies, selectors, services
 from jamlik.core.forms import LoginForm, OwnPasswordChangeForm
+from jamlik.core.http_types import AuthedRequest
 from jamlik.core.navigation import entries_for
 
 
@@ -28,10 +32,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
-        if form.rate_limited:
+        login_form = cast(LoginForm, form)  # authentication_form is LoginForm
+        if login_form.rate_limited:
             response.status_code = 429
+            if login_form.retry_after:
+                response["Retry-After"] = str(login_form.retry_after)
         return response
 
 
@@ -41,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     new_token = request.session.pop("new_token", None)
     return render(
         request,
@@ -63,6 +70,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     # Not registration/password_change_form.html: the Django admin ships one by that name.
     template_name = "core/password_change.html"
     success_url = reverse_lazy("core:profile")
+    request: AuthedRequest  # login required
 
     def form_valid(self, form: OwnPasswordChangeForm) -> HttpResponse:
         services.user_password_change(
@@ -78,7 +86,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     name = (request.POST.get("name") or "").strip()[:200]
     raw = services.api_token_create(actor=request.user, user=request.user, name=name)
     # Shown once, on the next page only.
@@ -89,7 +97,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = selectors.token_list_for_user(user=request.user).filter(pk=pk).first()
     if token is not None:
         services.api_token_revoke(actor=request.user, token=token)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -300,7 +300,9 @@ def _workshop(organisations: dict[str, Organisation]) -> tuple[Event, bool]:
             person += 1
     # One cancels before the workshop; at the release the person waiting from
     # Trafikkontoret gets one of the seats left over.
-    cancelling = next(r for r in registrations if r.organisation.code == "SDF-OG")
+    cancelling = next(
+        r for r in registrations if cast(Organisation, r.organisation).code == "SDF-OG"
+    )
     with _events_clock(_at(2021, 3, 18, 15)):
         event_services.registration_cancel(registration=cancelling)
     with _events_clock(_at(2021, 3, 22, 8, 5)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from jamlik.core import services
 from jamlik.core.models import Role, User
 from jamlik.orgs.models import Organisation
@@ -37,6 +39,6 @@ def load(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
             user.save(update_fields=["password"])
         label = user.get_role_display()
         if user.organisation_id:
-            label += f", {user.organisation.name}"
+            label += f", {cast(Organisation, user.organisation).name}"
         logins.append((username, str(label)))
     return logins

@@ -1,4 +1,5 @@
-"""The Events and Public endpoints of API.md, thin: parse, one service or selector, answer.
+"""The Events and Public endpoints (docs/api.md#endpoints-events), thin: parse, one service
+or selector, answer.
 
 Staff endpoints use the bearer token of core.api; the public ones (``/public/…``) have
 ``auth=None`` and take the token in the path as their credential."""
@@ -16,7 +17,7 @@ from pydantic import BeforeValidator, PlainSerializer, StrictBool, StrictInt
 
 from jamlik.core.api import errors, paginate
 from jamlik.core.clientip import client_address
-from jamlik.core.errors import Forbidden, Invalid, NotFound
+from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.exports import csv_response, xlsx_response
 from jamlik.core.lookups import valid_id
 from jamlik.core.schemas import (
@@ -30,7 +31,7 @@ from jamlik.core.schemas import (
     Text,
 )
 from jamlik.core.scoping import scope_for
-from jamlik.events import clock, links, selectors, services
+from jamlik.events import clock, links, policies, selectors, services
 from jamlik.events.models import Category, EventKind, EventStatus
 from jamlik.events.services.mail import calendar_file
 
@@ -66,11 +67,11 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-def _require_organiser(request: HttpRequest) -> Any:
-    """Events, allocations and the programme are changed by admins and city coordinators."""
+def _allowed(request: HttpRequest, rule: Any) -> Any:
+    """The caller, once ``rule`` (one of ``events.policies``) allows them; else 403 before
+    anything is looked up."""
     user = _user(request)
-    if not user.sees_everything:
-        raise Forbidden(_("Only administrators and city coordinators change events."))
+    policies.require(rule, user)
     return user
 
 
@@ -315,7 +316,7 @@ def list_events(request: HttpRequest, response: HttpResponse) -> Any:
 
 @router.post("/events", response={201: EventOut, **errors(403)})
 def create_event(request: HttpRequest, payload: EventIn) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_edit_event)
     data = payload.model_dump()
     return Status(201, services.event_create(actor=actor, **data))
 
@@ -327,7 +328,7 @@ def get_event(request: HttpRequest, event_id: int) -> Any:
 
 @router.patch("/events/{event_id}", response={200: EventOut, **errors(403, 409)})
 def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_edit_event)
     event = selectors.event_get(user=actor, pk=event_id)
     data = payload.model_dump(exclude_unset=True)
     return services.event_update(actor=actor, event=event, **data)
@@ -344,7 +345,7 @@ def list_allocations(request: HttpRequest, response: HttpResponse, event_id: int
 
 @router.post("/events/{event_id}/allocations", response={201: AllocationOut, **errors(403)})
 def create_allocation(request: HttpRequest, event_id: int, payload: AllocationIn) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_manage_allocations)
     event = selectors.event_get(user=actor, pk=event_id)
     allocation = services.allocation_create(
         actor=actor,
@@ -363,7 +364,7 @@ def create_allocation(request: HttpRequest, event_id: int, payload: AllocationIn
 def update_allocation(
     request: HttpRequest, event_id: int, allocation_id: int, payload: AllocationPatch
 ) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_manage_allocations)
     event = selectors.event_get(user=actor, pk=event_id)
     allocation = selectors.allocation_get(user=actor, event=event, pk=allocation_id)
     data = payload.model_dump(exclude_unset=True)
@@ -377,7 +378,7 @@ def update_allocation(
     "/events/{event_id}/allocations/{allocation_id}", response={204: None, **errors(403, 409)}
 )
 def delete_allocation(request: HttpRequest, event_id: int, allocation_id: int) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_manage_allocations)
     event = selectors.event_get(user=actor, pk=event_id)
     allocation = selectors.allocation_get(user=actor, event=event, pk=allocation_id)
     services.allocation_delete(actor=actor, allocation=allocation)
@@ -395,7 +396,7 @@ def list_sessions(request: HttpRequest, response: HttpResponse, event_id: int) -
 
 @router.post("/events/{event_id}/sessions", response={201: SessionOut, **errors(403)})
 def create_session(request: HttpRequest, event_id: int, payload: SessionIn) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_manage_programme)
     event = selectors.event_get(user=actor, pk=event_id)
     return Status(201, services.session_create(actor=actor, event=event, **payload.model_dump()))
 
@@ -404,7 +405,7 @@ def create_session(request: HttpRequest, event_id: int, payload: SessionIn) -> A
 def update_session(
     request: HttpRequest, event_id: int, session_id: int, payload: SessionPatch
 ) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_manage_programme)
     event = selectors.event_get(user=actor, pk=event_id)
     session = selectors.session_get(event=event, pk=session_id)
     data = payload.model_dump(exclude_unset=True)
@@ -413,7 +414,7 @@ def update_session(
 
 @router.delete("/events/{event_id}/sessions/{session_id}", response={204: None, **errors(403)})
 def delete_session(request: HttpRequest, event_id: int, session_id: int) -> Any:
-    actor = _require_organiser(request)
+    actor = _allowed(request, policies.may_manage_programme)
     event = selectors.event_get(user=actor, pk=event_id)
     services.session_delete(actor=actor, session=selectors.session_get(event=event, pk=session_id))
     return Status(204, None)
@@ -562,7 +563,7 @@ def _export_name(event: Any, extension: str) -> str:
 
 @router.get("/events/{event_id}/export.csv")
 def export_csv(request: HttpRequest, event_id: int) -> HttpResponse:
-    user = _user(request)
+    user = _allowed(request, policies.may_export_registrations)
     event = selectors.event_get(user=user, pk=event_id)
     rows = selectors.export_rows(user=user, event=event)
     return csv_response(_export_name(event, "csv"), selectors.EXPORT_HEADER, rows)
@@ -570,7 +571,7 @@ def export_csv(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @router.get("/events/{event_id}/export.xlsx")
 def export_xlsx(request: HttpRequest, event_id: int) -> HttpResponse:
-    user = _user(request)
+    user = _allowed(request, policies.may_export_registrations)
     event = selectors.event_get(user=user, pk=event_id)
     rows = selectors.export_rows(user=user, event=event)
     return xlsx_response(
@@ -584,7 +585,7 @@ def badges_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
     """Name badges of the confirmed participants the caller may see (A4, 8 a sheet)."""
     from jamlik.events import badges
 
-    user = _user(request)
+    user = _allowed(request, policies.may_export_registrations)
     event = selectors.event_get(user=user, pk=event_id)
     confirmed = (
         selectors.registration_list(user=user, event=event, status="confirmed")

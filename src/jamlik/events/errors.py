@@ -1,4 +1,4 @@
-"""The rule failures of the events app, each with a stable code (API.md, Errors)."""
+"""The rule failures of the events app, each with a stable code (docs/api.md#errors)."""
 
 from __future__ import annotations
 

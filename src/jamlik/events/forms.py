@@ -3,7 +3,7 @@ whose failures the views put back on the form (``add_rule_error``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jamlik.core import validation
-from jamlik.core.forms import AccessibleFormMixin, EmailField, TextField
+from jamlik.core.forms import (
+    AccessibleFormMixin,
+    EmailField,
+    TextField,
+    choice_field,
+    model_choice_field,
+)
 from jamlik.events.models import Category, EventKind, EventStatus, Status
 from jamlik.events.pages import TimeSlot
 from jamlik.orgs.models import Kind, Organisation
@@ -136,13 +142,13 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         allowed = [c for c in Category.choices if c[0] in (event.categories or [])]
-        self.fields["category"].choices = allowed
+        choice_field(self, "category").choices = allowed
         if len(allowed) == 1:
             self.fields["category"].initial = allowed[0][0]
         if organisations is None:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].choices = (
+            choice_field(self, "organisation").choices = (
                 [("", _("Choose your organisation"))]
                 + [(str(o.pk), o.name) for o in organisations]
                 + [(EXTERNAL, _("External or other organisation"))]
@@ -254,7 +260,7 @@ class EventForm(AccessibleFormMixin, forms.Form):
     contact_email = EmailField(label=_("Organiser's e-mail"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The event must end after it starts."))
@@ -273,7 +279,7 @@ class AllocationForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, selected: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.filter(
+        model_choice_field(self, "organisations").queryset = Organisation.objects.filter(
             ~Q(kind=Kind.UNIT) | Q(pk__in=selected or [])
         ).order_by("name")
 
@@ -296,7 +302,7 @@ class SessionForm(AccessibleFormMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The session must end after it starts."))
@@ -328,8 +334,8 @@ class RegistrationFilterForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *list(Status.choices)]
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+        choice_field(self, "status").choices = [("", _("All statuses")), *list(Status.choices)]
+        choice_field(self, "organisation").choices = [("", _("All organisations"))] + [
             (str(o.pk), o.name) for o in organisations
         ]
         self.fields["q"].widget.attrs["type"] = "search"

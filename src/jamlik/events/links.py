@@ -1,4 +1,4 @@
-"""The public addresses that e-mails and pages carry (API.md: the token is the last path
+"""The public addresses that e-mails and pages carry (docs/api.md#public-token-endpoints: the token is the last path
 segment). Built from settings.BASE_URL so mails sent by the worker point to the site."""
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ are always re-derivable from the registration rows (``selectors.seat_counts_from
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jamlik.events import clock
+
+if TYPE_CHECKING:
+    from jamlik.orgs.models import Organisation
 
 
 def new_token() -> str:
@@ -107,6 +111,9 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    if TYPE_CHECKING:  # selected by a raw query in selectors, not a column
+        link_organisation_id: int
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -181,7 +188,7 @@ class Allocation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="allocations")
     name = models.CharField(_("name"), max_length=200)
     quota = models.PositiveIntegerField(_("quota"))
-    organisations = models.ManyToManyField(
+    organisations: models.ManyToManyField[Organisation, AllocationMember] = models.ManyToManyField(
         "orgs.Organisation",
         through="AllocationMember",
         related_name="event_allocations",
@@ -190,6 +197,9 @@ class Allocation(models.Model):
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
     held_count = models.PositiveIntegerField(default=0, editable=False)
     waiting_count = models.PositiveIntegerField(default=0, editable=False)
+
+    if TYPE_CHECKING:  # selected by a raw query in services.seats, not a column
+        member_id: int
 
     class Meta:
         verbose_name = _("allocation")
@@ -305,6 +315,9 @@ class Registration(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_from"
     )
     language = models.CharField(max_length=10, default="sv")
+
+    if TYPE_CHECKING:  # set on instances by selectors.with_positions, not a column
+        position: int | None
 
     class Meta:
         verbose_name = _("registration")

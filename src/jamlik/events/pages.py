@@ -238,10 +238,11 @@ def _timeline(registration: Registration, transfers: dict[str, Any]) -> list[Tim
     if r.waiting_since:
         items.append(TimelineItem(r.waiting_since, _("Joined the waiting list")))
     if r.decided_at:
-        decided = {
+        decisions: dict[str, str] = {
             Status.DECLINED: _("The manager declined the registration"),
             Status.EXPIRED: _("The approval was not given in time; the seat was released"),
-        }.get(r.status, _("The manager approved the registration"))
+        }
+        decided = decisions.get(r.status, _("The manager approved the registration"))
         items.append(TimelineItem(r.decided_at, decided))
     if r.reminded_at:
         items.append(TimelineItem(r.reminded_at, _("Reminder sent")))
@@ -458,51 +459,3 @@ def public_organisations() -> list[Organisation]:
         .only("id", "name")
         .order_by("name")
     )
-
-
-# ---- The attendance chart (server-drawn SVG) --------------------------------------------------------
-
-
-@dataclass
-class ChartBar:
-    label: str
-    y: float
-    attended_width: float
-    no_show_width: float
-    attended: int
-    no_shows: int
-    text_y: float
-
-
-@dataclass
-class Chart:
-    width: int
-    height: int
-    label_width: int
-    bar_height: int
-    scale_max: int
-    bars: list[ChartBar]
-
-
-def attendance_chart(rows: list[Any], *, width: int = 720) -> Chart:
-    """Geometry of a horizontal stacked bar chart (attended + no-shows per organisation)."""
-    label_width, bar_height, gap, top = 260, 22, 10, 30
-    plot = width - label_width - 60
-    rows = [r for r in rows if r.confirmed]
-    scale_max = max((r.confirmed for r in rows), default=0) or 1
-    bars = []
-    for index, row in enumerate(rows):
-        y = top + index * (bar_height + gap)
-        bars.append(
-            ChartBar(
-                label=row.name,
-                y=y,
-                attended_width=round(plot * row.checked_in / scale_max, 1),
-                no_show_width=round(plot * row.no_shows / scale_max, 1),
-                attended=row.checked_in,
-                no_shows=row.no_shows,
-                text_y=y + bar_height * 0.7,
-            )
-        )
-    height = top + len(rows) * (bar_height + gap) + 10
-    return Chart(width, height, label_width, bar_height, scale_max, bars)

@@ -1,4 +1,4 @@
-"""The public short addresses that e-mails and pages carry (API.md: the token is the last path
+"""The public short addresses that e-mails and pages carry (docs/api.md#public-token-endpoints: the token is the last path
 segment): /r/<token>, /m/<token>, /a/<token>, /e/<event id>."""
 
 from django.urls import path

@@ -1,8 +1,8 @@
-"""Read queries of the events app, already scoped and with their joins (STYLE.md).
+"""Read queries of the events app, already scoped and with their joins (docs/architecture.md#code-conventions).
 
 Events, their allocations and programme are visible to all staff; registrations, link tokens,
 exports and check-in go through ``scope_for(user).filter`` so an org coordinator sees their
-organisation's subtree only (API.md, Scoping). Reads of seat figures first apply the release
+organisation's subtree only (docs/api.md#scoping). Reads of seat figures first apply the release
 and expired holds (``event_release_if_due``), so nobody sees figures of rules no longer in
 force. Query counts do not grow with the number of registrations.
 """
@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from jamlik.core import display
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.lookups import get_or_404
 from jamlik.core.scoping import scope_for
@@ -350,7 +351,7 @@ def registration_by_approval_token(token: str) -> Registration:
 
 
 def waiting_positions(event: Event) -> dict[int, int]:
-    """Every waiting registration's position (API.md: the waiting registrations that would be
+    """Every waiting registration's position (docs/rules.md#events-waiting-list: the waiting registrations that would be
     served before it under the rules in force, plus one), from one query."""
     in_quota_phase = quota_binds(event, clock.now())
     ranks: dict[Any, int] = defaultdict(int)
@@ -411,11 +412,12 @@ def seat_counts_from_rows(event: Event) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .values_list("allocation_id", "status", "n")
     ):
-        key = {
+        keys: dict[str, str] = {
             Status.CONFIRMED: "confirmed",
             Status.PENDING_APPROVAL: "held",
             Status.WAITING: "waiting",
-        }.get(status)
+        }
+        key = keys.get(status)
         if key:
             allocations[allocation_id][key] = n
     sessions = dict(
@@ -494,7 +496,7 @@ def statistics_by_organisation(*, user: Any, event: Event) -> list[OrganisationS
 
 def message_list(*, user: Any, event: Event) -> QuerySet[EventMessage]:
     messages = EventMessage.objects.filter(event=event).select_related("sent_by")
-    if not getattr(user, "sees_everything", False):
+    if not scope_for(user).everything:  # a coordinator sees the messages they sent
         messages = messages.filter(sent_by=user)
     return messages.order_by("-sent_at", "-id")
 
@@ -522,10 +524,8 @@ EXPORT_HEADER = (
 
 
 def export_rows(*, user: Any, event: Event) -> list[list[Any]]:
-    from django.utils import timezone
 
-    def local(value: Any) -> str:
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    local = display.fmt_local_datetime
 
     rows = []
     registrations = with_positions(registration_list(user=user, event=event), event)

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from jamlik.notifications.models import OutboxMessage, OutboxStatus
@@ -53,9 +54,11 @@ def mail_enqueue(
         subject = " ".join(render_to_string(f"{template}_subject.txt", full).split())
         body_text = render_to_string(f"{template}.txt", full)
         try:
-            body_html = render_to_string(f"{template}.html", full)
-        except Exception:  # a template without an HTML part is normal
+            html_template = get_template(f"{template}.html")
+        except TemplateDoesNotExist:  # a template without an HTML part is normal
             body_html = ""
+        else:  # a broken HTML part is an error, not a silent plain-text mail
+            body_html = html_template.render(full)
     message = OutboxMessage.objects.create(
         kind=kind,
         to=to,

@@ -1,4 +1,4 @@
-"""The Organisations endpoints of API.md."""
+"""The Organisations endpoints (docs/api.md#endpoints-organisations)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jamlik.core.api import paginate
 from jamlik.core.schemas import (
+    NOT_SENT,
     Code,
     Domain,
     InputSchema,
@@ -51,12 +52,12 @@ class OrganisationIn(InputSchema):
 class OrganisationPatch(InputSchema):
     # The defaults only mark a field as not sent: a null code, name, kind or domains is
     # validated like any other value and refused (400); a null mailbox empties it.
-    code: Code = Field(None)
-    name: Name = Field(None)
-    kind: Kind = Field(None)
+    code: Code = Field(NOT_SENT)
+    name: Name = Field(NOT_SENT)
+    kind: Kind = Field(NOT_SENT)
     parent: int | None = None
-    mailbox: OptionalEmail = Field(None)
-    domains: list[Domain] = Field(None, max_length=50)
+    mailbox: OptionalEmail = Field(NOT_SENT)
+    domains: list[Domain] = Field(NOT_SENT, max_length=50)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     successor: int | None = None

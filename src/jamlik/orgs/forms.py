@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jamlik.core import validation
-from jamlik.core.forms import AccessibleFormMixin, EmailField, TextField
+from jamlik.core.forms import AccessibleFormMixin, EmailField, TextField, model_choice_field
 from jamlik.orgs.models import Kind, Organisation
 
 
@@ -45,8 +45,8 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parents
-        self.fields["successor"].queryset = Organisation.objects.order_by("name")
+        model_choice_field(self, "parent").queryset = parents
+        model_choice_field(self, "successor").queryset = Organisation.objects.order_by("name")
 
     def clean_code(self) -> str:
         return validation.clean_code(self.cleaned_data["code"])
@@ -56,7 +56,7 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
         return [validation.clean_domain(d) for d in re.split(r"[\s,;]+", raw) if d]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if (
             data.get("valid_from")
             and data.get("valid_to")

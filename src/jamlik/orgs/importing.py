@@ -200,7 +200,7 @@ def prepare_rows(
         elif key:
             parsed[key] = (row, fields)
 
-    code_by_id = {org.pk: code for code, org in existing.items()}
+    code_by_id: dict[int | None, str] = {org.pk: code for code, org in existing.items()}
 
     def successor_of(key: str) -> str:
         if key in parsed:
@@ -305,7 +305,7 @@ def _check_scope_of_parents(parsed: dict, existing: dict, scope: Scope) -> None:
 
 
 def export_rows(organisations: list[Organisation]) -> list[list[Any]]:
-    by_id = {o.pk: o for o in organisations}
+    by_id: dict[int | None, Organisation] = {o.pk: o for o in organisations}
     rows = []
     for org in organisations:
         parent = by_id.get(org.parent_id)

@@ -1,5 +1,5 @@
 """Read queries of the organisation registry. The tree itself is visible to all staff
-(API.md, Scoping); what an org coordinator may change is their own subtree."""
+(docs/api.md#scoping); what an org coordinator may change is their own subtree."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def organisation_get(*, user: Any, pk: int) -> Organisation:
 
 
 def organisation_get_for_change(*, user: Any, pk: int) -> Organisation:
-    """The organisation, if the user may change it; 404 otherwise (API.md, Scoping)."""
+    """The organisation, if the user may change it; 404 otherwise (docs/api.md#scoping)."""
     org = organisation_get(user=user, pk=pk)
     if not scope_for(user).covers(org):
         raise NotFound()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,9 +14,10 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from jamlik.core import validation
-from jamlik.core.audit import audit_log, changes
+from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.scoping import scope_for
+from jamlik.orgs import policies
 from jamlik.orgs.models import Kind, Organisation
 
 FIELDS = (
@@ -67,17 +68,20 @@ def _successor_loop(org: Organisation) -> list[int]:
 
 
 def _snapshot(org: Organisation) -> dict[str, Any]:
-    return {
-        "kind": org.kind,
-        "parent": org.parent_id,
-        "name": org.name,
-        "code": org.code,
-        "mailbox": org.mailbox,
-        "domains": list(org.domains or []),
-        "valid_from": org.valid_from.isoformat() if org.valid_from else None,
-        "valid_to": org.valid_to.isoformat() if org.valid_to else None,
-        "successor": org.successor_id,
-    }
+    return snapshot(org, SNAPSHOT_FIELDS)
+
+
+SNAPSHOT_FIELDS = (
+    "kind",
+    "parent",
+    "name",
+    "code",
+    "mailbox",
+    "domains",
+    "valid_from",
+    "valid_to",
+    "successor",
+)
 
 
 def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +121,11 @@ def _check_relations(org: Organisation, *, actor: Any, original_parent_id: int |
         raise Invalid.field(
             "code", _("The short code “%(code)s” is already in use.") % {"code": org.code}
         )
-    if org.pk is not None and org.parent_id is not None and org.parent.path.startswith(org.path):
+    if (
+        org.pk is not None
+        and org.parent_id is not None
+        and cast(Organisation, org.parent).path.startswith(org.path)
+    ):
         raise Invalid.field("parent", _("An organisation cannot be placed below itself."))
     if org.pk is not None and org.successor_id == org.pk:
         raise Invalid.field("successor", _("An organisation cannot succeed itself."))
@@ -141,7 +149,7 @@ def _check_relations(org: Organisation, *, actor: Any, original_parent_id: int |
 
 
 def _set_path(org: Organisation) -> None:
-    prefix = org.parent.path if org.parent_id else "/"
+    prefix = cast(Organisation, org.parent).path if org.parent_id else "/"
     org.path = f"{prefix}{org.pk}/"
     org.depth = org.path.count("/") - 2
 
@@ -149,6 +157,8 @@ def _set_path(org: Organisation) -> None:
 @transaction.atomic
 def organisation_create(*, actor: Any, **data: Any) -> Organisation:
     """Create an organisation. ``actor`` None is the command line or the demo (trusted)."""
+    if actor is not None:
+        policies.require(policies.may_create_organisation, actor)
     missing = [f for f in ("code", "name", "kind") if data.get(f) in (None, "")]
     if missing:
         raise Invalid(
@@ -167,6 +177,8 @@ def organisation_create(*, actor: Any, **data: Any) -> Organisation:
 
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) -> Organisation:
+    if actor is not None:
+        policies.require(policies.may_edit_organisation, actor)
     scope = scope_for(actor) if actor is not None else None
     org = (
         Organisation.objects.select_for_update(of=("self",))
@@ -242,6 +254,8 @@ def organisations_import(
     database is touched only when no row failed. Parents and successors are codes that refer
     to rows of the same file or to organisations already in the registry.
     """
+    if actor is not None:
+        policies.require(policies.may_import_organisations, actor)
     from jamlik.orgs.importing import prepare_rows
 
     scope = scope_for(actor) if actor is not None else None

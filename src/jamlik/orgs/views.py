@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,20 +12,16 @@ from django.utils.translation import gettext as _
 from jamlik.core.errors import Invalid
 from jamlik.core.exports import csv_response, xlsx_response
 from jamlik.core.scoping import scope_for
-from jamlik.orgs import importing, selectors, services
+from jamlik.orgs import importing, policies, selectors, services
 from jamlik.orgs.forms import ImportForm, OrganisationFilterForm, OrganisationForm
 from jamlik.orgs.models import Organisation
-
-
-def _can_add(user) -> bool:
-    return user.sees_everything or user.organisation_id is not None
 
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filters = OrganisationFilterForm(request.GET or None)
     filtered = filters.is_valid() and any(filters.cleaned_data.values())
-    context = {"filters": filters, "can_add": _can_add(request.user)}
+    context = {"filters": filters, "can_add": policies.may_create_organisation(request.user)}
     if filtered:
         context["organisations"] = list(
             selectors.organisation_list(
@@ -52,7 +49,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _parents_for(user) -> object:
+def _parents_for(user) -> QuerySet[Organisation]:
     return selectors.organisations_in_scope(user=user).order_by("name")
 
 
@@ -92,7 +89,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     # Any organisation in the user's scope outside the moved subtree, or the current parent.
     parents = (
-        _parents_for(request.user) | Organisation.objects.filter(pk=organisation.parent_id)
+        _parents_for(request.user)
+        # pk=None (a root organisation) matches nothing, as meant.
+        | Organisation.objects.filter(pk=organisation.parent_id)  # type: ignore[misc]
     ).exclude(path__startswith=organisation.path)
     form = OrganisationForm(request.POST or None, parents=parents, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -140,6 +139,7 @@ def organisation_import(request: HttpRequest) -> HttpResponse:
 
 
 def _export_data(user) -> list[list[object]]:
+    policies.require(policies.may_export_organisations, user)
     return importing.export_rows(list(selectors.organisation_list(user=user).order_by("path")))
 
 

@@ -1,5 +1,6 @@
-"""The Reviews endpoints of API.md (reviews, breakout groups, good examples, the board
-report), plus the few more the pages need so the API can do what the UI does.
+"""The Reviews endpoints (docs/api.md#endpoints-reviews: reviews, breakout groups, good
+examples, the board report), plus the few more the pages need so the API can do what the UI
+does.
 
 Scoping and permissions (see also ``selectors``): every staff user reads reviews, examples
 and group notes; forming groups, moving people, writing notes, changing reviews and
@@ -29,7 +30,7 @@ from jamlik.core.schemas import (
     organisation_ref,
 )
 from jamlik.core.scoping import scope_for
-from jamlik.reviews import reports, selectors, services
+from jamlik.reviews import policies, reports, selectors, services
 from jamlik.reviews.services.common import MAX_MILESTONES, MAX_REFERENCES
 
 router = Router(tags=["reviews"])
@@ -204,7 +205,7 @@ def list_reviews(request: HttpRequest, response: HttpResponse) -> Any:
 
 @router.post("/reviews", response={201: ReviewOut, **errors(403)})
 def create_review(request: HttpRequest, payload: ReviewIn) -> Any:
-    services.require_city(request.user)
+    policies.require(policies.may_edit_review, request.user)
     review = services.review_create(
         actor=request.user,
         title=payload.title,
@@ -227,7 +228,7 @@ def get_review(request: HttpRequest, review_id: int) -> Any:
 @router.patch("/reviews/{review_id}", response={200: ReviewOut, **errors(403)})
 def update_review(request: HttpRequest, review_id: int, payload: ReviewPatch) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
-    services.require_city(request.user)
+    policies.require(policies.may_edit_review, request.user)
     data = payload.model_dump(exclude_unset=True)
     fields = {k: v for k, v in data.items() if k not in ("campaigns", "workshops")}
     for required in ("title", "purpose", "committee", "diary_number", "case_officer"):
@@ -330,7 +331,7 @@ def form_breakouts(request: HttpRequest, event_id: int, payload: BreakoutsIn) ->
 def move_member(request: HttpRequest, event_id: int, number: int, payload: MoveIn) -> Any:
     """Put a participant into group ``number`` (out of their present group)."""
     event = selectors.event_get(user=request.user, pk=event_id)
-    services.require_city(request.user)
+    policies.require(policies.may_form_breakouts, request.user)
     breakout = selectors.breakout_get(user=request.user, event=event, number=number)
     registration = selectors.registration_for_event(
         user=request.user, event=event, pk=payload.registration, field="registration"

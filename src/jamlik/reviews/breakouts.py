@@ -228,8 +228,8 @@ def _improve_kinds(groups: list[list[Participant]]) -> None:
     it and lowers the same-kind measure. After the cyclic deal the organisation measure is already
     minimal and, for consistent data, so is the kind measure, so this is normally a no-op.
     """
-    org_counts = [Counter(p.organisation for p in group) for group in groups]
-    kind_counts = [Counter(p.kind for p in group) for group in groups]
+    org_counts: list[Counter[object]] = [Counter(p.organisation for p in group) for group in groups]
+    kind_counts: list[Counter[object]] = [Counter(p.kind for p in group) for group in groups]
 
     def delta(counts: list[Counter[object]], a: int, b: int, x: object, y: object) -> int:
         # Change in the C(k, 2) sums when a member with value x moves from group a to group b

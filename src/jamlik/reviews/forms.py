@@ -3,17 +3,23 @@ services check everything again, so a form is a convenience, not the guard."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jamlik.core import validation
-from jamlik.core.forms import AccessibleFormMixin, TextField
+from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field, model_choice_field
 from jamlik.core.models import Role, User
 from jamlik.reviews.services.breakouts import MAX_SEED, MAX_SIZE, MIN_SIZE
 from jamlik.reviews.services.common import DIARY_NUMBER_MAX
+
+if TYPE_CHECKING:
+    from jamlik.assessments.models import Campaign
+    from jamlik.events.models import Event
+    from jamlik.orgs.models import Organisation
+    from jamlik.reviews.models import Review
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,13 +38,13 @@ def _long(label: Any, help_text: Any = "", rows: int = 5) -> TextField:
 class ReviewForm(AccessibleFormMixin, forms.Form):
     title = TextField(label=_("Title"))
     purpose = _long(_("Purpose"), _("What the review should lead to, in a few sentences."))
-    campaigns = forms.ModelMultipleChoiceField(
+    campaigns: forms.ModelMultipleChoiceField[Campaign] = forms.ModelMultipleChoiceField(
         label=_("Campaigns the review deepens"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    workshops = forms.ModelMultipleChoiceField(
+    workshops: forms.ModelMultipleChoiceField[Event] = forms.ModelMultipleChoiceField(
         label=_("Workshops"),
         queryset=None,
         required=False,
@@ -57,9 +63,9 @@ class ReviewForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, campaigns: Any, workshops: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaigns"].queryset = campaigns
-        self.fields["workshops"].queryset = workshops
-        self.fields["owner"].queryset = User.objects.filter(
+        model_choice_field(self, "campaigns").queryset = campaigns
+        model_choice_field(self, "workshops").queryset = workshops
+        model_choice_field(self, "owner").queryset = User.objects.filter(
             is_active=True, role__in=[Role.ADMIN, Role.CITY_COORDINATOR]
         ).order_by("name", "username")
 
@@ -86,7 +92,7 @@ class OptionalMilestoneForm(MilestoneForm):
         self.fields["due"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("title") and not data.get("due"):
             self.add_error("due", _("Enter the due date."))
         if data.get("due") and not data.get("title"):
@@ -121,11 +127,11 @@ class MoveForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, people: list[Any], groups: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["registration"].choices = [("", _("Choose a person"))] + [
+        choice_field(self, "registration").choices = [("", _("Choose a person"))] + [
             (r.pk, f"{r.name} ({r.organisation.name if r.organisation else _('external')})")
             for r in people
         ]
-        self.fields["number"].choices = [("", _("Choose a group"))] + [
+        choice_field(self, "number").choices = [("", _("Choose a group"))] + [
             (g.number, _("Group %(number)s") % {"number": g.number}) for g in groups
         ]
 
@@ -145,14 +151,18 @@ class ExampleForm(AccessibleFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What the organisation did, what it led to, and whom to ask."),
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None
+    )
     requirement_keys = forms.MultipleChoiceField(
         label=_("Requirements"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The requirements of the self-assessment the example relates to."),
     )
-    review = forms.ModelChoiceField(label=_("Review"), queryset=None, required=False)
+    review: forms.ModelChoiceField[Review] = forms.ModelChoiceField(
+        label=_("Review"), queryset=None, required=False
+    )
 
     def __init__(
         self,
@@ -163,9 +173,9 @@ class ExampleForm(AccessibleFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["requirement_keys"].choices = requirements
-        self.fields["review"].queryset = reviews
+        model_choice_field(self, "organisation").queryset = organisations
+        choice_field(self, "requirement_keys").choices = requirements
+        model_choice_field(self, "review").queryset = reviews
 
 
 class ExampleSearchForm(AccessibleFormMixin, forms.Form):
@@ -175,7 +185,7 @@ class ExampleSearchForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.input_type = "search"
-        self.fields["requirement"].choices = [("", _("All requirements")), *requirements]
+        choice_field(self, "requirement").choices = [("", _("All requirements")), *requirements]
 
 
 class ReportForm(AccessibleFormMixin, forms.Form):

@@ -10,12 +10,16 @@ single-row properties only.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from jamlik.events.models import Registration
 
 # A milestone is "due soon" this many days before its due date (inclusive).
 DUE_SOON_DAYS = 14
@@ -79,6 +83,11 @@ class Review(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:  # set on instances by views.review_list, not columns
+        next_milestone: Milestone | None
+        done_count: int
+        milestone_count: int
 
     class Meta:
         verbose_name = _("review")
@@ -153,13 +162,17 @@ class Breakout(models.Model):
     # How the groups were formed, so the same groups can be formed again.
     size = models.PositiveSmallIntegerField(_("group size"))
     seed = models.BigIntegerField(_("seed"))
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Registration, BreakoutMember] = models.ManyToManyField(
         "events.Registration",
         through="BreakoutMember",
         related_name="breakouts",
         verbose_name=_("members"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    if TYPE_CHECKING:  # set on instances by views and services, not columns
+        hidden: int
+        member_ids: list[int]
 
     class Meta:
         verbose_name = _("breakout group")
@@ -245,6 +258,9 @@ class GoodExample(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:  # set on instances by views.example_list, not a column
+        requirement_labels: list[tuple[str, str]]
 
     class Meta:
         verbose_name = _("good example")

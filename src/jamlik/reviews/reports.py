@@ -16,24 +16,25 @@ officer can keep editing it in Word or LibreOffice.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext
 
-from jamlik.assessments import charts
 from jamlik.assessments.figures import Figures, build_figures
 from jamlik.assessments.models import Campaign
 from jamlik.assessments.selectors import campaign_summary
+from jamlik.core import display
 from jamlik.events.models import Event, Status
-from jamlik.reviews import selectors
+from jamlik.reviews import policies, selectors
 from jamlik.reviews.models import BoardReport, BreakoutNotes, GoodExample, Milestone, Review
-from jamlik.reviews.services import board_report_initial, require_city
+from jamlik.reviews.services import board_report_initial
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 WEAKEST_SHOWN = 5
@@ -50,20 +51,20 @@ class CampaignFigures:
 
     @property
     def response_rate(self) -> str:
-        return charts.fmt_percent(self.summary.response_rate)
+        return display.fmt_percent(self.summary.response_rate)
 
     @property
     def area_rows(self) -> list[tuple[str, str, str]]:
         """(area, score, scored answers) in framework order."""
         return [
-            (f"{i}. {a.title}", charts.fmt_score(a.score), str(a.scored))
+            (f"{i}. {a.title}", display.fmt_score(a.score), str(a.scored))
             for i, a in enumerate(self.summary.areas, start=1)
         ]
 
     @property
     def weakest_rows(self) -> list[tuple[str, str, str]]:
         return [
-            (self.figures.numbers.get(r.key, ""), r.text, charts.fmt_score(r.score))
+            (self.figures.numbers.get(r.key, ""), r.text, display.fmt_score(r.score))
             for r in self.figures.weakest[:WEAKEST_SHOWN]
         ]
 
@@ -98,7 +99,7 @@ class ReportData:
     @property
     def date_text(self) -> str:
         day = self.report.date or timezone.localdate(self.generated_at)
-        return formats.date_format(day, "Y-m-d")
+        return display.fmt_date(day)
 
     @property
     def matter_rows(self) -> list[tuple[str, str]]:
@@ -121,7 +122,8 @@ class ReportData:
 def report_data(*, user: Any, review: Review) -> ReportData:
     """Everything the report shows, read with a number of queries that does not grow with
     the number of groups, notes or examples (it grows with the campaigns named, usually one)."""
-    require_city(user)
+    if user is not None:
+        policies.require(policies.may_export_board_report, user)
     report = board_report_initial(review)
     campaigns = []
     for campaign in (
@@ -228,7 +230,7 @@ def _paragraphs(document: Any, text: str, *, empty: str | None = None) -> None:
                 run.add_break()
 
 
-def _table(document: Any, header: list[str], rows: list[tuple[str, ...]], caption: str) -> None:
+def _table(document: Any, header: list[str], rows: Sequence[tuple[str, ...]], caption: str) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
 
     document.add_paragraph(caption, style="Caption")
@@ -306,10 +308,7 @@ def report_docx(data: ReportData) -> bytes:
                 pgettext("board report", "Milestone"),
                 pgettext("board report", "Status"),
             ],
-            [
-                (formats.date_format(m.due, "Y-m-d"), m.title, m.get_status_display())
-                for m in data.milestones
-            ],
+            [(display.fmt_date(m.due), m.title, m.get_status_display()) for m in data.milestones],
             pgettext("board report", "Timeline of the review"),
         )
     if report.method:
@@ -409,7 +408,7 @@ def _workshop_facts(workshop: WorkshopThemes) -> str:
         "%(date)s: %(participants)s participants from %(organisations)s organisations "
         "in %(groups)s groups.",
     ) % {
-        "date": formats.date_format(timezone.localtime(workshop.event.starts_at), "Y-m-d"),
+        "date": display.fmt_local_date(workshop.event.starts_at),
         "participants": workshop.participants,
         "organisations": workshop.organisations,
         "groups": workshop.groups,

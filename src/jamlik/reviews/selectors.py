@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -38,6 +38,9 @@ from jamlik.reviews.models import (
     Milestone,
     Review,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MAX_QUERY = 200  # characters of a search
 
@@ -118,11 +121,18 @@ def review_ref(pk: Any, *, field: str = "review") -> Review | None:
 
 
 def event_get(*, user: Any, pk: Any) -> Event:
-    """Any event (events are visible to all staff, API.md Scoping)."""
+    """Any event (events are visible to all staff, docs/api.md#scoping)."""
     return event_selectors.event_get(user=user, pk=pk)
 
 
-def breakout_list(*, user: Any, event: Event) -> list[Breakout]:
+class BreakoutFigures(TypedDict):
+    """What ``breakout_list`` adds to each group (for the type checker)."""
+
+    total: int
+    visible_members: list[BreakoutMember]
+
+
+def breakout_list(*, user: Any, event: Event) -> list[WithAnnotations[Breakout, BreakoutFigures]]:
     """The event's groups in number order, each with ``total`` (its size) and its members
     (``visible_members``: memberships with registration and organisation) narrowed to what
     the user may see. Three queries whatever the number of groups and people."""

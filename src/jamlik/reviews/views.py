@@ -1,8 +1,9 @@
 """Staff pages of reviews: the list and detail with the timeline, breakout groups of a
 workshop with their notes, good examples and the board report editor.
 
-Everyone on the staff reads; changes are for the city (the services raise Forbidden for
-others, shown as the 403 page). Views only parse, call one service or selector, render.
+Everyone on the staff reads; changes are for the city (``reviews/policies.py``: the services
+ask them and raise Forbidden, shown as the 403 page; pages ask the same functions). Views
+only parse, call one service or selector, render.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jamlik.core.errors import Invalid, JamlikError
+from jamlik.core.http_types import HtmxRequest
 from jamlik.orgs.selectors import organisations_in_scope
-from jamlik.reviews import reports, selectors, services
+from jamlik.reviews import policies, reports, selectors, services
 from jamlik.reviews.forms import (
     BreakoutForm,
     ExampleForm,
@@ -36,10 +38,6 @@ from jamlik.reviews.services.reports import REPORT_FIELDS
 from jamlik.reviews.timeline import legend_svg, timeline_svg
 
 EXAMPLES_PER_PAGE = 50
-
-
-def _can_manage(user: Any) -> bool:
-    return bool(getattr(user, "sees_everything", False))
 
 
 # ---- Reviews -------------------------------------------------------------------------------
@@ -60,7 +58,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         {
             "reviews": reviews,
             "workshops": list(selectors.workshop_choices(user=request.user)[:50]),
-            "can_manage": _can_manage(request.user),
+            "can_manage": policies.may_edit_review(request.user),
             "today": today,
         },
     )
@@ -77,7 +75,7 @@ def _review_form(request: HttpRequest, **kwargs: Any) -> ReviewForm:
 
 @login_required
 def review_create(request: HttpRequest) -> HttpResponse:
-    services.require_city(request.user)
+    policies.require(policies.may_edit_review, request.user)
     form = _review_form(request)
     formset = MilestoneFormSet(request.POST or None, prefix="milestones")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -108,7 +106,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
-    services.require_city(request.user)
+    policies.require(policies.may_edit_review, request.user)
     initial = {
         "title": review.title,
         "purpose": review.purpose,
@@ -153,7 +151,7 @@ def _milestones_context(request: HttpRequest, review: Any) -> dict[str, Any]:
             today=today,
             title=_("Timeline of the review: %(title)s") % {"title": review.title},
         ),
-        "can_manage": _can_manage(request.user),
+        "can_manage": policies.may_manage_milestones(request.user),
         "statuses": MilestoneStatus,
     }
 
@@ -172,7 +170,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/review_detail.html", context)
 
 
-def _milestones_answer(request: HttpRequest, review: Any) -> HttpResponse:
+def _milestones_answer(request: HtmxRequest, review: Any) -> HttpResponse:
     if request.htmx:
         review = selectors.review_get(user=request.user, pk=review.pk)
         return render(
@@ -183,7 +181,7 @@ def _milestones_answer(request: HttpRequest, review: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_toggle(request: HttpRequest, pk: int, milestone_id: int) -> HttpResponse:
+def milestone_toggle(request: HtmxRequest, pk: int, milestone_id: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
     milestone = selectors.milestone_get(user=request.user, review=review, pk=milestone_id)
     done = request.POST.get("done") == "1"
@@ -200,7 +198,7 @@ def milestone_toggle(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
 @login_required
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
-    services.require_city(request.user)
+    policies.require(policies.may_manage_milestones, request.user)
     form = MilestoneForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +215,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_edit(request: HttpRequest, pk: int, milestone_id: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
     milestone = selectors.milestone_get(user=request.user, review=review, pk=milestone_id)
-    services.require_city(request.user)
+    policies.require(policies.may_manage_milestones, request.user)
     initial = {
         "title": milestone.title,
         "due": milestone.due,
@@ -250,7 +248,7 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_id: int) -> HttpResp
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
-    services.require_city(request.user)
+    policies.require(policies.may_edit_board_report, request.user)
     report = services.board_report_initial(review)
     initial = {field: getattr(report, field) for field in REPORT_FIELDS}
     form = ReportForm(request.POST or None, initial=initial)
@@ -296,7 +294,7 @@ def _breakouts_context(request: HttpRequest, event: Any) -> dict[str, Any]:
         "groups": groups,
         "unassigned": unassigned,
         "people": people,
-        "can_manage": _can_manage(request.user),
+        "can_manage": policies.may_form_breakouts(request.user),
         "is_workshop": event.kind == "workshop",
         "formed_with": groups[0] if groups else None,
         "reviews": list(event.reviews.all()),
@@ -338,7 +336,7 @@ def breakouts(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def breakout_move(request: HttpRequest, event_id: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=event_id)
-    services.require_city(request.user)
+    policies.require(policies.may_form_breakouts, request.user)
     context = _breakouts_context(request, event)
     form = MoveForm(request.POST, prefix="move", people=context["people"], groups=context["groups"])
     if form.is_valid():
@@ -387,7 +385,7 @@ def breakout_notes(request: HttpRequest, event_id: int, number: int) -> HttpResp
     )
     form = NotesForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        services.require_city(request.user)
+        policies.require(policies.may_write_notes, request.user)
         if form.is_valid():
             try:
                 services.breakout_notes_save(
@@ -409,7 +407,7 @@ def breakout_notes(request: HttpRequest, event_id: int, number: int) -> HttpResp
             "notes": notes,
             "members": selectors.breakout_members(user=request.user, breakout=breakout),
             "form": form,
-            "can_manage": _can_manage(request.user),
+            "can_manage": policies.may_write_notes(request.user),
         },
     )
 

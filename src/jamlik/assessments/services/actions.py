@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jamlik.assessments import policies
 from jamlik.assessments.frameworks import KEY_RE
 from jamlik.assessments.models import (
     Action,
@@ -19,7 +20,7 @@ from jamlik.assessments.services.common import (
     require_in_scope,
 )
 from jamlik.core import validation
-from jamlik.core.audit import audit_log, changes
+from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid
 from jamlik.core.scoping import scope_for
 from jamlik.orgs.models import Organisation
@@ -39,16 +40,8 @@ ACTION_FIELDS = (
 
 
 def _action_snapshot(action: Action) -> dict[str, Any]:
-    return {
-        "organisation": action.organisation_id,
-        "requirement": action.requirement_key,
-        "campaign": action.campaign_id,
-        "title": action.title,
-        "description": action.description,
-        "owner": action.owner,
-        "due": action.due.isoformat() if action.due else None,
-        "status": action.status,
-    }
+    fields = ("organisation", "requirement_key", "campaign", "title", "description", "owner")
+    return snapshot(action, (*fields, "due", "status"), rename={"requirement_key": "requirement"})
 
 
 def _apply_action_fields(action: Action, data: dict[str, Any], *, actor: Any) -> None:
@@ -116,6 +109,8 @@ def _apply_action_fields(action: Action, data: dict[str, Any], *, actor: Any) ->
 
 @transaction.atomic
 def action_create(*, actor: Any, **data: Any) -> Action:
+    if actor is not None:
+        policies.require(policies.may_manage_actions, actor)
     missing = [f for f in ("organisation", "requirement", "title", "owner", "due") if f not in data]
     if missing:
         raise Invalid(
@@ -133,6 +128,8 @@ def action_create(*, actor: Any, **data: Any) -> Action:
 
 @transaction.atomic
 def action_update(*, actor: Any, action: Action, **data: Any) -> Action:
+    if actor is not None:
+        policies.require(policies.may_manage_actions, actor)
     action = Action.objects.select_for_update().select_related("organisation").get(pk=action.pk)
     require_in_scope(actor, action.organisation)
     before = _action_snapshot(action)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jamlik.assessments import policies
 from jamlik.assessments.models import (
     Campaign,
     CampaignStatus,
@@ -27,11 +28,10 @@ from jamlik.assessments.services.common import (
     MAX_RESPONDENTS,
     NotOpen,
     lock_response,
-    require_campaign_manager,
     require_in_scope,
 )
 from jamlik.core import validation
-from jamlik.core.audit import audit_log, changes
+from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid
 from jamlik.core.scoping import scope_for
 from jamlik.notifications.services import mail_enqueue
@@ -70,7 +70,7 @@ def _check_interval(days: Any) -> int:
 def campaign_units(
     organisations: Iterable[Organisation], *, on: dt.date | None = None
 ) -> list[tuple[Organisation, Organisation]]:
-    """The (unit, named organisation) pairs of a campaign's scope (API.md): every unit in the
+    """The (unit, named organisation) pairs of a campaign's scope (docs/rules.md#assessments-campaign-scope): every unit in the
     subtree of each named organisation; a named organisation without units answers for
     itself. A unit under two named organisations counts under the deeper one. Units no
     longer (or not yet) valid on ``on`` are left out."""
@@ -108,7 +108,8 @@ def campaign_create(
 ) -> Campaign:
     """Create a campaign and one response per unit of its scope. Dates may lie in the past
     (a campaign run on paper can be entered afterwards); closing must follow opening."""
-    require_campaign_manager(actor)
+    if actor is not None:
+        policies.require(policies.may_manage_campaigns, actor)
     title = _clean_title(title)
     _check_dates(opens_at, closes_at)
     reminder_interval_days = _check_interval(reminder_interval_days)
@@ -153,7 +154,8 @@ def campaign_create(
 @transaction.atomic
 def campaign_update(*, actor: Any, campaign: Campaign, **data: Any) -> Campaign:
     """Change the title, dates or reminder interval; the scope and framework stay."""
-    require_campaign_manager(actor)
+    if actor is not None:
+        policies.require(policies.may_manage_campaigns, actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     before = _campaign_snapshot(campaign)
     if "title" in data:
@@ -179,17 +181,14 @@ def campaign_update(*, actor: Any, campaign: Campaign, **data: Any) -> Campaign:
 
 
 def _campaign_snapshot(campaign: Campaign) -> dict[str, Any]:
-    return {
-        "title": campaign.title,
-        "opens_at": campaign.opens_at.isoformat(),
-        "closes_at": campaign.closes_at.isoformat(),
-        "reminder_interval_days": campaign.reminder_interval_days,
-    }
+    return snapshot(campaign, ("title", "opens_at", "closes_at", "reminder_interval_days"))
 
 
 @transaction.atomic
 def response_respondents_set(*, actor: Any, response: Response, emails: list[str]) -> Response:
     """Name the e-mail addresses that get the unit's invitation and reminders."""
+    if actor is not None:
+        policies.require(policies.may_set_respondents, actor)
     response = lock_response(response)
     require_in_scope(actor, response.unit)
     if len(emails) > MAX_RESPONDENTS:
@@ -259,6 +258,8 @@ def campaign_invite(
 ) -> int:
     """Mail the respondent link to every unit that has not submitted (within ``organisations``
     when given, and within the actor's scope); returns the number of messages queued."""
+    if actor is not None:
+        policies.require(policies.may_invite, actor)
     now = timezone.now()
     if campaign.status_at(now) == CampaignStatus.CLOSED:
         raise NotOpen(_("The campaign is closed."))
@@ -303,6 +304,8 @@ def _unsubmitted(
 def campaign_remind(*, actor: Any, campaign: Campaign, now: dt.datetime | None = None) -> int:
     """Remind the invited units that have not submitted, at most once per unit per the
     campaign's interval; returns the number of messages queued."""
+    if actor is not None:
+        policies.require(policies.may_remind, actor)
     now = now or timezone.now()
     if campaign.reminder_interval_days == 0 or campaign.status_at(now) != CampaignStatus.OPEN:
         return 0

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from jamlik.assessments.models import Response
-from jamlik.core.errors import Conflict, Forbidden, Invalid, NotFound
+from jamlik.core.errors import Conflict, Invalid, NotFound
 from jamlik.core.scoping import scope_for
 from jamlik.orgs.models import Organisation
 
@@ -42,11 +40,6 @@ def actor_label(actor: Any, by_respondent: bool = False) -> str:
     if by_respondent or actor is None:
         return RESPONDENT_LABEL if by_respondent else "system"
     return getattr(actor, "display_name", None) or str(actor)
-
-
-def require_campaign_manager(actor: Any) -> None:
-    if actor is not None and not getattr(actor, "sees_everything", False):
-        raise Forbidden(_("Only administrators and city coordinators manage campaigns."))
 
 
 def require_in_scope(actor: Any, organisation: Organisation) -> None:

@@ -9,6 +9,7 @@ from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jamlik.assessments import policies
 from jamlik.assessments.frameworks import (
     FrameworkSpec,
     builtin_files,
@@ -17,7 +18,6 @@ from jamlik.assessments.frameworks import (
 from jamlik.assessments.models import Framework
 from jamlik.assessments.services.common import (
     FrameworkLocked,
-    require_campaign_manager,
 )
 from jamlik.core.audit import audit_log
 
@@ -34,7 +34,8 @@ class LoadResult:
 def framework_load(*, source: str | bytes, name: str, actor: Any = None) -> LoadResult:
     """Load one framework version from YAML text. The same content again is a no-op; changed
     content for a version that a campaign uses is refused (load it as a new version)."""
-    require_campaign_manager(actor)
+    if actor is not None:
+        policies.require(policies.may_load_framework, actor)
     spec = parse_framework(source, name)
     result = framework_write(spec=spec, name=name, registry=django_apps)
     if result.action != "unchanged":

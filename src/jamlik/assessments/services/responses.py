@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jamlik.assessments import policies
 from jamlik.assessments.frameworks import (
     normalised_score,
 )
@@ -58,6 +59,8 @@ def _check_may_change(actor: Any, response: Response, *, by_respondent: bool) ->
         if status == CampaignStatus.CLOSED:
             raise NotOpen(_("The campaign is closed; ask your coordinator to reopen the response."))
     else:
+        if actor is not None:
+            policies.require(policies.may_change_response, actor)
         require_in_scope(actor, response.unit)
 
 
@@ -275,6 +278,8 @@ def response_submit(
 @transaction.atomic
 def response_reopen(*, actor: Any, response: Response, reason: str = "") -> Response:
     """Let the unit change a submitted response; the submitted versions stay as they are."""
+    if actor is not None:
+        policies.require(policies.may_reopen_response, actor)
     response = lock_response(response)
     require_in_scope(actor, response.unit)
     if response.status != ResponseStatus.SUBMITTED:

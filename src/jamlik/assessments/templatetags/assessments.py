@@ -7,27 +7,27 @@ from typing import Any
 
 from django import template
 
-from jamlik.assessments import charts
+from jamlik.core import display
 
 register = template.Library()
 
 
 @register.filter
 def score(value: Any) -> str:
-    return charts.fmt_score(value)
+    return display.fmt_score(value)
 
 
 @register.filter
 def percent(value: Any) -> str:
     """A fraction 0–1 as a percentage: 0.8 → 80,0 %."""
-    return charts.fmt_percent(value)
+    return display.fmt_percent(value)
 
 
 @register.filter
 def rate(row: Any) -> str:
     """A progress row's submitted share as a percentage."""
     units = getattr(row, "units", 0)
-    return charts.fmt_percent(row.submitted / units if units else None)
+    return display.fmt_percent(row.submitted / units if units else None)
 
 
 @register.filter

@@ -18,6 +18,7 @@ from jamlik.assessments.forms import ActionFilterForm, ActionForm
 from jamlik.assessments.models import Action
 from jamlik.assessments.views.common import filter_organisations, page_of, query_without_page
 from jamlik.core.errors import Invalid
+from jamlik.core.http_types import AuthedRequest
 from jamlik.orgs import selectors as org_selectors
 
 
@@ -94,7 +95,7 @@ def _save(request: HttpRequest, form: ActionForm, action: Action | None) -> Acti
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest) -> HttpResponse:
+def action_create(request: AuthedRequest) -> HttpResponse:
     initial: dict[str, Any] = {"status": "planned"}
     requirement = request.GET.get("requirement", "")
     if requirement and len(requirement) <= 100:

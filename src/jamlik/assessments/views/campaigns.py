@@ -14,25 +14,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jamlik.assessments import selectors, services
+from jamlik.assessments import policies, selectors, services
 from jamlik.assessments.forms import CampaignForm, InviteForm, ResponseFilterForm
 from jamlik.assessments.views.common import filter_organisations, page_of, query_without_page
-from jamlik.core.errors import Forbidden, Invalid
+from jamlik.core.errors import Invalid
+from jamlik.core.http_types import AuthedRequest
 from jamlik.orgs import selectors as org_selectors
 
 
-def _require_manager(user: Any) -> None:
-    if not user.sees_everything:
-        raise Forbidden(_("Only administrators and city coordinators manage campaigns."))
-
-
 @login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthedRequest) -> HttpResponse:
     campaigns = list(selectors.campaign_list(user=request.user))
     return render(
         request,
         "assessments/campaign_list.html",
-        {"campaigns": campaigns, "can_create": request.user.sees_everything},
+        {"campaigns": campaigns, "can_create": policies.may_manage_campaigns(request.user)},
     )
 
 
@@ -48,7 +44,7 @@ def _campaign_form(request: HttpRequest, **kw: Any) -> CampaignForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request.user)
+    policies.require(policies.may_manage_campaigns, request.user)
     form = _campaign_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,7 +78,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request.user)
+    policies.require(policies.may_manage_campaigns, request.user)
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     form = _campaign_form(
         request,
@@ -121,7 +117,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     organisations = list(filter_organisations(request.user, campaign))
     filters = ResponseFilterForm(request.GET or None, organisations=organisations)
@@ -148,7 +144,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": query_without_page(request),
             "invite_form": InviteForm(organisations=organisations),
-            "can_manage": request.user.sees_everything,
+            "can_manage": policies.may_manage_campaigns(request.user),
         },
         status=400 if filters.is_bound and filters.errors else 200,
     )
@@ -161,7 +157,7 @@ def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = list(filter_organisations(request.user, campaign))
     form = InviteForm(request.POST, organisations=organisations)
     if not form.is_valid():
-        raise Invalid(" ".join(e for errors in form.errors.values() for e in errors))
+        raise Invalid(" ".join(str(e) for errors in form.errors.values() for e in errors))
     chosen = [o for o in organisations if o.pk in set(form.cleaned_data["organisations"])]
     sent = services.campaign_invite(
         actor=request.user, campaign=campaign, organisations=chosen or None

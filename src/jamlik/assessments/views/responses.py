@@ -34,6 +34,7 @@ from jamlik.assessments.forms import (
 )
 from jamlik.assessments.models import Response
 from jamlik.core.errors import Conflict, Invalid, JamlikError, NotFound
+from jamlik.core.http_types import HtmxRequest
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,11 @@ def _page(
             number, text = numbers.get(key, ("", key))
             anchor = f"id_{name}_0" if name.startswith("v-") else f"id_{name}"
             error_links.append(
-                {"anchor": anchor, "label": f"{number} {text}", "message": " ".join(errors)}
+                {
+                    "anchor": anchor,
+                    "label": f"{number} {text}",
+                    "message": " ".join(map(str, errors)),
+                }
             )
     answered = sum(1 for a in answers.values() if a.value)
     context = {
@@ -238,7 +243,7 @@ def _respond_form_post(request: HttpRequest, response: Response, visitor: Visito
     return redirect(visitor.url(response, "form"))
 
 
-def _respond_save(request: HttpRequest, response: Response, visitor: Visitor) -> HttpResponse:
+def _respond_save(request: HtmxRequest, response: Response, visitor: Visitor) -> HttpResponse:
     """The htmx autosave: a small status fragment, never a page."""
     if not request.htmx:
         return _respond_form_post(request, response, visitor)
@@ -282,9 +287,9 @@ def _respond_submit(request: HttpRequest, response: Response, visitor: Visitor) 
         except services.Incomplete as exc:
             # Back to the form, with every unanswered requirement listed and linked.
             data = {}
-            for key, answer in answers.items():
-                data[value_name(key)] = answer.value
-                data[comment_name(key)] = answer.comment
+            for key, saved in answers.items():
+                data[value_name(key)] = saved.value
+                data[comment_name(key)] = saved.comment
             response_form = _form(response, structure, answers, data)
             response_form.is_valid()
             response_form.add_service_error(exc)
@@ -397,7 +402,7 @@ def respondent_form(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-def respondent_save(request: HttpRequest, token: str) -> HttpResponse:
+def respondent_save(request: HtmxRequest, token: str) -> HttpResponse:
     response, visitor = _by_token(token)
     return _respond_save(request, response, visitor)
 
@@ -433,7 +438,7 @@ def response_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def response_save(request: HttpRequest, pk: int) -> HttpResponse:
+def response_save(request: HtmxRequest, pk: int) -> HttpResponse:
     response, visitor = _by_pk(request, pk)
     return _respond_save(request, response, visitor)
 
@@ -457,7 +462,7 @@ def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     response, visitor = _by_pk(request, pk)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        problem = " ".join(e for errors in form.errors.values() for e in errors)
+        problem = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _page(request, response, visitor, status=400, problem=problem)
     try:
         services.response_reopen(

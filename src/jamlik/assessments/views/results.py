@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from jamlik.assessments import charts, panels, report, selectors
+from jamlik.assessments import charts, panels, policies, report, selectors
 from jamlik.assessments.figures import build_figures
 from jamlik.assessments.forms import ReportForm, ResultsFilterForm
 from jamlik.assessments.models import OPEN_ACTION_STATUSES, Campaign
@@ -46,6 +46,7 @@ def _filters(
 
 @login_required
 def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_see_results, request.user)
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     form, organisation, compare_to, organisations, campaigns = _filters(
         request, campaign, request.GET
@@ -72,7 +73,7 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
             weak_actions.setdefault(action.requirement_key, []).append(
                 {"action": action, "overdue": action.is_overdue(today)}
             )
-    weakest = [
+    weakest: list[dict[str, Any]] = [  # template context: values of every kind
         {
             "result": result,
             "number": figures.numbers.get(result.key, ""),
@@ -140,10 +141,11 @@ def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_see_results, request.user)
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     form, organisation, compare_to, _o, _c = _filters(request, campaign, request.GET)
     if form.is_bound and form.errors:
-        raise Invalid(" ".join(e for errors in form.errors.values() for e in errors))
+        raise Invalid(" ".join(str(e) for errors in form.errors.values() for e in errors))
     from jamlik.assessments import reports  # the domain's export module
 
     content = reports.campaign_xlsx(
@@ -157,6 +159,7 @@ def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF report; the cover page's fields come from the form on the results page
     (POST) or the query string (GET), all optional."""
+    policies.require(policies.may_see_results, request.user)
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     data = request.POST if request.method == "POST" else request.GET
     organisations = list(filter_organisations(request.user, campaign))
@@ -165,7 +168,7 @@ def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise Invalid(
             " ".join(
-                f"{form.fields[name].label or name}: {' '.join(errors)}"
+                f"{form.fields[name].label or name}: {' '.join(map(str, errors))}"
                 for name, errors in form.errors.items()
             )
         )

@@ -1,4 +1,4 @@
-"""Every state change of the events app (STYLE.md: services). Import from here:
+"""Every state change of the events app (docs/architecture.md#code-conventions). Import from here:
 ``from jamlik.events import services; services.registration_create(...)``."""
 
 from jamlik.events.services.events import (

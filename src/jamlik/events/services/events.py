@@ -1,5 +1,5 @@
 """Events, their programme, allocations and organisation links: create and change, with the
-validation of API.md (400 for what is invalid in itself, 409 for what the rules refuse now).
+validation of docs/api.md#status-codes (400 for what is invalid in itself, 409 for what the rules refuse now).
 
 Changes that can move seats (capacity, quotas, the release date, the status) run under the
 event lock like every other seat decision, and hand freed or new seats to the people waiting.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamlik.core import validation
-from jamlik.core.audit import audit_log, changes
+from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid, RateLimited
-from jamlik.core.ratelimit import rate_limit_hit
-from jamlik.events import clock
+from jamlik.core.ratelimit import rate_limit_hit, window_remaining
+from jamlik.events import clock, policies
 from jamlik.events.errors import (
     AllocationInUse,
     CapacityBelowTaken,
@@ -227,7 +227,7 @@ def _quota_sum_error(total: int, capacity: int, field: str) -> Invalid:
 
 
 def _event_snapshot(event: Event) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in EVENT_FIELDS}
+    return snapshot(event, EVENT_FIELDS)
 
 
 def _schedule_release(event: Event) -> None:
@@ -254,6 +254,8 @@ def _schedule_release(event: Event) -> None:
 @transaction.atomic
 def event_create(*, actor: Any, **data: Any) -> Event:
     """A new event; a draft unless ``status`` says otherwise."""
+    if actor is not None:
+        policies.require(policies.may_edit_event, actor)
     _required(data, ("title", "starts_at", "ends_at", "capacity"))
     cleaned = _clean(data, _EVENT_RULES)
     cleaned.setdefault("categories", list(Category.values))
@@ -277,6 +279,8 @@ def event_update(*, actor: Any, event: Event, **data: Any) -> Event:
     """Change an event. Capacity below the seats taken is a 409; below the quotas a 400.
     Moving ``quota_lock_until`` into the past releases at once; into the future puts the
     quotas in force again."""
+    if actor is not None:
+        policies.require(policies.may_edit_event, actor)
     for name in ("title", "starts_at", "ends_at", "capacity", "categories", "kind", "status"):
         if name in data and data[name] is None:
             del data[name]
@@ -345,8 +349,7 @@ def _set_members(allocation: Allocation, organisations: list[Any]) -> None:
 
 def _allocation_snapshot(allocation: Allocation, organisations: list[Any] | None = None) -> dict:
     return {
-        "name": allocation.name,
-        "quota": allocation.quota,
+        **snapshot(allocation, ("name", "quota")),
         "organisations": sorted(o.pk for o in (organisations if organisations is not None else [])),
     }
 
@@ -355,6 +358,8 @@ def _allocation_snapshot(allocation: Allocation, organisations: list[Any] | None
 def allocation_create(
     *, actor: Any, event: Event, name: Any, quota: Any, organisations: list[Any]
 ) -> Allocation:
+    if actor is not None:
+        policies.require(policies.may_manage_allocations, actor)
     cleaned = _clean(
         {"name": name, "quota": quota},
         {
@@ -392,6 +397,8 @@ def allocation_update(
     quota: Any = _UNSET,
     organisations: Any = _UNSET,
 ) -> Allocation:
+    if actor is not None:
+        policies.require(policies.may_manage_allocations, actor)
     data = {}
     if name is not _UNSET and name is not None:
         data["name"] = name
@@ -434,6 +441,8 @@ def allocation_update(
 
 @transaction.atomic
 def allocation_delete(*, actor: Any, allocation: Allocation) -> None:
+    if actor is not None:
+        policies.require(policies.may_manage_allocations, actor)
     open_seats(allocation.event_id)
     if Registration.objects.filter(allocation=allocation, status__in=ACTIVE_STATUSES).exists():
         raise AllocationInUse()
@@ -460,6 +469,8 @@ def _check_session(session: Session, event: Event) -> None:
 
 @transaction.atomic
 def session_create(*, actor: Any, event: Event, **data: Any) -> Session:
+    if actor is not None:
+        policies.require(policies.may_manage_programme, actor)
     _required(data, ("title", "starts_at", "ends_at"))
     cleaned = _clean(data, _SESSION_RULES)
     seats = open_seats(event.pk)
@@ -477,6 +488,8 @@ def session_create(*, actor: Any, event: Event, **data: Any) -> Session:
 
 @transaction.atomic
 def session_update(*, actor: Any, session: Session, **data: Any) -> Session:
+    if actor is not None:
+        policies.require(policies.may_manage_programme, actor)
     for name in ("title", "starts_at", "ends_at"):
         if name in data and data[name] is None:
             del data[name]
@@ -503,6 +516,8 @@ def session_update(*, actor: Any, session: Session, **data: Any) -> Session:
 
 @transaction.atomic
 def session_delete(*, actor: Any, session: Session) -> None:
+    if actor is not None:
+        policies.require(policies.may_manage_programme, actor)
     open_seats(session.event_id)
     audit_log(
         actor=actor, action="events.session.deleted", obj=session, old={"title": session.title}
@@ -526,6 +541,8 @@ def link_ensure(*, event: Event, organisation: Any) -> OrganisationLink:
 @transaction.atomic
 def link_regenerate(*, actor: Any, link: OrganisationLink) -> OrganisationLink:
     """Revoke a link (it stops working at once) and make a new one for the organisation."""
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
     link_revoke(actor=actor, link=link)
     fresh = OrganisationLink.objects.create(event_id=link.event_id, organisation=link.organisation)
     audit_log(actor=actor, action="events.link.created", obj=fresh, new={"replaces": link.pk})
@@ -534,6 +551,8 @@ def link_regenerate(*, actor: Any, link: OrganisationLink) -> OrganisationLink:
 
 @transaction.atomic
 def link_revoke(*, actor: Any, link: OrganisationLink) -> OrganisationLink:
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
     if link.revoked_at is None:
         link.revoked_at = clock.now()
         link.save(update_fields=["revoked_at"])
@@ -547,6 +566,8 @@ def links_send(
 ) -> list[OrganisationLink]:
     """Mail each organisation's link to its functional mailbox (all organisations in an
     allocation when ``organisations`` is None). Organisations without a mailbox are skipped."""
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
     members = AllocationMember.objects.filter(event=event).select_related("organisation")
     if organisations is not None:
         members = members.filter(organisation_id__in=[o.pk for o in organisations])
@@ -593,7 +614,7 @@ def lost_link_request(*, event: Event, email: Any, client: str) -> OrganisationL
         limit=LOST_LINK_PER_ADDRESS,
         window=window,
     ):
-        raise RateLimited()
+        raise RateLimited(retry_after=window_remaining(window))
     organisation = organisation_for_email(email)
     if organisation is None:
         return None
@@ -622,10 +643,12 @@ def event_message_send(
     event: Event,
     subject: Any,
     body: Any,
-    statuses: list[str] | None = None,
+    statuses: Sequence[str] | None = None,
 ) -> EventMessage:
     """Mail a message from the organiser to the event's participants (confirmed and held by
     default), limited to the people the sender may see."""
+    if actor is not None:
+        policies.require(policies.may_message_participants, actor)
     from jamlik.core.scoping import scope_for
 
     cleaned = _clean(

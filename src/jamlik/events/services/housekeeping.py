@@ -11,11 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.utils.translation import gettext as _
 
 from jamlik.core.audit import audit_log
-from jamlik.core.errors import Forbidden
-from jamlik.events import clock
+from jamlik.events import clock, policies
 from jamlik.events.models import Event, EventStatus, Registration, Status
 from jamlik.events.services import mail
 from jamlik.events.services.seats import event_release_if_due
@@ -113,23 +111,19 @@ def registrations_anonymise_due() -> int:
     return total
 
 
-def _erases_data(actor: Any) -> bool:
-    """Who erases a person's data on request: the city's coordinators and admins (the data
-    controller's office), or the system (``None``)."""
-    return actor is None or getattr(actor, "sees_everything", False)
-
-
 def registration_may_erase(*, actor: Any, registration: Registration) -> bool:
-    """Whether ``registration_anonymise`` would erase something for ``actor`` now."""
-    return _erases_data(actor) and registration.anonymised_at is None
+    """Whether ``registration_anonymise`` would erase something for ``actor`` now (the
+    system, ``None``, or who ``policies.may_erase_registration`` allows)."""
+    allowed = actor is None or policies.may_erase_registration(actor)
+    return allowed and registration.anonymised_at is None
 
 
 @transaction.atomic
 def registration_anonymise(*, actor: Any, registration: Registration) -> Registration:
     """Erase one person's data on request (the registration stays for the statistics). An
     active registration is cancelled first, so its seat goes to the next person."""
-    if not _erases_data(actor):
-        raise Forbidden(_("Only the city's coordinators can erase a person's data."))
+    if actor is not None:
+        policies.require(policies.may_erase_registration, actor)
     if registration.anonymised_at is not None:
         return registration
     if registration.is_active and clock.now() < registration.event.ends_at:

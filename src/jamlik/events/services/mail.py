@@ -185,7 +185,7 @@ def registration_created(
             },
         )
         return
-    extra = {"transferred": transferred_from is not None}
+    extra: dict[str, Any] = {"transferred": transferred_from is not None}  # template context
     if registration.status == Status.CONFIRMED:
         _confirmation(registration, event, sessions=sessions, prepared=prepared, **extra)
     elif registration.status == Status.PENDING_APPROVAL:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from jamlik.core import validation
 from jamlik.core.audit import audit_log
 from jamlik.core.errors import Invalid, JamlikError, NotFound
-from jamlik.events import clock
+from jamlik.events import clock, policies
 from jamlik.events.errors import (
     AlreadyDecided,
     AlreadyRegistered,
@@ -186,7 +187,7 @@ def _check_session_ids(session_ids: list[Any]) -> None:
             )
 
 
-def _check_room(sessions: Iterable[Session], *, keeping: set[int] = frozenset()) -> None:
+def _check_room(sessions: Iterable[Session], *, keeping: AbstractSet[int] = frozenset()) -> None:
     for session in sessions:
         if session.pk not in keeping and session.is_full:
             raise SessionFull(session.title)
@@ -416,6 +417,8 @@ def registration_may_cancel(registration: Registration, event: Event, at: Any) -
 def registration_change_sessions(
     *, registration: Registration, sessions: Iterable[Any], actor: Any = None
 ) -> Registration:
+    if actor is not None:
+        policies.require(policies.may_change_registration_sessions, actor)
     seats = open_seats(registration.event_id)
     registration = _reload(seats, registration)
     if not registration.is_active:
@@ -449,6 +452,8 @@ def registration_change_sessions(
 @transaction.atomic
 def registration_cancel(*, registration: Registration, actor: Any = None) -> Registration:
     """Cancel; a freed seat goes at once to the first person waiting who may take it."""
+    if actor is not None:
+        policies.require(policies.may_cancel_registration, actor)
     seats = open_seats(registration.event_id)
     registration = _reload(seats, registration)
     if not registration.is_active:
@@ -596,6 +601,8 @@ def approval_decide(*, registration: Registration, approve: bool) -> Registratio
 @transaction.atomic
 def registration_check_in(*, registration: Registration, actor: Any) -> Registration:
     """Mark a confirmed participant as arrived; checking in twice changes nothing."""
+    if actor is not None:
+        policies.require(policies.may_check_in, actor)
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("organisation", "event")
@@ -617,6 +624,8 @@ def registration_check_in(*, registration: Registration, actor: Any) -> Registra
 
 @transaction.atomic
 def registration_check_in_undo(*, registration: Registration, actor: Any) -> Registration:
+    if actor is not None:
+        policies.require(policies.may_check_in, actor)
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("organisation", "event")
@@ -643,14 +652,17 @@ def registration_check_in_undo(*, registration: Registration, actor: Any) -> Reg
 def registration_resend_link(*, registration: Registration, actor: Any) -> Registration:
     """Mail the person's manage link to their address again (an organiser's action, for
     someone who lost the confirmation). An anonymised registration has no address left."""
-    registration = (
+    if actor is not None:
+        policies.require(policies.may_resend_manage_link, actor)
+    locked = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("event")
         .filter(pk=registration.pk)
         .first()
     )
-    if registration is None:
+    if locked is None:
         raise NotFound()
+    registration = locked
     if registration.anonymised_at is not None:
         raise NotActive()
     audit_log(

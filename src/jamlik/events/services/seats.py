@@ -7,7 +7,7 @@ database's write lock), then recounts from the counters it just read under that 
 writes. All seat decisions of one event therefore run one after the other; decisions for
 different events do not wait for each other.
 
-The rules (PRODUCT.md, Events → Allocation):
+The rules (docs/rules.md#events-allocation):
 
 * quota phase (before ``quota_lock_until``): a registration of allocation *g* takes a seat
   only while confirmed+held of *g* < quota(*g*) and of the event < capacity; a registration
@@ -74,7 +74,7 @@ def closed_reason(event: Event, at: datetime) -> str | None:
 
 
 def event_phase(event: Event, at: datetime | None = None) -> str:
-    """``quota``, ``open`` or ``closed`` (API.md, Public)."""
+    """``quota``, ``open`` or ``closed`` (docs/rules.md#events-phases)."""
     at = at or clock.now()
     if closed_reason(event, at) is not None:
         return CLOSED
@@ -469,7 +469,7 @@ def newest_waiting_position(seats: Seats, registration: Registration) -> int | N
 
 def waiting_position(registration: Registration, at: datetime | None = None) -> int | None:
     """The 1-based place among the waiting registrations that would be served before this one
-    under the rules in force (API.md): in the quota phase those of the same allocation, in the
+    under the rules in force (docs/rules.md#events-waiting-list): in the quota phase those of the same allocation, in the
     open phase everyone waiting."""
     if registration.status != Status.WAITING:
         return None

@@ -23,9 +23,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jamlik.core.errors import Forbidden, JamlikError
+from jamlik.core.errors import JamlikError
 from jamlik.core.exports import csv_response, xlsx_response
-from jamlik.events import badges, clock, pages, selectors, services
+from jamlik.core.http_types import HtmxRequest
+from jamlik.events import badges, charts, clock, pages, policies, selectors, services
 from jamlik.events.forms import (
     AllocationForm,
     CheckinSearchForm,
@@ -39,17 +40,13 @@ from jamlik.events.links import organisation_link_url
 from jamlik.events.models import OrganisationLink
 
 
-def _require_editor(user: Any) -> None:
-    if not user.sees_everything:
-        raise Forbidden(_("Only city coordinators and administrators can change events."))
-
-
 def _event(request: HttpRequest, pk: int) -> Any:
     return selectors.event_get(user=request.user, pk=pk)
 
 
 def _base(request: HttpRequest, event: Any, tab: str, **extra: Any) -> dict[str, Any]:
-    return {"event": event, "tab": tab, "can_edit": request.user.sees_everything, **extra}
+    can_edit = policies.may_edit_event(request.user)
+    return {"event": event, "tab": tab, "can_edit": can_edit, **extra}
 
 
 # ---- List and editor ---------------------------------------------------------------------------
@@ -63,7 +60,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": pages.event_list(user=request.user, upcoming=True),
             "past": pages.event_list(user=request.user, upcoming=False),
-            "can_edit": request.user.sees_everything,
+            "can_edit": policies.may_edit_event(request.user),
         },
     )
 
@@ -95,7 +92,7 @@ def _local(value: Any) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_edit_event, request.user)
     form = EventForm(
         request.POST or None,
         initial={"categories": ["employee", "elected", "partner"], "waitlist_enabled": True},
@@ -122,9 +119,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
-    can_edit = request.user.sees_everything
+    can_edit = policies.may_edit_event(request.user)
     if request.method == "POST":
-        _require_editor(request.user)
+        policies.require(policies.may_edit_event, request.user)
     initial = {name: getattr(event, name) for name in EVENT_FIELDS}
     for name in ("starts_at", "ends_at", "opens_at", "quota_lock_until", "closes_at"):
         initial[name] = _local(initial[name])
@@ -166,7 +163,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation_form(request: HttpRequest, pk: int, aid: int | None = None) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_allocations, request.user)
     event = _event(request, pk)
     allocation = (
         selectors.allocation_get(user=request.user, event=event, pk=aid)
@@ -222,7 +219,7 @@ def allocation_form(request: HttpRequest, pk: int, aid: int | None = None) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation_delete(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_allocations, request.user)
     event = _event(request, pk)
     allocation = selectors.allocation_get(user=request.user, event=event, pk=aid)
     return _confirm_delete(
@@ -289,7 +286,7 @@ SESSION_FIELDS = ("title", "description", "speakers", "room", "starts_at", "ends
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_form(request: HttpRequest, pk: int, sid: int | None = None) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_programme, request.user)
     event = _event(request, pk)
     session = selectors.session_get(event=event, pk=sid) if sid is not None else None
     if session:
@@ -328,7 +325,7 @@ def session_form(request: HttpRequest, pk: int, sid: int | None = None) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_delete(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_programme, request.user)
     event = _event(request, pk)
     session = selectors.session_get(event=event, pk=sid)
     return _confirm_delete(
@@ -358,6 +355,7 @@ def link_list(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             event,
             "links",
+            can_edit=policies.may_manage_links(request.user),
             rows=rows,
             missing=missing,
             public_url=request.build_absolute_uri(
@@ -370,7 +368,7 @@ def link_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def links_send(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_links, request.user)
     event = _event(request, pk)
     sent = services.links_send(actor=request.user, event=event)
     messages.success(
@@ -388,7 +386,7 @@ def _link(request: HttpRequest, event: Any, organisation_id: int) -> Organisatio
 @login_required
 @require_POST
 def link_regenerate(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_links, request.user)
     event = _event(request, pk)
     services.link_regenerate(actor=request.user, link=_link(request, event, oid))
     messages.success(request, _("A new link was made; the old one no longer works."))
@@ -398,7 +396,7 @@ def link_regenerate(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_create(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_links, request.user)
     event = _event(request, pk)
     organisation = pages.organisation_in_allocation(user=request.user, event=event, pk=oid)
     services.link_ensure(event=event, organisation=organisation)
@@ -409,7 +407,7 @@ def link_create(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_revoke(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
-    _require_editor(request.user)
+    policies.require(policies.may_manage_links, request.user)
     event = _event(request, pk)
     services.link_revoke(actor=request.user, link=_link(request, event, oid))
     messages.success(request, _("The link was revoked and no longer works."))
@@ -448,7 +446,8 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def dashboard(request: HtmxRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_see_dashboard, request.user)
     event = _event(request, pk)
     form, filters = _filters(request, event)
     page = pages.registrations_page(
@@ -651,6 +650,7 @@ def _export(request: HttpRequest, event: Any) -> tuple[list[str], list[list[Any]
 
 @login_required
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_export_registrations, request.user)
     event = _event(request, pk)
     header, rows = _export(request, event)
     return csv_response(f"anmalningar-{event.pk}.csv", header, rows)
@@ -658,6 +658,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_export_registrations, request.user)
     event = _event(request, pk)
     header, rows = _export(request, event)
     return xlsx_response(f"anmalningar-{event.pk}.xlsx", [(_("Registrations"), header, rows)])
@@ -665,6 +666,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def badges_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_export_registrations, request.user)
     event = _event(request, pk)
     pdf = badges.badges_pdf(event, pages.badge_registrations(user=request.user, event=event))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -676,7 +678,8 @@ def badges_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin(request: HtmxRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_see_dashboard, request.user)
     event = _event(request, pk)
     form = CheckinSearchForm(request.GET or None)
     q = form.data.get("q", "") if form.is_bound and form.is_valid() else ""
@@ -708,7 +711,7 @@ def _back_to_checkin(request: HttpRequest, event: Any) -> HttpResponse:
 
 
 def _checkin_answer(
-    request: HttpRequest, event: Any, registration: Any, message: str, ok: bool
+    request: HtmxRequest, event: Any, registration: Any, message: str, ok: bool
 ) -> HttpResponse:
     if request.htmx:
         return render(
@@ -740,7 +743,7 @@ def _checked_in(registration: Any, *, before: Any) -> tuple[str, bool]:
 
 @login_required
 @require_POST
-def checkin_do(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+def checkin_do(request: HtmxRequest, pk: int, rid: int) -> HttpResponse:
     event = _event(request, pk)
     registration = selectors.registration_get(user=request.user, event=event, pk=rid)
     before = registration.checked_in_at
@@ -754,7 +757,7 @@ def checkin_do(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_undo(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+def checkin_undo(request: HtmxRequest, pk: int, rid: int) -> HttpResponse:
     event = _event(request, pk)
     registration = selectors.registration_get(user=request.user, event=event, pk=rid)
     registration = services.registration_check_in_undo(
@@ -796,6 +799,7 @@ def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    policies.require(policies.may_see_dashboard, request.user)
     event = _event(request, pk)
     rows = selectors.statistics_by_organisation(user=request.user, event=event)
     confirmed = sum(r.confirmed for r in rows)
@@ -808,7 +812,7 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
             event,
             "statistics",
             rows=rows,
-            chart=pages.attendance_chart(rows),
+            chart=charts.attendance_chart(rows),
             total_confirmed=confirmed,
             total_attended=attended,
             total_no_shows=confirmed - attended,

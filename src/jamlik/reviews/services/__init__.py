@@ -6,7 +6,7 @@ from jamlik.reviews.services.breakouts import (
     breakouts_form,
     participants_of,
 )
-from jamlik.reviews.services.common import NotAWorkshop, NotesRecorded, require_city
+from jamlik.reviews.services.common import NotAWorkshop, NotesRecorded
 from jamlik.reviews.services.examples import (
     example_create,
     example_delete,
@@ -41,7 +41,6 @@ __all__ = [
     "milestone_set_done",
     "milestone_update",
     "participants_of",
-    "require_city",
     "require_example_editor",
     "review_create",
     "review_update",

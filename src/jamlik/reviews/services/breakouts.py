@@ -13,13 +13,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jamlik.core.audit import audit_log, changes
+from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid
 from jamlik.events.models import Event, EventKind, Registration, Status
 from jamlik.orgs.models import Kind
 from jamlik.reviews import breakouts as grouping
+from jamlik.reviews import policies
 from jamlik.reviews.models import Breakout, BreakoutMember, BreakoutNotes
-from jamlik.reviews.services.common import Cleaner, NotAWorkshop, NotesRecorded, require_city
+from jamlik.reviews.services.common import Cleaner, NotAWorkshop, NotesRecorded
 
 MIN_SIZE = grouping.MIN_SIZE
 MAX_SIZE = grouping.MAX_SIZE
@@ -70,7 +71,8 @@ def breakouts_form(*, actor: Any, event: Event, size: int, seed: int = 0) -> lis
     participants; sizes differ by at most one; as few colleagues (same organisation) and
     same-kind organisations per group as the participants allow. Each returned breakout
     carries ``member_ids`` (sorted registration ids)."""
-    require_city(actor)
+    if actor is not None:
+        policies.require(policies.may_form_breakouts, actor)
     _check_size_and_seed(size, seed)
     event = _lock(event)
     if event.kind != EventKind.WORKSHOP:
@@ -124,7 +126,8 @@ def breakout_move_member(
     """Put a participant into group ``to`` (moving them out of their present group), or take
     them out of every group when ``to`` is None. Everyone stays in at most one group
     (a constraint). A person not yet in a group must be a confirmed participant."""
-    require_city(actor)
+    if actor is not None:
+        policies.require(policies.may_form_breakouts, actor)
     event = _lock(event)
     if registration.event_id != event.pk:
         raise Invalid.field("registration", _("The person is not a participant of this event."))
@@ -168,7 +171,7 @@ def breakout_move_member(
 
 
 def _notes_snapshot(notes: BreakoutNotes) -> dict[str, Any]:
-    return {"shared": notes.shared, "questions": notes.questions, "wishes": notes.wishes}
+    return snapshot(notes, ("shared", "questions", "wishes"))
 
 
 @transaction.atomic
@@ -177,7 +180,8 @@ def breakout_notes_save(
 ) -> BreakoutNotes:
     """Record what a group shared, the questions it raised and its wishes for joint
     city-wide efforts (each ≤ 10,000 characters)."""
-    require_city(actor)
+    if actor is not None:
+        policies.require(policies.may_write_notes, actor)
     cleaner = Cleaner()
     values = {
         "shared": cleaner.long_text("shared", shared),

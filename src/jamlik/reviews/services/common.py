@@ -1,15 +1,15 @@
-"""What the reviews services share: rule failures, the permission check and text cleaning."""
+"""What the reviews services share: rule failures and text cleaning (permissions are in
+``reviews/policies.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jamlik.core import validation
-from jamlik.core.errors import Conflict, Forbidden, Invalid
+from jamlik.core.errors import Conflict, Invalid
 
 MAX_MILESTONES = 100
 MAX_REFERENCES = 50  # campaigns, workshops or requirement keys named in one request
@@ -27,13 +27,6 @@ class NotesRecorded(Conflict):
         "Notes have been recorded for the groups, so they can no longer be formed anew. "
         "Move people by hand instead."
     )
-
-
-def require_city(actor: Any) -> None:
-    """Reviews, breakout groups and the board report are run by the city: administrators and
-    city coordinators. ``None`` is the system (demo, CLI, tasks)."""
-    if actor is not None and not getattr(actor, "sees_everything", False):
-        raise Forbidden(_("Only administrators and city coordinators can do this."))
 
 
 class Cleaner:

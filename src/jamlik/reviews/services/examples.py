@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jamlik.assessments.models import Requirement
-from jamlik.core.audit import audit_log, changes
+from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import NotFound
 from jamlik.core.scoping import scope_for
+from jamlik.reviews import policies
 from jamlik.reviews.models import GoodExample
 from jamlik.reviews.services.common import MAX_REFERENCES, Cleaner
 
@@ -51,13 +52,7 @@ def clean_requirement_keys(keys: Any, cleaner: Cleaner, field: str = "requiremen
 
 
 def _snapshot(example: GoodExample) -> dict[str, Any]:
-    return {
-        "title": example.title,
-        "text": example.text,
-        "organisation": example.organisation_id,
-        "requirement_keys": list(example.requirement_keys),
-        "review": example.review_id,
-    }
+    return snapshot(example, ("title", "text", "organisation", "requirement_keys", "review"))
 
 
 @transaction.atomic
@@ -70,6 +65,8 @@ def example_create(
     requirement_keys: Sequence[str] = (),
     review: Any = None,
 ) -> GoodExample:
+    if actor is not None:
+        policies.require(policies.may_write_examples, actor)
     cleaner = Cleaner()
     example = GoodExample(
         title=cleaner.text("title", title),
@@ -89,7 +86,9 @@ def example_create(
 
 def require_example_editor(actor: Any, example: GoodExample) -> None:
     """The city, or a coordinator whose scope holds the example's organisation; others get
-    404 as for anything outside their scope."""
+    404 as for anything outside their scope (``policies.may_write_examples`` first)."""
+    if actor is not None:
+        policies.require(policies.may_write_examples, actor)
     if actor is not None and not scope_for(actor).covers(example.organisation):
         raise NotFound()
 

@@ -8,9 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jamlik.core.audit import audit_log, changes
+from jamlik.core.audit import audit_log, changes, snapshot
+from jamlik.reviews import policies
 from jamlik.reviews.models import BoardReport, Review
-from jamlik.reviews.services.common import DIARY_NUMBER_MAX, Cleaner, require_city
+from jamlik.reviews.services.common import DIARY_NUMBER_MAX, Cleaner
 
 NARRATIVE_FIELDS = (
     "summary",
@@ -45,15 +46,14 @@ def board_report_initial(review: Review) -> BoardReport:
 
 
 def _snapshot(report: BoardReport) -> dict[str, Any]:
-    data = {field: getattr(report, field) for field in REPORT_FIELDS}
-    data["date"] = report.date.isoformat() if report.date else None
-    return data
+    return snapshot(report, REPORT_FIELDS)
 
 
 @transaction.atomic
 def board_report_save(*, actor: Any, review: Review, **data: Any) -> BoardReport:
     """Save the fields given (any of ``REPORT_FIELDS``); the others keep their values."""
-    require_city(actor)
+    if actor is not None:
+        policies.require(policies.may_edit_board_report, actor)
     unknown = set(data) - set(REPORT_FIELDS)
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")

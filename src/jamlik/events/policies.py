@@ -1,0 +1,128 @@
+"""Who may do what in the events app, as pure ``may_*`` functions (no database access).
+
+Services ask them first (``require(policies.may_x, actor)``; ``actor=None`` is the trusted
+system and is not asked); pages and API endpoints ask the same functions, to refuse before
+a service runs or to decide what to show. *Which* registrations, links and people a user
+reaches is scoping (``core.scoping``), not a policy: an org coordinator allowed to check
+people in reaches only those of their subtree, and anything else answers 404.
+
+- Events, allocations and the programme: administrators and city coordinators change them;
+  every staff user reads them.
+- Links: on the pages, creating, revoking, sending and regenerating are the editors' (city,
+  admin). Through the API, any staff user sends and regenerates the links of the
+  organisations in their scope (docs/rules.md#events-links).
+- The dashboard, registrations (cancel, sessions, check-in, manage link again), exports,
+  badges, statistics and messages to participants: every staff user, within their scope.
+- Erasing a person's data on request: administrators and city coordinators.
+- Inactive and anonymous users may do nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from jamlik.core.policies import is_active_user, is_city_or_admin, require
+
+__all__ = [
+    "may_cancel_registration",
+    "may_change_registration_sessions",
+    "may_check_in",
+    "may_edit_event",
+    "may_erase_registration",
+    "may_export_registrations",
+    "may_manage_allocations",
+    "may_manage_links",
+    "may_manage_programme",
+    "may_message_participants",
+    "may_resend_manage_link",
+    "may_see_dashboard",
+    "may_send_links",
+    "require",
+]
+
+
+def may_edit_event(actor: Any) -> bool:
+    """Create, change, publish, close or archive an event."""
+    return is_city_or_admin(actor)
+
+
+def may_manage_allocations(actor: Any) -> bool:
+    """Create, change and delete allocations (quotas and their organisations)."""
+    return is_city_or_admin(actor)
+
+
+def may_manage_programme(actor: Any) -> bool:
+    """Create, change and delete sessions."""
+    return is_city_or_admin(actor)
+
+
+def may_manage_links(actor: Any) -> bool:
+    """The links tab's actions on the pages: create, revoke, send all, regenerate."""
+    return is_city_or_admin(actor)
+
+
+def may_send_links(actor: Any) -> bool:
+    """Send and regenerate (revoking the old) links: any staff user, for the organisations in
+    their scope (the API's rule; the pages ask ``may_manage_links``)."""
+    return is_active_user(actor)
+
+
+def may_see_dashboard(actor: Any) -> bool:
+    """The dashboard, registrations list, check-in page and statistics (scoped)."""
+    return is_active_user(actor)
+
+
+def may_cancel_registration(actor: Any) -> bool:
+    """An organiser cancels a registration in their scope."""
+    return is_active_user(actor)
+
+
+def may_change_registration_sessions(actor: Any) -> bool:
+    return is_active_user(actor)
+
+
+def may_check_in(actor: Any) -> bool:
+    """Check a person in, or undo it."""
+    return is_active_user(actor)
+
+
+def may_resend_manage_link(actor: Any) -> bool:
+    return is_active_user(actor)
+
+
+def may_erase_registration(actor: Any) -> bool:
+    """Erase a person's data on request: the data controller's office (city, admin)."""
+    return is_city_or_admin(actor)
+
+
+def may_export_registrations(actor: Any) -> bool:
+    """CSV/XLSX exports and name badges (scoped)."""
+    return is_active_user(actor)
+
+
+def may_message_participants(actor: Any) -> bool:
+    """Mail a message to the participants in one's scope."""
+    return is_active_user(actor)
+
+
+_STAFF_ONLY = _("You are not allowed to do this.")
+_EDITORS_ONLY = _("Only administrators and city coordinators change events.")
+
+_DENIED: dict[Callable[..., bool], Any] = {
+    may_edit_event: _EDITORS_ONLY,
+    may_manage_allocations: _EDITORS_ONLY,
+    may_manage_programme: _EDITORS_ONLY,
+    may_manage_links: _("Only city coordinators and administrators can change events."),
+    may_send_links: _STAFF_ONLY,
+    may_see_dashboard: _STAFF_ONLY,
+    may_cancel_registration: _STAFF_ONLY,
+    may_change_registration_sessions: _STAFF_ONLY,
+    may_check_in: _STAFF_ONLY,
+    may_resend_manage_link: _STAFF_ONLY,
+    may_erase_registration: _("Only the city's coordinators can erase a person's data."),
+    may_export_registrations: _STAFF_ONLY,
+    may_message_participants: _STAFF_ONLY,
+}
