@@ -71,17 +71,8 @@ def _snapshot(org: Organisation) -> dict[str, Any]:
     return snapshot(org, SNAPSHOT_FIELDS)
 
 
-SNAPSHOT_FIELDS = (
-    "kind",
-    "parent",
-    "name",
-    "code",
-    "mailbox",
-    "domains",
-    "valid_from",
-    "valid_to",
-    "successor",
-)
+# What the audit log records of an organisation: every field the services change.
+SNAPSHOT_FIELDS = FIELDS
 
 
 def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
