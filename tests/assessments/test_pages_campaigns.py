@@ -284,3 +284,21 @@ def test_query_counts_with_hundreds_of_units(personas, django_assert_max_num_que
                 == 200
             )
     assert campaign.responses.filter(status=ResponseStatus.SUBMITTED).count() == 176
+
+
+def test_a_conflict_from_the_service_is_shown_on_the_form(personas, campaign, monkeypatch):
+    from jamlik.assessments.services import NotOpen
+
+    def refuse(**kwargs):
+        raise NotOpen("Kampanjen är stängd.")
+
+    monkeypatch.setattr("jamlik.assessments.services.campaign_update", refuse)
+    web = personas.web(personas.city_coordinator)
+    reply = web.post(
+        f"/assessments/campaigns/{campaign.pk}/edit/", create_data(personas, title="Nytt namn")
+    )
+    assert reply.status_code == 409
+    html = reply.content.decode()
+    assert "Kampanjen är stängd." in html and 'name="title"' in html
+    campaign.refresh_from_db()
+    assert campaign.title == "Självskattning 2021"

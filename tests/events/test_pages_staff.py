@@ -459,9 +459,9 @@ def test_badges_pdf_is_scoped(open_event, personas):
     response = personas.web(personas.coordinator_b).get(f"/events/{open_event.pk}/badges.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    from jamlik.events import pages
+    from jamlik.events import selectors
 
-    people = pages.badge_registrations(user=personas.coordinator_b, event=open_event)
+    people = selectors.badge_registrations(user=personas.coordinator_b, event=open_event)
     assert [r.name for r in people] == ["Bertil Bengtsson"]
 
 

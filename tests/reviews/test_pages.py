@@ -324,3 +324,18 @@ def test_report_queries_do_not_grow_with_groups_notes_and_examples(
         reports.report_html(data)
         reports.report_docx(data)
     assert len(data.workshops[0].notes) == 40 and len(data.examples) == 60
+
+
+def test_a_conflict_from_the_service_is_shown_on_the_form(city, review, monkeypatch):
+    def refuse(**kwargs):
+        raise services.NotesRecorded("Rapporten är låst för ändringar.")
+
+    monkeypatch.setattr("jamlik.reviews.services.board_report_save", refuse)
+    reply = city.post(
+        reverse("reviews:report", args=[review.pk]),
+        {"committee": "Trafiknämnden", "date": "2021-05-06", "summary": "Sammanfattning"},
+    )
+    assert reply.status_code == 409
+    html = reply.content.decode()
+    assert "Rapporten är låst för ändringar." in html and "Förslag till beslut" in html
+    assert not BoardReport.objects.filter(review=review).exists()

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, ValidationInfo, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StrictInt,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic import ValidationError as SchemaError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -119,3 +128,28 @@ def organisation_ref(pk: int | None, *, field: str, scope: Scope | None = None) 
     if organisation is None or (scope is not None and not scope.covers(organisation)):
         raise Invalid.field(field, _("Unknown organisation: %(id)s.") % {"id": pk})
     return organisation
+
+
+# ---- Times and ids (shared by the apps' API modules) ---------------------------------------------
+
+MAX_IDS = 1000
+
+
+def _iso_text(value: Any) -> Any:
+    """Times come as ISO 8601 text; numbers (which pydantic would read as Unix seconds) and
+    other types are refused."""
+    if isinstance(value, (str, dt.datetime)):
+        return value
+    raise ValueError(_("Enter a valid date and time (ISO 8601)."))
+
+
+def _local_iso(value: dt.datetime) -> str:
+    return timezone.localtime(value).isoformat()
+
+
+# A time in a request body: ISO 8601 text only.
+DateTimeIn = Annotated[dt.datetime, BeforeValidator(_iso_text)]
+# A time in an answer: ISO 8601 with the Stockholm offset.
+DateTimeOut = Annotated[dt.datetime, PlainSerializer(_local_iso, return_type=str)]
+# Ids in a request body: integers (no numeric strings), at most MAX_IDS of them.
+Ids = Annotated[list[StrictInt], Field(max_length=MAX_IDS)]

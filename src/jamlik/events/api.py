@@ -6,23 +6,25 @@ Staff endpoints use the bearer token of core.api; the public ones (``/public/…
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import BeforeValidator, PlainSerializer, StrictBool, StrictInt
+from pydantic import StrictBool, StrictInt
 
 from jamlik.core.api import errors, paginate
 from jamlik.core.clientip import client_address
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.exports import csv_response, xlsx_response
+from jamlik.core.i18n import request_language
 from jamlik.core.lookups import valid_id
 from jamlik.core.schemas import (
     Comment,
+    DateTimeIn,
+    DateTimeOut,
     Email,
+    Ids,
     InputSchema,
     Name,
     OptionalEmail,
@@ -31,35 +33,17 @@ from jamlik.core.schemas import (
     Text,
 )
 from jamlik.core.scoping import scope_for
-from jamlik.events import clock, links, policies, selectors, services
+from jamlik.events import downloads, links, policies, selectors, services
 from jamlik.events.models import Category, EventKind, EventStatus
-from jamlik.events.services.mail import calendar_file
 
 router = Router(tags=["events"])
 public_router = Router(tags=["public"])
 
-MAX_IDS = 1000
 MAX_SESSIONS = 50
 
 
-# ---- Field types ------------------------------------------------------------------------------
+# ---- Field types (the shared ones, DateTimeIn, DateTimeOut and Ids, are core.schemas') -------
 
-
-def _iso_text(value: Any) -> Any:
-    """Times come as ISO 8601 text; numbers (which pydantic would read as Unix seconds) and
-    other types are refused."""
-    if isinstance(value, (str, dt.datetime)):
-        return value
-    raise ValueError(_("Enter a valid date and time (ISO 8601)."))
-
-
-def _local_iso(value: dt.datetime) -> str:
-    return timezone.localtime(value).isoformat()
-
-
-DateTimeIn = Annotated[dt.datetime, BeforeValidator(_iso_text)]
-DateTimeOut = Annotated[dt.datetime, PlainSerializer(_local_iso, return_type=str)]
-Ids = Annotated[list[StrictInt], Field(max_length=MAX_IDS)]
 SessionIds = Annotated[list[StrictInt], Field(max_length=MAX_SESSIONS)]
 
 
@@ -583,18 +567,9 @@ def export_xlsx(request: HttpRequest, event_id: int) -> HttpResponse:
 @router.get("/events/{event_id}/badges.pdf")
 def badges_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
     """Name badges of the confirmed participants the caller may see (A4, 8 a sheet)."""
-    from jamlik.events import badges
-
     user = _allowed(request, policies.may_export_registrations)
     event = selectors.event_get(user=user, pk=event_id)
-    confirmed = (
-        selectors.registration_list(user=user, event=event, status="confirmed")
-        .prefetch_related(None)
-        .order_by("organisation__name", "name", "id")
-    )
-    response = HttpResponse(badges.badges_pdf(event, confirmed), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="namnbrickor-{event.pk}.pdf"'
-    return response
+    return downloads.badges_response(event, selectors.badge_registrations(user=user, event=event))
 
 
 # ---- Messages to participants -----------------------------------------------------------------------------
@@ -801,12 +776,14 @@ class Accepted(Schema):
     detail: str
 
 
-def _language() -> str:
-    language = (translation.get_language() or "sv")[:2]
-    return language if language in ("sv", "en") else "sv"
-
-
-def _register(event: Any, organisation: Any, payload: RegistrationIn, *, via_link: bool) -> Any:
+def _register(
+    request: HttpRequest,
+    event: Any,
+    organisation: Any,
+    payload: RegistrationIn,
+    *,
+    via_link: bool,
+) -> Any:
     outcome = services.registration_create(
         event=event,
         organisation=organisation,
@@ -819,7 +796,7 @@ def _register(event: Any, organisation: Any, payload: RegistrationIn, *, via_lin
         manager_email=payload.manager_email,
         sessions=payload.sessions,
         consent=payload.consent,
-        language=_language(),
+        language=request_language(request),
         via_link=via_link,
     )
     registration = outcome.registration
@@ -839,20 +816,18 @@ def _register(event: Any, organisation: Any, payload: RegistrationIn, *, via_lin
 @public_router.get("/public/links/{token}", response=PublicLinkOut, auth=None)
 def public_link(request: HttpRequest, token: str) -> Any:
     link = selectors.link_by_token(token)
-    event = link.event
-    phase = services.event_phase(event)
-    allocation = None
-    allocation_id = services.allocation_for(event.pk, link.organisation)
-    if allocation_id is not None:
-        found = selectors.allocation_get(user=None, event=event, pk=allocation_id)
-        free = min(found.free, event.free) if phase == services.QUOTA else event.free
-        allocation = {"name": found.name, "quota": found.quota, "free": free}
+    seats = selectors.seats_for_visitor(link.event, link.organisation)
+    allocation = seats.allocation
     return {
-        "event": event,
+        "event": link.event,
         "organisation": link.organisation,
-        "allocation": allocation,
-        "phase": phase,
-        "closed_reason": services.closed_reason(event, clock.now()),
+        "allocation": (
+            {"name": allocation.name, "quota": allocation.quota, "free": seats.seats_left}
+            if allocation is not None
+            else None
+        ),
+        "phase": seats.phase,
+        "closed_reason": seats.reason,
     }
 
 
@@ -863,7 +838,7 @@ def public_link(request: HttpRequest, token: str) -> Any:
 )
 def public_link_register(request: HttpRequest, token: str, payload: RegistrationIn) -> Any:
     link = selectors.link_by_token(token)
-    return _register(link.event, link.organisation, payload, via_link=True)
+    return _register(request, link.event, link.organisation, payload, via_link=True)
 
 
 @public_router.get("/public/events/{event_id}", response=PublicEventOut, auth=None)
@@ -885,7 +860,7 @@ def public_event_register(
         if (payload.organisation is not None)
         else None
     )
-    return _register(event, organisation, payload, via_link=False)
+    return _register(request, event, organisation, payload, via_link=False)
 
 
 @public_router.get("/public/registrations/{token}", response=PublicRegistrationOut, auth=None)
@@ -925,19 +900,17 @@ def public_registration_transfer(request: HttpRequest, token: str, payload: Tran
     answer does not carry it)."""
     registration = selectors.registration_by_manage_token(token)
     new = services.registration_transfer(
-        registration=registration, name=payload.name, email=payload.email, language=_language()
+        registration=registration,
+        name=payload.name,
+        email=payload.email,
+        language=request_language(request),
     )
     return Status(201, new)
 
 
 @public_router.get("/public/registrations/{token}/calendar.ics", auth=None)
 def public_registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    registration = selectors.registration_by_manage_token(token)
-    response = HttpResponse(
-        calendar_file(registration, registration.event), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="event-{registration.event_id}.ics"'
-    return response
+    return downloads.calendar_response(selectors.registration_by_manage_token(token))
 
 
 @public_router.get("/public/approvals/{token}", response=ApprovalOut, auth=None)

@@ -19,7 +19,7 @@ from jamlik.core.forms import (
     model_choice_field,
 )
 from jamlik.events.models import Category, EventKind, EventStatus, Status
-from jamlik.events.pages import TimeSlot
+from jamlik.events.selectors import TimeSlot
 from jamlik.orgs.models import Kind, Organisation
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"

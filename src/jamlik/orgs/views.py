@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jamlik.core.errors import Invalid
 from jamlik.core.exports import csv_response, xlsx_response
+from jamlik.core.formpost import handle_form
 from jamlik.core.scoping import scope_for
 from jamlik.orgs import importing, policies, selectors, services
 from jamlik.orgs.forms import ImportForm, OrganisationFilterForm, OrganisationForm
 from jamlik.orgs.models import Organisation
+from jamlik.orgs.services import ImportReport
 
 
 @login_required
@@ -59,18 +63,16 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     parent_id = request.GET.get("parent")
     if parent_id and parent_id.isdigit():
         initial["parent"] = int(parent_id)
-    form = OrganisationForm(
-        request.POST or None, parents=_parents_for(request.user), initial=initial
+    return handle_form(
+        request,
+        OrganisationForm(request.POST or None, parents=_parents_for(request.user), initial=initial),
+        lambda data: services.organisation_create(actor=request.user, **data),
+        template="orgs/organisation_form.html",
+        context={"organisation": None},
+        success_message=_("The organisation was created."),
+        success_url=lambda org: reverse("orgs:detail", args=[org.pk]),
+        invalid_status=200,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.organisation_create(actor=request.user, **form.cleaned_data)
-        except Invalid as exc:
-            form.add_rule_error(exc)
-        else:
-            messages.success(request, _("The organisation was created."))
-            return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/organisation_form.html", {"form": form, "organisation": None})
 
 
 @login_required
@@ -93,49 +95,53 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # pk=None (a root organisation) matches nothing, as meant.
         | Organisation.objects.filter(pk=organisation.parent_id)  # type: ignore[misc]
     ).exclude(path__startswith=organisation.path)
-    form = OrganisationForm(request.POST or None, parents=parents, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except Invalid as exc:
-            form.add_rule_error(exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("orgs:detail", pk=organisation.pk)
-    return render(
-        request, "orgs/organisation_form.html", {"form": form, "organisation": organisation}
+    return handle_form(
+        request,
+        OrganisationForm(request.POST or None, parents=parents, initial=initial),
+        lambda data: services.organisation_update(
+            actor=request.user, organisation=organisation, **data
+        ),
+        template="orgs/organisation_form.html",
+        context={"organisation": organisation},
+        success_message=_("The changes were saved."),
+        success_url=reverse("orgs:detail", args=[organisation.pk]),
+        invalid_status=200,
     )
 
 
 @login_required
 def organisation_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            records = importing.read_file(upload.read(), upload.name)
-            report = services.organisations_import(
-                actor=request.user, records=records, dry_run=form.cleaned_data["dry_run"]
+
+    def run(data: dict[str, Any]) -> ImportReport:
+        upload = data["file"]
+        records = importing.read_file(upload.read(), upload.name)
+        return services.organisations_import(
+            actor=request.user, records=records, dry_run=data["dry_run"]
+        )
+
+    def show(report: ImportReport) -> HttpResponse:
+        if report.ok and not form.cleaned_data["dry_run"]:
+            messages.success(
+                request,
+                _("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                % {
+                    "created": report.count("created"),
+                    "updated": report.count("updated"),
+                    "unchanged": report.count("unchanged"),
+                },
             )
-        except Invalid as exc:
-            form.add_rule_error(exc)
-        else:
-            if report.ok and not form.cleaned_data["dry_run"]:
-                messages.success(
-                    request,
-                    _(
-                        "Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
-                    )
-                    % {
-                        "created": report.count("created"),
-                        "updated": report.count("updated"),
-                        "unchanged": report.count("unchanged"),
-                    },
-                )
-    return render(request, "orgs/organisation_import.html", {"form": form, "report": report})
+        return render(request, "orgs/organisation_import.html", {"form": form, "report": report})
+
+    return handle_form(
+        request,
+        form,
+        run,
+        template="orgs/organisation_import.html",
+        context={"report": None},
+        on_success=show,
+        invalid_status=200,
+    )
 
 
 def _export_data(user) -> list[list[object]]:

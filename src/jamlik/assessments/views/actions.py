@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jamlik.assessments import selectors, services
 from jamlik.assessments.forms import ActionFilterForm, ActionForm
-from jamlik.assessments.models import Action
 from jamlik.assessments.views.common import filter_organisations, page_of, query_without_page
 from jamlik.core.errors import Invalid
+from jamlik.core.formpost import handle_form
 from jamlik.core.http_types import AuthedRequest
 from jamlik.orgs import selectors as org_selectors
 
@@ -65,8 +65,8 @@ def _action_form(request: HttpRequest, **kw: Any) -> ActionForm:
     )
 
 
-def _service_data(request: HttpRequest, form: ActionForm) -> dict[str, Any]:
-    data = dict(form.cleaned_data)
+def _service_data(request: HttpRequest, cleaned: dict[str, Any]) -> dict[str, Any]:
+    data = dict(cleaned)
     organisation = (
         org_selectors.organisations_in_scope(user=request.user)
         .filter(pk=data["organisation"])
@@ -82,17 +82,6 @@ def _service_data(request: HttpRequest, form: ActionForm) -> dict[str, Any]:
     return data
 
 
-def _save(request: HttpRequest, form: ActionForm, action: Action | None) -> Action | None:
-    try:
-        data = _service_data(request, form)
-        if action is None:
-            return services.action_create(actor=request.user, **data)
-        return services.action_update(actor=request.user, action=action, **data)
-    except Invalid as exc:
-        form.add_rule_error(exc)
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_create(request: AuthedRequest) -> HttpResponse:
@@ -104,17 +93,14 @@ def action_create(request: AuthedRequest) -> HttpResponse:
         initial["campaign"] = int(request.GET["campaign"])
     if request.user.organisation_id:
         initial["organisation"] = request.user.organisation_id
-    form = _action_form(request, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        action = _save(request, form, None)
-        if action is not None:
-            messages.success(request, _("The action was saved."))
-            return redirect("assessments:actions")
-    return render(
+    return handle_form(
         request,
-        "assessments/action_form.html",
-        {"form": form, "action": None},
-        status=400 if form.errors else 200,
+        _action_form(request, initial=initial),
+        lambda data: services.action_create(actor=request.user, **_service_data(request, data)),
+        template="assessments/action_form.html",
+        context={"action": None},
+        success_message=_("The action was saved."),
+        success_url=reverse("assessments:actions"),
     )
 
 
@@ -135,13 +121,14 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "status": action.status,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        if _save(request, form, action) is not None:
-            messages.success(request, _("The changes were saved."))
-            return redirect("assessments:actions")
-    return render(
+    return handle_form(
         request,
-        "assessments/action_form.html",
-        {"form": form, "action": action},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.action_update(
+            actor=request.user, action=action, **_service_data(request, data)
+        ),
+        template="assessments/action_form.html",
+        context={"action": action},
+        success_message=_("The changes were saved."),
+        success_url=reverse("assessments:actions"),
     )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from jamlik.assessments import policies, selectors, services
 from jamlik.assessments.forms import CampaignForm, InviteForm, ResponseFilterForm
 from jamlik.assessments.views.common import filter_organisations, page_of, query_without_page
 from jamlik.core.errors import Invalid
+from jamlik.core.formpost import handle_form
 from jamlik.core.http_types import AuthedRequest
 from jamlik.orgs import selectors as org_selectors
 
@@ -45,33 +47,30 @@ def _campaign_form(request: HttpRequest, **kw: Any) -> CampaignForm:
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
     policies.require(policies.may_manage_campaigns, request.user)
-    form = _campaign_form(request)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            campaign = services.campaign_create(
-                actor=request.user,
-                title=data["title"],
-                framework=selectors.framework_ref(data["framework"]),
-                organisations=list(
-                    org_selectors.organisations_in_scope(user=request.user).filter(
-                        pk__in=data["organisations"]
-                    )
-                ),
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                reminder_interval_days=data["reminder_interval_days"],
-            )
-        except Invalid as exc:
-            form.add_rule_error(exc)
-        else:
-            messages.success(request, _("The campaign was created."))
-            return redirect("assessments:campaign", pk=campaign.pk)
-    return render(
+
+    def create(data: dict[str, Any]) -> Any:
+        return services.campaign_create(
+            actor=request.user,
+            title=data["title"],
+            framework=selectors.framework_ref(data["framework"]),
+            organisations=list(
+                org_selectors.organisations_in_scope(user=request.user).filter(
+                    pk__in=data["organisations"]
+                )
+            ),
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            reminder_interval_days=data["reminder_interval_days"],
+        )
+
+    return handle_form(
         request,
-        "assessments/campaign_form.html",
-        {"form": form, "campaign": None},
-        status=400 if form.errors else 200,
+        _campaign_form(request),
+        create,
+        template="assessments/campaign_form.html",
+        context={"campaign": None},
+        success_message=_("The campaign was created."),
+        success_url=lambda campaign: reverse("assessments:campaign", args=[campaign.pk]),
     )
 
 
@@ -92,27 +91,21 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "reminder_interval_days": campaign.reminder_interval_days,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.campaign_update(
-                actor=request.user,
-                campaign=campaign,
-                title=data["title"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                reminder_interval_days=data["reminder_interval_days"],
-            )
-        except Invalid as exc:
-            form.add_rule_error(exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("assessments:campaign", pk=campaign.pk)
-    return render(
+    return handle_form(
         request,
-        "assessments/campaign_form.html",
-        {"form": form, "campaign": campaign},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.campaign_update(
+            actor=request.user,
+            campaign=campaign,
+            title=data["title"],
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            reminder_interval_days=data["reminder_interval_days"],
+        ),
+        template="assessments/campaign_form.html",
+        context={"campaign": campaign},
+        success_message=_("The changes were saved."),
+        success_url=reverse("assessments:campaign", args=[campaign.pk]),
     )
 
 

@@ -34,6 +34,7 @@ from jamlik.assessments.forms import (
 )
 from jamlik.assessments.models import Response
 from jamlik.core.errors import Conflict, Invalid, JamlikError, NotFound
+from jamlik.core.formpost import handle_form
 from jamlik.core.http_types import HtmxRequest
 
 
@@ -479,21 +480,20 @@ def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def response_respondents(request: HttpRequest, pk: int) -> HttpResponse:
     response, visitor = _by_pk(request, pk)
     form = RespondentsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.response_respondents_set(
-                actor=request.user, response=response, emails=form.emails()
-            )
-        except Invalid as exc:
-            form.add_rule_error(exc)
-        else:
-            messages.success(request, _("The respondents were saved."))
-            return redirect(visitor.url(response, "form"))
-    return _page(
+    return handle_form(
         request,
-        response,
-        visitor,
-        status=400,
-        problem=_("The respondents could not be saved."),
-        respondents_form=form,
+        form,
+        lambda _data: services.response_respondents_set(
+            actor=request.user, response=response, emails=form.emails()
+        ),
+        render_page=lambda status: _page(
+            request,
+            response,
+            visitor,
+            status=status,
+            problem=_("The respondents could not be saved."),
+            respondents_form=form,
+        ),
+        success_message=_("The respondents were saved."),
+        success_url=visitor.url(response, "form"),
     )

@@ -12,31 +12,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamlik.core.clientip import client_address
 from jamlik.core.errors import Invalid, JamlikError, NotFound, RateLimited
-from jamlik.events import badges, clock, pages, selectors, services
+from jamlik.core.i18n import request_language
+from jamlik.events import badges, clock, downloads, selectors, services
 from jamlik.events.errors import AlreadyDecided, SessionFull
 from jamlik.events.forms import LostLinkForm, RegistrationForm, SessionsForm, TransferForm
 from jamlik.events.links import checkin_payload
 from jamlik.events.models import Event, Registration, Status
-from jamlik.events.services.mail import calendar_file
-
-
-def _language() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 def _invalid_link(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "events/public/invalid_link.html", {"kind": kind}, status=404)
 
 
-def _programme(event: Event) -> list[pages.TimeSlot]:
-    return pages.programme(event)
+def _programme(event: Event) -> list[selectors.TimeSlot]:
+    return selectors.programme(event)
 
 
 def _refusal(request: HttpRequest, event: Event, exc: JamlikError, **extra: Any) -> HttpResponse:
@@ -65,7 +60,7 @@ def _register(
         outcome = services.registration_create(
             event=event,
             organisation=organisation,
-            language=_language(),
+            language=request_language(request),
             via_link=via_link,
             **form.service_arguments(),
         )
@@ -97,7 +92,7 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
         "slots": slots,
         "form": form,
         "action": request.path,
-        **pages.seats_for_visitor(event, link.organisation),
+        **selectors.seats_for_visitor(event, link.organisation).as_context(),
     }
     if request.method == "POST":
         if context["reason"] is not None:
@@ -121,14 +116,14 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
 def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_public_get(pk=pk)
     slots = _programme(event)
-    availability = pages.seats_for_visitor(event, None)
-    open_phase = availability["phase"] == services.OPEN
+    availability = selectors.seats_for_visitor(event, None)
+    open_phase = availability.phase == services.OPEN
     form = (
         RegistrationForm(
             request.POST or None,
             event=event,
             slots=slots,
-            organisations=pages.public_organisations(),
+            organisations=selectors.public_organisations(),
         )
         if open_phase
         else None
@@ -140,7 +135,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "action": request.path,
         "public_page": True,
-        **availability,
+        **availability.as_context(),
     }
     if request.method == "POST":
         if form is None:
@@ -308,7 +303,7 @@ def manage_transfer(request: HttpRequest, token: str) -> HttpResponse:
                 registration=registration,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
-                language=_language(),
+                language=request_language(request),
             )
         except JamlikError as exc:
             form.add_rule_error(exc)
@@ -342,11 +337,7 @@ def manage_calendar(request: HttpRequest, token: str) -> HttpResponse:
         registration = selectors.registration_by_manage_token(token)
     except NotFound:
         return _invalid_link(request, "manage")
-    response = HttpResponse(
-        calendar_file(registration, registration.event), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="kalender.ics"'
-    return response
+    return downloads.calendar_response(registration)
 
 
 # ---- The manager's approval --------------------------------------------------------------------

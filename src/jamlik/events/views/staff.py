@@ -3,7 +3,7 @@ dashboard, one registration's page and its actions, exports, badges, check-in, s
 messages.
 
 Events, allocations and the programme are visible to all staff; only city coordinators and
-admins change them. People are always read through ``pages`` (scoped): an org coordinator
+admins change them. People are always read through ``selectors`` (scoped): an org coordinator
 sees their organisation's subtree only, and anything else answers 404.
 """
 
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from jamlik.core.errors import JamlikError
 from jamlik.core.exports import csv_response, xlsx_response
 from jamlik.core.http_types import HtmxRequest
-from jamlik.events import badges, charts, clock, pages, policies, selectors, services
+from jamlik.events import charts, clock, downloads, policies, selectors, services
 from jamlik.events.forms import (
     AllocationForm,
     CheckinSearchForm,
@@ -58,8 +58,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         request,
         "events/staff/event_list.html",
         {
-            "upcoming": pages.event_list(user=request.user, upcoming=True),
-            "past": pages.event_list(user=request.user, upcoming=False),
+            "upcoming": selectors.events_by_time(user=request.user, upcoming=True),
+            "past": selectors.events_by_time(user=request.user, upcoming=False),
             "can_edit": policies.may_edit_event(request.user),
         },
     )
@@ -151,7 +151,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "edit",
             form=form,
             allocations=selectors.allocation_list(user=request.user, event=event),
-            slots=pages.programme(event),
+            slots=selectors.programme(event),
         ),
         status=status,
     )
@@ -347,7 +347,7 @@ def link_list(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     links = selectors.link_list(user=request.user, event=event)
     rows = [(link, organisation_link_url(link)) for link in links]
-    missing = pages.organisations_without_link(user=request.user, event=event)
+    missing = selectors.organisations_without_link(user=request.user, event=event)
     return render(
         request,
         "events/staff/links.html",
@@ -398,7 +398,7 @@ def link_regenerate(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
 def link_create(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
     policies.require(policies.may_manage_links, request.user)
     event = _event(request, pk)
-    organisation = pages.organisation_in_allocation(user=request.user, event=event, pk=oid)
+    organisation = selectors.organisation_in_allocation(user=request.user, event=event, pk=oid)
     services.link_ensure(event=event, organisation=organisation)
     messages.success(request, _("A new link was made."))
     return redirect("events:links", pk=event.pk)
@@ -419,13 +419,13 @@ def link_revoke(request: HttpRequest, pk: int, oid: int) -> HttpResponse:
 
 def _filters(
     request: HttpRequest, event: Any
-) -> tuple[RegistrationFilterForm, pages.RegistrationFilter]:
-    choices = pages.registration_organisations(user=request.user, event=event)
+) -> tuple[RegistrationFilterForm, selectors.RegistrationFilter]:
+    choices = selectors.registration_organisations(user=request.user, event=event)
     organisations = {o.pk: o for o in choices}
     form = RegistrationFilterForm(request.GET or None, organisations=choices)
-    filters = pages.RegistrationFilter()
+    filters = selectors.RegistrationFilter()
     if form.is_valid():
-        filters = pages.RegistrationFilter(
+        filters = selectors.RegistrationFilter(
             status=form.cleaned_data["status"] or "",
             organisation=organisations.get(form.cleaned_data["organisation"]),
             q=form.cleaned_data["q"] or "",
@@ -450,7 +450,7 @@ def dashboard(request: HtmxRequest, pk: int) -> HttpResponse:
     policies.require(policies.may_see_dashboard, request.user)
     event = _event(request, pk)
     form, filters = _filters(request, event)
-    page = pages.registrations_page(
+    page = selectors.registrations_page(
         user=request.user, event=event, filters=filters, page=request.GET.get("page") or 1
     )
     context = _base(
@@ -465,7 +465,7 @@ def dashboard(request: HtmxRequest, pk: int) -> HttpResponse:
         return _fragment(request, "events/partials/_registrations.html", context)
     context.update(
         quota=selectors.quota_use(user=request.user, event=event),
-        totals=pages.totals(user=request.user, event=event),
+        totals=selectors.totals(user=request.user, event=event),
         waiting=selectors.waiting_list(user=request.user, event=event),
         phase=services.event_phase(event),
     )
@@ -496,7 +496,7 @@ def _registration_page(
     error: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = pages.registration_page(user=request.user, event=event, registration=registration)
+    page = selectors.registration_page(user=request.user, event=event, registration=registration)
     if sessions_form is None:
         sessions_form = SessionsForm(slots=page.slots, chosen={s.pk for s in page.sessions})
     return render(
@@ -542,7 +542,7 @@ def _registration_action(
 @require_POST
 def registration_sessions(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     event, registration = _registration(request, pk, rid)
-    slots = pages.programme(event)
+    slots = selectors.programme(event)
     chosen = {s.pk for s in registration.sessions.all()}
     form = SessionsForm(request.POST, slots=slots, chosen=chosen)
     if not form.is_valid():
@@ -668,10 +668,9 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def badges_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     policies.require(policies.may_export_registrations, request.user)
     event = _event(request, pk)
-    pdf = badges.badges_pdf(event, pages.badge_registrations(user=request.user, event=event))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="namnbrickor-{event.pk}.pdf"'
-    return response
+    return downloads.badges_response(
+        event, selectors.badge_registrations(user=request.user, event=event)
+    )
 
 
 # ---- Check-in ------------------------------------------------------------------------------------------
@@ -683,7 +682,7 @@ def checkin(request: HtmxRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     form = CheckinSearchForm(request.GET or None)
     q = form.data.get("q", "") if form.is_bound and form.is_valid() else ""
-    results = pages.checkin_search(user=request.user, event=event, q=q)
+    results = selectors.checkin_search(user=request.user, event=event, q=q)
     context = _base(
         request,
         event,
@@ -696,8 +695,8 @@ def checkin(request: HtmxRequest, pk: int) -> HttpResponse:
     if request.htmx and request.htmx.target == "checkin-results":
         return _fragment(request, "events/partials/_checkin_results.html", context)
     context.update(
-        totals=pages.totals(user=request.user, event=event),
-        recent=pages.checkin_recent(user=request.user, event=event),
+        totals=selectors.totals(user=request.user, event=event),
+        recent=selectors.checkin_recent(user=request.user, event=event),
     )
     response = render(request, "events/staff/checkin.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
@@ -779,7 +778,9 @@ def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     payload = (request.POST.get("code") or "")[:500]
     try:
-        registration = pages.checkin_find_by_code(user=request.user, event=event, payload=payload)
+        registration = selectors.checkin_find_by_code(
+            user=request.user, event=event, payload=payload
+        )
     except JamlikError:
         messages.error(request, _("No registration for this event matches the code."))
         return redirect("events:checkin", pk=event.pk)

@@ -1,159 +1,32 @@
-"""Reading and validating framework files (YAML) without touching the database.
+"""The strict YAML reader: ``parse_framework`` composes the YAML nodes (keeping lines and
+duplicate keys, which ``yaml.safe_load`` would lose) and checks every key and value,
+collecting the problems with file, line and key path."""
 
-A framework file is strict: every key is known, every value has the right type, keys are
-unique, each scale has at least two different scores. Problems are collected, not stopped at
-the first, and each names the file, the line and the key path (``areas.grunder.requirements
-.dl-3-3-fortlopande-arbete.scale``), read from the YAML node marks of ``yaml.compose``:
-``yaml.safe_load`` would silently keep the last of two duplicate keys and forget lines.
-
-The format::
-
-    key: aktiva-atgarder            # slug, the same for every version
-    version: "2019"                 # a string: quote it
-    title: ...
-    description: ...                # optional
-    scales:
-      compliance:
-        - {value: "yes", label: Uppfyllt, score: 2}
-        - {value: "na", label: Ej tillämpligt, score: null}   # null: no score
-    default_scale: compliance
-    areas:
-      - key: grunder
-        title: ...
-        description: ...            # optional
-        requirements:
-          - key: dl-3-1-diskrimineringsgrunder   # stable across versions
-            text: ...
-            reference: ...
-            guidance: ...           # optional
-            scale: maturity         # optional, else default_scale
-            check: true             # optional: wording to be checked against the law text
-"""
-
-from __future__ import annotations
-
-import hashlib
-import json
 import re
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
 
-from jamlik.core.errors import Invalid
-
-BUILTIN_DIR = Path(__file__).resolve().parent / "frameworks"
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
-VALUE_RE = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
-MAX_FILE_BYTES = 2 * 1024 * 1024
-TITLE_MAX = 200
-TEXT_MAX = 10_000
-REFERENCE_MAX = 500
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-
-
-@dataclass(frozen=True)
-class ScaleOption:
-    value: str
-    label: str
-    score: float | None
-
-
-@dataclass
-class RequirementSpec:
-    key: str
-    text: str
-    reference: str
-    guidance: str = ""
-    scale: str | None = None  # as written; None means the framework's default scale
-    check: bool = False
-
-
-@dataclass
-class AreaSpec:
-    key: str
-    title: str
-    description: str = ""
-    requirements: list[RequirementSpec] = field(default_factory=list)
-
-
-@dataclass
-class FrameworkSpec:
-    key: str
-    version: str
-    title: str
-    description: str
-    scales: dict[str, list[ScaleOption]]
-    default_scale: str
-    areas: list[AreaSpec]
-
-    def as_data(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def content_hash(self) -> str:
-        """SHA-256 of the content, not of the bytes: comments and layout do not count."""
-        canonical = json.dumps(self.as_data(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-    def requirement_count(self) -> int:
-        return sum(len(a.requirements) for a in self.areas)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
-class FrameworkInvalid(Invalid):
-    """A framework file with problems; ``problems`` lists them all."""
-
-    code = "framework_invalid"
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(
-            "\n".join(str(p) for p in problems),
-            errors=[
-                {"field": f"{p.file}:{p.line} {p.path}", "message": p.message} for p in problems
-            ],
-        )
-
-
-def normalised_score(options: list[ScaleOption] | list[dict[str, Any]], value: str) -> float | None:
-    """The answer's score on 0–100: (score − lowest) / (highest − lowest) × 100 on its scale
-    (docs/rules.md#assessments-scores); None for a value without a score (not applicable, don't know) or not on it."""
-    scores = []
-    chosen: Any = None
-    found = False
-    for option in options:
-        score = option.score if isinstance(option, ScaleOption) else option.get("score")
-        option_value = option.value if isinstance(option, ScaleOption) else option.get("value")
-        if score is not None:
-            scores.append(score)
-        if option_value == value:
-            chosen, found = score, True
-    if not found or chosen is None or len(set(scores)) < 2:
-        return None
-    lowest, highest = min(scores), max(scores)
-    return (chosen - lowest) / (highest - lowest) * 100
-
-
-# ---- Parsing -----------------------------------------------------------------------------
+from jamlik.assessments.frameworks.spec import (
+    _BOOL,
+    _FLOAT,
+    _INT,
+    _NULL,
+    _STR,
+    KEY_RE,
+    MAX_FILE_BYTES,
+    REFERENCE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    VALUE_RE,
+    AreaSpec,
+    FrameworkInvalid,
+    FrameworkSpec,
+    Problem,
+    RequirementSpec,
+    ScaleOption,
+)
 
 
 class _Reader:
@@ -522,7 +395,3 @@ def _read_requirement(
         scale=scale,
         check=reader.flag(entries, "check", path),
     )
-
-
-def builtin_files() -> list[Path]:
-    return sorted(BUILTIN_DIR.glob("*.yaml"))

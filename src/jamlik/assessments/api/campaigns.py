@@ -1,0 +1,319 @@
+"""The Campaigns endpoints: campaigns, progress, their responses, invitations and
+reminders, the summary, comments, the XLSX export and the PDF report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Schema, Status
+from pydantic import StrictInt
+
+from jamlik.assessments import policies, report, reports, selectors, services
+from jamlik.assessments.api.common import (
+    XLSX,
+    DateTimeIn,
+    DateTimeOut,
+    Ids,
+    Key,
+    _aware,
+    _json,
+    _organisations,
+    router,
+)
+from jamlik.assessments.models import (
+    Campaign,
+    ResponseStatus,
+)
+from jamlik.core.api import errors, paginate
+from jamlik.core.schemas import Comment, InputSchema, Name, OptionalName
+
+
+class CampaignIn(InputSchema):
+    title: Name
+    framework: StrictInt
+    organisations: Ids = Field(..., min_length=1)
+    opens_at: DateTimeIn
+    closes_at: DateTimeIn
+    reminder_interval_days: StrictInt = Field(7, ge=0, le=services.common.MAX_REMINDER_DAYS)
+
+
+class CampaignPatch(InputSchema):
+    title: Name | None = None
+    opens_at: DateTimeIn | None = None
+    closes_at: DateTimeIn | None = None
+    reminder_interval_days: StrictInt | None = Field(
+        None, ge=0, le=services.common.MAX_REMINDER_DAYS
+    )
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    framework: int = Field(..., validation_alias="framework_id")
+    organisations: list[int]
+    opens_at: DateTimeOut
+    closes_at: DateTimeOut
+    status: str
+    reminder_interval_days: int
+    created_at: DateTimeOut
+
+    @staticmethod
+    def resolve_organisations(campaign: Campaign) -> list[int]:
+        return sorted(o.pk for o in campaign.organisations.all())
+
+
+class ProgressOut(Schema):
+    organisation: int
+    name: str
+    units: int
+    not_started: int
+    draft: int
+    submitted: int
+    reopened: int
+
+
+class ResponseOut(Schema):
+    id: int
+    unit: int = Field(..., validation_alias="unit_id")
+    organisation: int = Field(..., validation_alias="organisation_id")
+    status: str
+    submitted_at: DateTimeOut | None
+    submitted_by: str
+    respondent_url: str
+
+
+class ResponseFilter(Schema):
+    organisation: int | None = None
+    status: ResponseStatus | None = None
+
+
+class InviteIn(InputSchema):
+    organisations: Ids = Field(default_factory=list)
+
+
+class SentOut(Schema):
+    messages: int
+
+
+class SummaryFilter(Schema):
+    organisation: int | None = None
+    compare_to: int | None = None
+
+
+class ReportFilter(SummaryFilter):
+    """The first page of the committee's matter, all optional."""
+
+    committee: OptionalName = ""
+    date: dt.date | None = None
+    diary_number: OptionalName = ""
+    case_officer: OptionalName = ""
+    summary: Comment = ""
+
+
+class AreaScoreOut(Schema):
+    key: str
+    title: str
+    score: float | None
+    answered: int
+    scored: int
+
+
+class RequirementScoreOut(Schema):
+    key: str
+    area: str
+    counts: dict[str, int]
+    score: float | None
+    answered: int
+    scored: int
+
+
+class OrganisationScoreOut(Schema):
+    id: int
+    name: str
+    responses: int
+    submitted: int
+    areas: dict[str, float | None]
+
+
+class ChangeOut(Schema):
+    key: str
+    score: float | None
+    previous: float | None
+    change: float | None
+
+
+class ComparisonOut(Schema):
+    campaign: int
+    title: str
+    areas: list[ChangeOut]
+    requirements: list[ChangeOut]
+
+
+class SummaryOut(Schema):
+    response_rate: float
+    responses: int
+    submitted: int
+    areas: list[AreaScoreOut]
+    requirements: list[RequirementScoreOut]
+    organisations: list[OrganisationScoreOut]
+    weakest: list[str]
+    comparison: ComparisonOut | None = None
+
+
+class CommentOut(Schema):
+    unit: str
+    organisation: str
+    value: str
+    label: str
+    comment: str
+
+
+class CommentGroupOut(Schema):
+    key: str
+    text: str
+    comments: list[CommentOut]
+
+
+class CommentFilter(Schema):
+    organisation: int | None = None
+    requirement: Key | None = None
+
+
+# ---- Campaigns ---------------------------------------------------------------------------
+
+
+@router.get("/campaigns", response=list[CampaignOut])
+def list_campaigns(request: HttpRequest, response: HttpResponse) -> Any:
+    return paginate(request, response, selectors.campaign_list(user=request.user))
+
+
+@router.post("/campaigns", response={201: CampaignOut, **errors(403)})
+def create_campaign(request: HttpRequest, payload: CampaignIn) -> Any:
+    policies.require(policies.may_manage_campaigns, request.user)
+    campaign = services.campaign_create(
+        actor=request.user,
+        title=payload.title,
+        framework=selectors.framework_ref(payload.framework),
+        organisations=_organisations(
+            payload.organisations, field="organisations", user=request.user
+        ),
+        opens_at=_aware(payload.opens_at),
+        closes_at=_aware(payload.closes_at),
+        reminder_interval_days=payload.reminder_interval_days,
+    )
+    return Status(201, selectors.campaign_get(user=request.user, pk=campaign.pk))
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignOut)
+def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
+    return selectors.campaign_get(user=request.user, pk=campaign_id)
+
+
+@router.patch("/campaigns/{campaign_id}", response={200: CampaignOut, **errors(403)})
+def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> Any:
+    campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
+    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    for name in ("opens_at", "closes_at"):
+        if name in data:
+            data[name] = _aware(data[name])
+    services.campaign_update(actor=request.user, campaign=campaign, **data)
+    return selectors.campaign_get(user=request.user, pk=campaign_id)
+
+
+@router.get("/campaigns/{campaign_id}/progress", response=list[ProgressOut])
+def campaign_progress(request: HttpRequest, campaign_id: int) -> Any:
+    campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
+    return selectors.campaign_progress(user=request.user, campaign=campaign)
+
+
+@router.get("/campaigns/{campaign_id}/responses", response=list[ResponseOut])
+def list_responses(
+    request: HttpRequest, response: HttpResponse, campaign_id: int, filters: Query[ResponseFilter]
+) -> Any:
+    campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
+    responses = selectors.response_list(
+        user=request.user,
+        campaign=campaign,
+        organisation=selectors.organisation_filter(filters.organisation, user=request.user),
+        status=filters.status.value if filters.status else None,
+    )
+    return paginate(request, response, responses)
+
+
+@router.post("/campaigns/{campaign_id}/invitations", response={202: SentOut, **errors(409)})
+def send_invitations(request: HttpRequest, campaign_id: int, payload: InviteIn) -> Any:
+    campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
+    organisations = _organisations(payload.organisations, field="organisations", user=request.user)
+    sent = services.campaign_invite(
+        actor=request.user, campaign=campaign, organisations=organisations or None
+    )
+    return Status(202, {"messages": sent})
+
+
+@router.post("/campaigns/{campaign_id}/reminders", response={202: SentOut})
+def send_reminders(request: HttpRequest, campaign_id: int) -> Any:
+    campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
+    return Status(
+        202, {"messages": services.campaign_remind(actor=request.user, campaign=campaign)}
+    )
+
+
+def _summary_args(request: HttpRequest, campaign_id: int, filters: SummaryFilter) -> dict:
+    return {
+        "user": request.user,
+        "campaign": selectors.campaign_get(user=request.user, pk=campaign_id),
+        "organisation": selectors.organisation_filter(filters.organisation, user=request.user),
+        "compare_to": (
+            selectors.campaign_ref(filters.compare_to, user=request.user, field="compare_to")
+            if filters.compare_to is not None
+            else None
+        ),
+    }
+
+
+@router.get("/campaigns/{campaign_id}/summary", response=SummaryOut)
+def campaign_summary(request: HttpRequest, campaign_id: int, filters: Query[SummaryFilter]) -> Any:
+    summary = selectors.campaign_summary(**_summary_args(request, campaign_id, filters))
+    return _json(summary.as_api())  # "comparison" only when asked for
+
+
+@router.get("/campaigns/{campaign_id}/comments", response=list[CommentGroupOut])
+def campaign_comments(request: HttpRequest, campaign_id: int, filters: Query[CommentFilter]) -> Any:
+    campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
+    return selectors.campaign_comments(
+        user=request.user,
+        campaign=campaign,
+        organisation=selectors.organisation_filter(filters.organisation, user=request.user),
+        requirement=filters.requirement,
+    )
+
+
+def _filename(campaign: Campaign, suffix: str) -> str:
+    return f"sjalvskattning-{campaign.pk}.{suffix}"
+
+
+@router.get("/campaigns/{campaign_id}/export.xlsx", response={200: None})
+def campaign_export(request: HttpRequest, campaign_id: int, filters: Query[SummaryFilter]) -> Any:
+    args = _summary_args(request, campaign_id, filters)
+    content = reports.campaign_xlsx(**args)
+    answer = HttpResponse(content, content_type=XLSX)
+    answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "xlsx")}"'
+    return answer
+
+
+@router.get("/campaigns/{campaign_id}/report.pdf", response={200: None})
+def campaign_report(request: HttpRequest, campaign_id: int, filters: Query[ReportFilter]) -> Any:
+    args = _summary_args(request, campaign_id, filters)
+    matter = report.Matter(
+        committee=filters.committee,
+        date=filters.date,
+        diary_number=filters.diary_number,
+        case_officer=filters.case_officer,
+        summary=filters.summary,
+    )
+    content = report.campaign_report_pdf(matter=matter, **args)
+    answer = HttpResponse(content, content_type="application/pdf")
+    answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "pdf")}"'
+    return answer

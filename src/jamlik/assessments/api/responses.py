@@ -1,0 +1,148 @@
+"""The Responses endpoints (staff): a response, its respondents, answers (PUT semantics),
+submit, reopen and versions; the answer schemas the respondent's endpoints share."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Body, Field, Schema
+
+from jamlik.assessments import selectors, services
+from jamlik.assessments.api.campaigns import ResponseOut
+from jamlik.assessments.api.common import (
+    MAX_ANSWERS,
+    DateTimeOut,
+    Key,
+    router,
+)
+from jamlik.assessments.models import (
+    Response,
+)
+from jamlik.core.api import errors
+from jamlik.core.schemas import Comment, InputSchema, OptionalName
+
+
+class ResponseDetailOut(ResponseOut):
+    campaign: int = Field(..., validation_alias="campaign_id")
+    unit_name: str
+    respondents: list[str]
+    invited_at: DateTimeOut | None
+    reminded_at: DateTimeOut | None
+
+    @staticmethod
+    def resolve_unit_name(response: Response) -> str:
+        return response.unit.name
+
+
+class AnswerIn(InputSchema):
+    requirement: Key
+    value: Annotated[str, Field(max_length=50)] | None = None
+    comment: Comment = ""
+
+
+class AnswerOut(Schema):
+    requirement: str
+    value: str
+    label: str
+    score: float | None
+    comment: str
+    updated_at: DateTimeOut
+
+
+def _answers_out(response: Response) -> list[dict[str, Any]]:
+    framework = response.campaign.framework
+    answers = []
+    for answer in selectors.answer_list(response=response):
+        options = framework.scale(answer.requirement.scale_name)
+        answers.append(
+            {
+                "requirement": answer.requirement.key,
+                "value": answer.value,
+                "label": next((o["label"] for o in options if o["value"] == answer.value), ""),
+                "score": answer.normalised,
+                "comment": answer.comment,
+                "updated_at": answer.updated_at,
+            }
+        )
+    return answers
+
+
+class VersionOut(Schema):
+    number: int
+    submitted_at: DateTimeOut
+    submitted_by: str
+    answers: list[dict[str, Any]]
+
+
+class SubmitIn(InputSchema):
+    submitted_by: OptionalName = ""
+
+
+class ReopenIn(InputSchema):
+    reason: Comment = ""
+
+
+# The bodies of reopen and submit are optional: without one these defaults apply, while a
+# body that is there must be an object (a default of None would let ``null`` through).
+_NO_NAME = SubmitIn()
+_NO_REASON = ReopenIn()
+
+
+class RespondentsIn(InputSchema):
+    respondents: Annotated[list[str], Field(max_length=services.common.MAX_RESPONDENTS)]
+
+
+# ---- Responses ---------------------------------------------------------------------------
+
+
+@router.get("/responses/{response_id}", response=ResponseDetailOut)
+def get_response(request: HttpRequest, response_id: int) -> Any:
+    return selectors.response_get(user=request.user, pk=response_id)
+
+
+@router.put("/responses/{response_id}/respondents", response=ResponseDetailOut)
+def set_respondents(request: HttpRequest, response_id: int, payload: RespondentsIn) -> Any:
+    response = selectors.response_get(user=request.user, pk=response_id)
+    services.response_respondents_set(
+        actor=request.user, response=response, emails=payload.respondents
+    )
+    return selectors.response_get(user=request.user, pk=response_id)
+
+
+@router.get("/responses/{response_id}/answers", response=list[AnswerOut])
+def get_answers(request: HttpRequest, response_id: int) -> Any:
+    return _answers_out(selectors.response_get(user=request.user, pk=response_id))
+
+
+@router.put("/responses/{response_id}/answers", response={200: list[AnswerOut], **errors(409)})
+def put_answers(
+    request: HttpRequest,
+    response_id: int,
+    payload: Body[Annotated[list[AnswerIn], Field(max_length=MAX_ANSWERS)]],
+) -> Any:
+    response = selectors.response_get(user=request.user, pk=response_id)
+    services.answers_save(
+        actor=request.user, response=response, answers=[a.model_dump() for a in payload]
+    )
+    return _answers_out(response)
+
+
+@router.post("/responses/{response_id}/submit", response={200: ResponseDetailOut, **errors(409)})
+def submit_response(request: HttpRequest, response_id: int) -> Any:
+    response = selectors.response_get(user=request.user, pk=response_id)
+    services.response_submit(actor=request.user, response=response)
+    return selectors.response_get(user=request.user, pk=response_id)
+
+
+@router.post("/responses/{response_id}/reopen", response={200: ResponseDetailOut, **errors(409)})
+def reopen_response(request: HttpRequest, response_id: int, payload: ReopenIn = _NO_REASON) -> Any:
+    response = selectors.response_get(user=request.user, pk=response_id)
+    services.response_reopen(actor=request.user, response=response, reason=payload.reason)
+    return selectors.response_get(user=request.user, pk=response_id)
+
+
+@router.get("/responses/{response_id}/versions", response=list[VersionOut])
+def list_versions(request: HttpRequest, response_id: int) -> Any:
+    response = selectors.response_get(user=request.user, pk=response_id)
+    return selectors.response_versions(response=response)

@@ -1,0 +1,340 @@
+"""The campaign's summary figures (``campaign_summary``) and heat map as aggregate queries:
+a handful of GROUP BY statements whatever the number of units, over ``Answer.normalised``
+(the answer's score on 0–100 stored when the answer was saved). Python only combines the
+aggregated rows (a few hundred at most), never the answers themselves."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
+
+from jamlik.assessments.models import (
+    Answer,
+    Area,
+    Campaign,
+    Requirement,
+    ResponseStatus,
+)
+from jamlik.assessments.selectors.campaigns import _responses, framework_structure
+from jamlik.core.scoping import Scope, scope_for
+from jamlik.orgs.models import Organisation
+
+WEAKEST = 10
+
+
+@dataclass
+class RequirementResult:
+    key: str
+    area: str
+    text: str
+    reference: str
+    order: int
+    options: list[dict[str, Any]]  # the requirement's scale: value, label, score
+    counts: dict[str, int]  # every value of the scale, 0 when nobody chose it
+    answered: int = 0  # answers with a value (scored or not)
+    scored: int = 0  # answers with a score
+    score: float | None = None  # mean normalised score 0–100
+
+    def label(self, value: str) -> str:
+        return next((o["label"] for o in self.options if o["value"] == value), value)
+
+
+@dataclass
+class AreaResult:
+    key: str
+    title: str
+    answered: int = 0
+    scored: int = 0
+    score: float | None = None
+
+
+@dataclass
+class OrganisationResult:
+    id: int
+    name: str
+    responses: int
+    submitted: int
+    areas: dict[str, float | None]
+
+
+@dataclass
+class Change:
+    key: str
+    score: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.score is None or self.previous is None:
+            return None
+        return self.score - self.previous
+
+
+@dataclass
+class Comparison:
+    campaign: int
+    title: str
+    areas: list[Change]
+    requirements: list[Change]
+
+
+@dataclass
+class Summary:
+    campaign: Campaign
+    organisation: Organisation | None
+    responses: int
+    submitted: int
+    areas: list[AreaResult]
+    requirements: list[RequirementResult]
+    organisations: list[OrganisationResult]
+    comparison: Comparison | None = None
+
+    @property
+    def response_rate(self) -> float:
+        return self.submitted / self.responses if self.responses else 0.0
+
+    @property
+    def weakest(self) -> list[RequirementResult]:
+        scored = [r for r in self.requirements if r.score is not None]
+        return sorted(scored, key=lambda r: (r.score, r.order))[:WEAKEST]
+
+    def as_api(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "response_rate": self.response_rate,
+            "responses": self.responses,
+            "submitted": self.submitted,
+            "areas": [
+                {
+                    "key": a.key,
+                    "title": a.title,
+                    "score": a.score,
+                    "answered": a.answered,
+                    "scored": a.scored,
+                }
+                for a in self.areas
+            ],
+            "requirements": [
+                {
+                    "key": r.key,
+                    "area": r.area,
+                    "counts": r.counts,
+                    "score": r.score,
+                    "answered": r.answered,
+                    "scored": r.scored,
+                }
+                for r in self.requirements
+            ],
+            "organisations": [
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "responses": o.responses,
+                    "submitted": o.submitted,
+                    "areas": o.areas,
+                }
+                for o in self.organisations
+            ],
+            "weakest": [r.key for r in self.weakest],
+        }
+        if self.comparison is not None:
+            body["comparison"] = {
+                "campaign": self.comparison.campaign,
+                "title": self.comparison.title,
+                "areas": [_change(c) for c in self.comparison.areas],
+                "requirements": [_change(c) for c in self.comparison.requirements],
+            }
+        return body
+
+
+def _change(change: Change) -> dict[str, Any]:
+    return {
+        "key": change.key,
+        "score": change.score,
+        "previous": change.previous,
+        "change": change.change,
+    }
+
+
+def _submitted_answers(
+    campaign: Campaign, scope: Scope, organisation: Organisation | None
+) -> QuerySet[Answer]:
+    answers = Answer.objects.filter(
+        response__campaign=campaign, response__status=ResponseStatus.SUBMITTED
+    )
+    answers = scope.filter(answers, via="response__unit")
+    if organisation is not None:
+        answers = answers.filter(response__unit__path__startswith=organisation.path)
+    return answers.exclude(value="").order_by()
+
+
+def _requirement_results(
+    campaign: Campaign, scope: Scope, organisation: Organisation | None
+) -> tuple[list[AreaResult], list[RequirementResult], dict[int, str]]:
+    """Per requirement and value: count and sum of scores, one GROUP BY; areas pool their
+    requirements' sums (the mean of every scored answer in the area). Also returns the
+    area keys by id."""
+    framework = campaign.framework
+    prefetch_related_objects(
+        [framework],
+        Prefetch("areas", queryset=Area.objects.order_by("order")),
+        Prefetch("requirements", queryset=Requirement.objects.order_by("order")),
+    )
+    structure = framework_structure(framework)
+    rows = (
+        _submitted_answers(campaign, scope, organisation)
+        .values("requirement_id", "value")
+        .annotate(n=Count("id"), scored=Count("normalised"), total=Sum("normalised"))
+    )
+    by_requirement: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_requirement[row["requirement_id"]].append(row)
+    areas: list[AreaResult] = []
+    requirements: list[RequirementResult] = []
+    for area, area_requirements in structure:
+        area_result = AreaResult(key=area.key, title=area.title)
+        area_total = 0.0
+        for requirement in area_requirements:
+            options = framework.scale(requirement.scale_name)
+            result = RequirementResult(
+                key=requirement.key,
+                area=area.key,
+                text=requirement.text,
+                reference=requirement.reference,
+                order=requirement.order,
+                options=options,
+                counts={o["value"]: 0 for o in options},
+            )
+            total = 0.0
+            for row in by_requirement.get(requirement.pk, []):
+                result.counts[row["value"]] = result.counts.get(row["value"], 0) + row["n"]
+                result.answered += row["n"]
+                result.scored += row["scored"]
+                total += row["total"] or 0.0
+            if result.scored:
+                result.score = total / result.scored
+            area_result.answered += result.answered
+            area_result.scored += result.scored
+            area_total += total
+            requirements.append(result)
+        if area_result.scored:
+            area_result.score = area_total / area_result.scored
+        areas.append(area_result)
+    return areas, requirements, {area.pk: area.key for area, _r in structure}
+
+
+def _organisation_results(
+    campaign: Campaign,
+    scope: Scope,
+    organisation: Organisation | None,
+    area_keys: dict[int, str],
+    counts: list[dict[str, Any]],
+) -> list[OrganisationResult]:
+    """The heat map: mean score per named organisation × area, one GROUP BY."""
+    cells = (
+        _submitted_answers(campaign, scope, organisation)
+        .filter(normalised__isnull=False)
+        .values("response__organisation_id", "requirement__area_id")
+        .annotate(scored=Count("id"), total=Sum("normalised"))
+    )
+    scores: dict[int, dict[str, float | None]] = defaultdict(dict)
+    for cell in cells:
+        key = area_keys.get(cell["requirement__area_id"])
+        if key is not None and cell["scored"]:
+            scores[cell["response__organisation_id"]][key] = cell["total"] / cell["scored"]
+    names = dict(
+        Organisation.objects.filter(pk__in=[c["organisation_id"] for c in counts]).values_list(
+            "pk", "name"
+        )
+    )
+    result = [
+        OrganisationResult(
+            id=c["organisation_id"],
+            name=names.get(c["organisation_id"], ""),
+            responses=c["responses"],
+            submitted=c["submitted"],
+            areas={key: scores[c["organisation_id"]].get(key) for key in area_keys.values()},
+        )
+        for c in counts
+    ]
+    return sorted(result, key=lambda o: (o.name.lower(), o.id))
+
+
+def _response_counts(
+    campaign: Campaign, scope: Scope, organisation: Organisation | None
+) -> list[dict[str, Any]]:
+    return list(
+        _responses(campaign, scope, organisation)
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            responses=Count("id"),
+            submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
+        )
+    )
+
+
+def campaign_heat_map(
+    *, user: Any, campaign: Campaign, organisation: Organisation | None = None
+) -> list[OrganisationResult]:
+    """The heat map alone: per named organisation of the campaign its units, submitted
+    responses and mean score per area (four queries)."""
+    scope = scope_for(user)
+    area_keys = dict(
+        Area.objects.filter(framework_id=campaign.framework_id).values_list("pk", "key")
+    )
+    counts = _response_counts(campaign, scope, organisation)
+    return _organisation_results(campaign, scope, organisation, area_keys, counts)
+
+
+def campaign_summary(
+    *,
+    user: Any,
+    campaign: Campaign,
+    organisation: Organisation | None = None,
+    compare_to: Campaign | None = None,
+    heat_map: bool = True,
+) -> Summary:
+    """The campaign's figures over the submitted responses the user may see (within
+    ``organisation`` when given): response rate, per area and requirement the answers and
+    the score, the heat map of named organisations × areas, and optionally the comparison
+    with an earlier campaign on the same requirement keys (same scope and filter)."""
+    scope = scope_for(user)
+    counts = _response_counts(campaign, scope, organisation)
+    areas, requirements, area_keys = _requirement_results(campaign, scope, organisation)
+    organisations: list[OrganisationResult] = []
+    if heat_map:
+        organisations = _organisation_results(campaign, scope, organisation, area_keys, counts)
+    summary = Summary(
+        campaign=campaign,
+        organisation=organisation,
+        responses=sum(c["responses"] for c in counts),
+        submitted=sum(c["submitted"] for c in counts),
+        areas=areas,
+        requirements=requirements,
+        organisations=organisations,
+    )
+    if compare_to is not None:
+        previous_areas, previous_requirements, _keys = _requirement_results(
+            compare_to, scope, organisation
+        )
+        before_area = {a.key: a.score for a in previous_areas}
+        before_requirement = {r.key: r.score for r in previous_requirements}
+        summary.comparison = Comparison(
+            campaign=compare_to.pk,
+            title=compare_to.title,
+            areas=[Change(a.key, a.score, before_area.get(a.key)) for a in areas],
+            requirements=[
+                Change(r.key, r.score, before_requirement.get(r.key)) for r in requirements
+            ],
+        )
+    return summary

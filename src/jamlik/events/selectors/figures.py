@@ -1,0 +1,221 @@
+"""Seat figures (from rows and from counters), dashboard totals, statistics per organisation,
+messages sent and the registrations export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
+
+from jamlik.core import display
+from jamlik.core.scoping import scope_for
+from jamlik.events.models import (
+    SEAT_STATUSES,
+    Allocation,
+    Event,
+    EventMessage,
+    Registration,
+    Session,
+    Status,
+)
+from jamlik.events.selectors.registrations import registration_list, with_positions
+
+# ---- Figures ----------------------------------------------------------------------------------------
+
+
+def seat_counts_from_rows(event: Event) -> dict[str, Any]:
+    """The seat figures counted from the registration rows (the counters must equal these)."""
+    by_status = dict(
+        Registration.objects.filter(event=event)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    allocations: dict[int, dict[str, int]] = {
+        a: {"confirmed": 0, "held": 0, "waiting": 0}
+        for a in Allocation.objects.filter(event=event).values_list("id", flat=True)
+    }
+    for allocation_id, status, n in (
+        Registration.objects.filter(event=event, allocation__isnull=False)
+        .values("allocation_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("allocation_id", "status", "n")
+    ):
+        keys: dict[str, str] = {
+            Status.CONFIRMED: "confirmed",
+            Status.PENDING_APPROVAL: "held",
+            Status.WAITING: "waiting",
+        }
+        key = keys.get(status)
+        if key:
+            allocations[allocation_id][key] = n
+    sessions = dict(
+        Session.objects.filter(event=event)
+        .annotate(n=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)))
+        .values_list("id", "n")
+    )
+    return {
+        "confirmed": by_status.get(Status.CONFIRMED, 0),
+        "held": by_status.get(Status.PENDING_APPROVAL, 0),
+        "waiting": by_status.get(Status.WAITING, 0),
+        "allocations": allocations,
+        "sessions": sessions,
+    }
+
+
+def seat_counts_from_counters(event: Event) -> dict[str, Any]:
+    event = Event.objects.get(pk=event.pk)
+    return {
+        "confirmed": event.confirmed_count,
+        "held": event.held_count,
+        "waiting": event.waiting_count,
+        "allocations": {
+            a.pk: {"confirmed": a.confirmed_count, "held": a.held_count, "waiting": a.waiting_count}
+            for a in Allocation.objects.filter(event=event)
+        },
+        "sessions": dict(Session.objects.filter(event=event).values_list("id", "taken_count")),
+    }
+
+
+@dataclass
+class OrganisationStatistics:
+    organisation_id: int | None
+    name: str
+    confirmed: int = 0
+    checked_in: int = 0
+    cancelled: int = 0
+    waiting: int = 0
+    held: int = 0
+
+    @property
+    def no_shows(self) -> int:
+        return max(0, self.confirmed - self.checked_in)
+
+
+def statistics_by_organisation(*, user: Any, event: Event) -> list[OrganisationStatistics]:
+    """Attendance per organisation (also after anonymisation: the rows keep organisation,
+    status and check-in), scoped, from one grouped query."""
+    registrations = scope_for(user).filter(
+        Registration.objects.filter(event=event), via="organisation"
+    )
+    grouped = (
+        registrations.values("organisation_id", "organisation__name")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=Status.CONFIRMED)),
+            checked_in=Count("id", filter=Q(status=Status.CONFIRMED, checked_in_at__isnull=False)),
+            cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
+            waiting=Count("id", filter=Q(status=Status.WAITING)),
+            held=Count("id", filter=Q(status=Status.PENDING_APPROVAL)),
+        )
+        .order_by(Lower("organisation__name"), "organisation_id")
+    )
+    return [
+        OrganisationStatistics(
+            organisation_id=row["organisation_id"],
+            name=row["organisation__name"] or "",
+            confirmed=row["confirmed"],
+            checked_in=row["checked_in"],
+            cancelled=row["cancelled"],
+            waiting=row["waiting"],
+            held=row["held"],
+        )
+        for row in grouped
+    ]
+
+
+def message_list(*, user: Any, event: Event) -> QuerySet[EventMessage]:
+    messages = EventMessage.objects.filter(event=event).select_related("sent_by")
+    if not scope_for(user).everything:  # a coordinator sees the messages they sent
+        messages = messages.filter(sent_by=user)
+    return messages.order_by("-sent_at", "-id")
+
+
+# ---- Export -----------------------------------------------------------------------------------------
+
+EXPORT_HEADER = (
+    "id",
+    "name",
+    "email",
+    "organisation",
+    "organisation_code",
+    "allocation",
+    "category",
+    "title",
+    "status",
+    "position",
+    "sessions",
+    "dietary",
+    "accessibility",
+    "manager_email",
+    "created_at",
+    "checked_in_at",
+)
+
+
+def export_rows(*, user: Any, event: Event) -> list[list[Any]]:
+
+    local = display.fmt_local_datetime
+
+    rows = []
+    registrations = with_positions(registration_list(user=user, event=event), event)
+    for r in registrations:
+        rows.append(
+            [
+                r.pk,
+                r.name,
+                r.email,
+                r.organisation.name if r.organisation else "",
+                r.organisation.code if r.organisation else "",
+                r.allocation.name if r.allocation else "",
+                r.get_category_display(),
+                r.title,
+                r.get_status_display(),
+                r.position or "",
+                "; ".join(s.title for s in r.sessions.all()),
+                r.dietary,
+                r.accessibility,
+                r.manager_email,
+                local(r.created_at),
+                local(r.checked_in_at),
+            ]
+        )
+    return rows
+
+
+@dataclass
+class Totals:
+    confirmed: int
+    held: int
+    waiting: int
+    free: int
+    capacity: int
+    checked_in: int
+    confirmed_in_scope: int
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed + self.held
+
+
+def totals(*, user: Any, event: Event) -> Totals:
+    """Seat totals of the whole event (from its counters, visible to all staff), and the
+    confirmed and checked-in registrations among those the user may see."""
+    counts = (
+        registration_list(user=user, event=event, status=Status.CONFIRMED)
+        .prefetch_related(None)
+        .order_by()
+        .aggregate(
+            confirmed=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False))
+        )
+    )
+    return Totals(
+        confirmed=event.confirmed_count,
+        held=event.held_count,
+        waiting=event.waiting_count,
+        free=event.free,
+        capacity=event.capacity,
+        checked_in=counts["checked_in"],
+        confirmed_in_scope=counts["confirmed"],
+    )

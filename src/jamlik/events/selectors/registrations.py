@@ -1,0 +1,287 @@
+"""Registrations, scoped: lists and filters, one registration, its history and transfers, the
+personal tokens, waiting positions, badges and the check-in look-up."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from jamlik.core.errors import Invalid, NotFound
+from jamlik.core.lookups import get_or_404, valid_id
+from jamlik.core.scoping import scope_for
+from jamlik.events import clock
+from jamlik.events.models import (
+    ACTIVE_STATUSES,
+    Event,
+    Registration,
+    Session,
+    Status,
+)
+from jamlik.events.selectors._common import PUBLIC_STATUSES, _fresh, _is_token
+from jamlik.events.services.seats import quota_binds
+from jamlik.orgs.models import Organisation
+
+# ---- Registrations (scoped) ------------------------------------------------------------------------
+
+
+def _with_joins(registrations: QuerySet) -> QuerySet:
+    return registrations.select_related("organisation", "allocation").prefetch_related(
+        Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "id"))
+    )
+
+
+def registration_list(
+    *,
+    user: Any,
+    event: Event,
+    status: str | None = None,
+    organisation: Any = None,
+    q: str | None = None,
+    code: str | None = None,
+) -> QuerySet[Registration]:
+    """The event's registrations the user may see; ``organisation`` narrows to that
+    organisation and its descendants, ``q`` searches name and e-mail, ``code`` finds the
+    holder of a check-in code."""
+    registrations = scope_for(user).filter(
+        Registration.objects.filter(event=event), via="organisation"
+    )
+    if status:
+        if status not in Status.values:
+            raise Invalid.field(
+                "status", _("Choose one of: %(values)s.") % {"values": ", ".join(Status.values)}
+            )
+        registrations = registrations.filter(status=status)
+    if organisation is not None:
+        org = organisation
+        registrations = registrations.filter(organisation__path__startswith=org.path)
+    if q:
+        q = _search_text(q)
+        registrations = registrations.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    if code:
+        registrations = registrations.filter(checkin_code=code if _is_token(code) else "")
+    return _with_joins(registrations).order_by("created_at", "id")
+
+
+def _search_text(value: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    from jamlik.core import validation
+
+    try:
+        return validation.clean_text(value, required=False)
+    except ValidationError as exc:
+        raise Invalid.field("q", exc.messages[0]) from None
+
+
+def registration_get(*, user: Any, event: Event, pk: Any) -> Registration:
+    return get_or_404(registration_list(user=user, event=event), pk)
+
+
+HISTORY_LIMIT = 200
+
+
+def registration_history(*, registration: Registration, limit: int = HISTORY_LIMIT) -> list[Any]:
+    """The audit entries about one registration (already read through ``registration_get``,
+    so within the user's scope), newest first, with their actors; at most ``limit`` + 1, so
+    the page can tell that older ones were left out. One query, whatever the history."""
+    from jamlik.core.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            object_type=Registration._meta.label_lower, object_id=str(registration.pk)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[: limit + 1]
+    )
+
+
+def registration_transfers(*, user: Any, registration: Registration) -> dict[str, Any]:
+    """The registrations a seat was handed to (``to``) and from (``from``), when the user may
+    see them (None otherwise), from one scoped query."""
+    linked = Q(transferred_to=registration)
+    if registration.transferred_to_id is not None:
+        linked |= Q(pk=registration.transferred_to_id)
+    rows = scope_for(user).filter(
+        Registration.objects.filter(event_id=registration.event_id).filter(linked),
+        via="organisation",
+    )
+    found = {"to": None, "from": None}
+    for row in rows.only("id", "name", "status", "created_at", "transferred_to_id"):
+        if row.pk == registration.transferred_to_id:
+            found["to"] = row
+        if row.transferred_to_id == registration.pk:
+            found["from"] = row
+    return found
+
+
+def registration_by_manage_token(token: str) -> Registration:
+    if not _is_token(token):
+        raise NotFound()
+    registration = (
+        _with_joins(Registration.objects.select_related("event"))
+        .filter(manage_token=token, event__status__in=PUBLIC_STATUSES, anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        raise NotFound()
+    registration.event = _fresh(registration.event)
+    return registration
+
+
+def registration_by_approval_token(token: str) -> Registration:
+    if not _is_token(token):
+        raise NotFound()
+    registration = (
+        Registration.objects.select_related("event", "organisation")
+        .filter(approval_token=token, anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        raise NotFound()
+    registration.event = _fresh(registration.event)
+    return registration
+
+
+def waiting_positions(event: Event) -> dict[int, int]:
+    """Every waiting registration's position (docs/rules.md#events-waiting-list: the waiting registrations that would be
+    served before it under the rules in force, plus one), from one query."""
+    in_quota_phase = quota_binds(event, clock.now())
+    ranks: dict[Any, int] = defaultdict(int)
+    positions = {}
+    queue = (
+        Registration.objects.filter(event=event, status=Status.WAITING)
+        .order_by("waiting_since", "id")
+        .values_list("id", "allocation_id")
+    )
+    for registration_id, allocation_id in queue:
+        key = allocation_id if in_quota_phase and allocation_id is not None else "all"
+        if in_quota_phase and allocation_id is None:
+            # No allocation: served at the release, after everyone waiting before it.
+            ranks["none"] += 1
+            positions[registration_id] = ranks["none"]
+            continue
+        ranks[key] += 1
+        ranks["none"] += 1
+        positions[registration_id] = ranks[key]
+    return positions
+
+
+def with_positions(registrations: Any, event: Event) -> list[Registration]:
+    """The registrations as a list, each with ``position`` (None unless waiting)."""
+    rows = list(registrations)
+    positions = waiting_positions(event) if any(r.status == Status.WAITING for r in rows) else {}
+    for registration in rows:
+        registration.position = positions.get(registration.pk)
+    return rows
+
+
+def waiting_list(*, user: Any, event: Event) -> list[Registration]:
+    """The waiting list in queue order, scoped, each with its position."""
+    waiting = registration_list(user=user, event=event, status=Status.WAITING).order_by(
+        "waiting_since", "id"
+    )
+    return with_positions(waiting, event)
+
+
+PAGE_SIZE = 50
+
+
+# ---- Registrations on the organiser's pages ------------------------------------------------
+
+
+@dataclass
+class RegistrationFilter:
+    status: str = ""
+    organisation: Organisation | None = None
+    q: str = ""
+
+
+def registrations_page(
+    *, user: Any, event: Event, filters: RegistrationFilter, page: Any = 1
+) -> Page:
+    """One page of the registrations list (count + rows + their sessions)."""
+    queryset = registration_list(
+        user=user,
+        event=event,
+        status=filters.status or None,
+        organisation=filters.organisation,
+        q=filters.q or None,
+    )
+    return Paginator(queryset, PAGE_SIZE).get_page(page)
+
+
+def registration_organisations(*, user: Any, event: Event) -> list[Organisation]:
+    """The organisations in scope that have registrations for the event (filter choices)."""
+    ids = (
+        registration_list(user=user, event=event)
+        .exclude(organisation=None)
+        .order_by()
+        .values("organisation_id")
+    )
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def badge_registrations(*, user: Any, event: Event) -> list[Registration]:
+    """Confirmed participants the user may see, by organisation and name."""
+    return list(
+        registration_list(user=user, event=event, status=Status.CONFIRMED)
+        .prefetch_related(None)
+        .order_by("organisation__name", "name", "id")
+    )
+
+
+# ---- Check-in ----------------------------------------------------------------------------------
+
+_PAYLOAD = re.compile(r"JAMLIK:(?P<event>\d{1,18}):(?P<code>[A-Za-z0-9_-]{4,32})")
+_CODE = re.compile(r"[A-Za-z0-9_-]{8,32}")
+CHECKIN_RESULTS = 25
+
+
+def checkin_code_from_payload(payload: str, event: Event) -> str | None:
+    """The check-in code in what a scanner typed: the QR payload ``JAMLIK:<event>:<code>``
+    (also inside a longer text, such as a URL) or the bare code. None when it names another
+    event or holds no code at all."""
+    text = (payload or "").strip()
+    match = _PAYLOAD.search(text)
+    if match:
+        event_id = int(match.group("event"))
+        return match.group("code") if valid_id(event_id) and event_id == event.pk else None
+    if _CODE.fullmatch(text):
+        return text
+    return None
+
+
+def checkin_find_by_code(*, user: Any, event: Event, payload: str) -> Registration:
+    code = checkin_code_from_payload(payload, event)
+    found = registration_list(user=user, event=event, code=code).first() if code else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def checkin_search(*, user: Any, event: Event, q: str) -> list[Registration]:
+    """Active registrations whose name or e-mail contains ``q`` (at least two characters)."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return []
+    return list(
+        registration_list(user=user, event=event, q=q[:200])
+        .filter(status__in=ACTIVE_STATUSES)
+        .prefetch_related(None)
+        .order_by("name", "id")[:CHECKIN_RESULTS]
+    )
+
+
+def checkin_recent(*, user: Any, event: Event, limit: int = 10) -> list[Registration]:
+    return list(
+        registration_list(user=user, event=event)
+        .filter(checked_in_at__isnull=False)
+        .prefetch_related(None)
+        .order_by("-checked_in_at", "-id")[:limit]
+    )
