@@ -1,21 +1,18 @@
 """Every state change of the events app (docs/architecture.md#code-conventions). Import from here:
 ``from jamlik.events import services; services.registration_create(...)``."""
 
-from jamlik.events.services.events import (
+from jamlik.events.services._checks import allocation_for
+from jamlik.events.services.allocations import (
     allocation_create,
     allocation_delete,
     allocation_update,
-    event_create,
-    event_message_send,
-    event_update,
-    link_ensure,
-    link_regenerate,
-    link_revoke,
-    links_send,
-    lost_link_request,
-    session_create,
-    session_delete,
-    session_update,
+)
+from jamlik.events.services.events import event_create, event_update
+from jamlik.events.services.handling import (
+    approval_decide,
+    registration_check_in,
+    registration_check_in_undo,
+    registration_resend_link,
 )
 from jamlik.events.services.housekeeping import (
     events_housekeep_due,
@@ -24,18 +21,22 @@ from jamlik.events.services.housekeeping import (
     registrations_anonymise_due,
     reminders_send,
 )
+from jamlik.events.services.links import (
+    link_ensure,
+    link_regenerate,
+    link_revoke,
+    links_send,
+    lost_link_request,
+)
+from jamlik.events.services.messages import event_message_send
+from jamlik.events.services.programme import session_create, session_delete, session_update
 from jamlik.events.services.registrations import (
     RegistrationOutcome,
-    allocation_for,
-    approval_decide,
     registration_cancel,
     registration_change_sessions,
-    registration_check_in,
-    registration_check_in_undo,
     registration_create,
     registration_may_cancel,
     registration_may_change_sessions,
-    registration_resend_link,
     registration_transfer,
 )
 from jamlik.events.services.seats import (

@@ -1,0 +1,181 @@
+"""Registrations of an event: list, one, cancel, anonymise, check-in, the exports and badges;
+messages to the participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Status
+
+from jamlik.core.api import errors, paginate
+from jamlik.core.errors import Invalid
+from jamlik.core.exports import csv_response, xlsx_response
+from jamlik.core.lookups import valid_id
+from jamlik.events import downloads, policies, selectors, services
+from jamlik.events.api._common import (
+    MessageIn,
+    MessageOut,
+    RegistrationFilter,
+    RegistrationOut,
+    _allowed,
+    _user,
+    router,
+)
+
+# ---- Registrations, check-in, exports ---------------------------------------------------------------------
+
+
+def _organisation_filter(user: Any, organisation_id: int | None) -> Any:
+    if organisation_id is None:
+        return None
+    from jamlik.orgs.models import Organisation
+
+    org = (
+        Organisation.objects.filter(pk=organisation_id).first()
+        if valid_id(organisation_id)
+        else None
+    )
+    if org is None:
+        raise Invalid.field(
+            "organisation", _("Unknown organisation: %(id)s.") % {"id": organisation_id}
+        )
+    return org
+
+
+@router.get("/events/{event_id}/registrations", response=list[RegistrationOut])
+def list_registrations(
+    request: HttpRequest,
+    response: HttpResponse,
+    event_id: int,
+    filters: Query[RegistrationFilter],
+) -> Any:
+    user = _user(request)
+    event = selectors.event_get(user=user, pk=event_id)
+    registrations = selectors.registration_list(
+        user=user,
+        event=event,
+        status=filters.status,
+        organisation=_organisation_filter(user, filters.organisation),
+        q=filters.q,
+        code=filters.code,
+    )
+    return selectors.with_positions(paginate(request, response, registrations), event)
+
+
+def _registration(
+    request: HttpRequest, event_id: int, registration_id: int
+) -> tuple[Any, Any, Any]:
+    """The caller, the event and one of its registrations the caller may see (else 404)."""
+    user = _user(request)
+    event = selectors.event_get(user=user, pk=event_id)
+    return user, event, selectors.registration_get(user=user, event=event, pk=registration_id)
+
+
+@router.get("/events/{event_id}/registrations/{registration_id}", response=RegistrationOut)
+def get_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+    _, event, registration = _registration(request, event_id, registration_id)
+    return selectors.with_positions([registration], event)[0]
+
+
+def _act_on_registration(
+    request: HttpRequest, event_id: int, registration_id: int, action: Any
+) -> Any:
+    """Run one service (``action(registration=, actor=)``) on a registration the caller may
+    see, and answer with the registration as it is afterwards."""
+    user, event, registration = _registration(request, event_id, registration_id)
+    action(registration=registration, actor=user)
+    return selectors.registration_get(user=user, event=event, pk=registration_id)
+
+
+@router.post(
+    "/events/{event_id}/registrations/{registration_id}/cancel",
+    response={200: RegistrationOut, **errors(409)},
+)
+def cancel_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+    return _act_on_registration(request, event_id, registration_id, services.registration_cancel)
+
+
+@router.post(
+    "/events/{event_id}/registrations/{registration_id}/anonymise",
+    response={200: RegistrationOut, **errors(403, 409)},
+)
+def anonymise_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+    """Erase the person's data on request (city coordinators and admins; 403 otherwise). An
+    active registration is cancelled first; the registration stays for the statistics."""
+    return _act_on_registration(request, event_id, registration_id, services.registration_anonymise)
+
+
+@router.post(
+    "/events/{event_id}/registrations/{registration_id}/check-in",
+    response={200: RegistrationOut, **errors(409)},
+)
+def check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+    return _act_on_registration(request, event_id, registration_id, services.registration_check_in)
+
+
+@router.delete(
+    "/events/{event_id}/registrations/{registration_id}/check-in", response=RegistrationOut
+)
+def undo_check_in(request: HttpRequest, event_id: int, registration_id: int) -> Any:
+    return _act_on_registration(
+        request, event_id, registration_id, services.registration_check_in_undo
+    )
+
+
+def _export_name(event: Any, extension: str) -> str:
+    return f"anmalningar-{event.pk}.{extension}"
+
+
+@router.get("/events/{event_id}/export.csv")
+def export_csv(request: HttpRequest, event_id: int) -> HttpResponse:
+    user = _allowed(request, policies.may_export_registrations)
+    event = selectors.event_get(user=user, pk=event_id)
+    rows = selectors.export_rows(user=user, event=event)
+    return csv_response(_export_name(event, "csv"), selectors.EXPORT_HEADER, rows)
+
+
+@router.get("/events/{event_id}/export.xlsx")
+def export_xlsx(request: HttpRequest, event_id: int) -> HttpResponse:
+    user = _allowed(request, policies.may_export_registrations)
+    event = selectors.event_get(user=user, pk=event_id)
+    rows = selectors.export_rows(user=user, event=event)
+    return xlsx_response(
+        _export_name(event, "xlsx"),
+        [(_("Registrations"), selectors.EXPORT_HEADER, rows)],
+    )
+
+
+@router.get("/events/{event_id}/badges.pdf")
+def badges_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Name badges of the confirmed participants the caller may see (A4, 8 a sheet)."""
+    user = _allowed(request, policies.may_export_registrations)
+    event = selectors.event_get(user=user, pk=event_id)
+    return downloads.badges_response(event, selectors.badge_registrations(user=user, event=event))
+
+
+# ---- Messages to participants -----------------------------------------------------------------------------
+
+
+@router.get("/events/{event_id}/messages", response=list[MessageOut])
+def list_messages(request: HttpRequest, response: HttpResponse, event_id: int) -> Any:
+    user = _user(request)
+    event = selectors.event_get(user=user, pk=event_id)
+    return paginate(request, response, selectors.message_list(user=user, event=event))
+
+
+@router.post("/events/{event_id}/messages", response={202: MessageOut})
+def send_message(request: HttpRequest, event_id: int, payload: MessageIn) -> Any:
+    """Mail a message to the event's participants (confirmed and held unless ``statuses``
+    says otherwise); an org coordinator reaches the people of their organisation only."""
+    user = _user(request)
+    event = selectors.event_get(user=user, pk=event_id)
+    message = services.event_message_send(
+        actor=user,
+        event=event,
+        subject=payload.subject,
+        body=payload.body,
+        statuses=payload.statuses,
+    )
+    return Status(202, message)

@@ -1,0 +1,136 @@
+"""Organisation links: ensure, regenerate, revoke, send by mail; the lost-link request."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jamlik.core import validation
+from jamlik.core.audit import audit_log
+from jamlik.core.errors import RateLimited
+from jamlik.core.ratelimit import rate_limit_hit, window_remaining
+from jamlik.events import clock, policies
+from jamlik.events.errors import (
+    invalid,
+)
+from jamlik.events.models import (
+    AllocationMember,
+    Event,
+    OrganisationLink,
+)
+from jamlik.events.services import mail
+
+LOST_LINK_PER_ADDRESS = 5
+LOST_LINK_PER_CLIENT = 30
+
+
+# ---- Links ----------------------------------------------------------------------------------------
+
+
+def link_ensure(*, event: Event, organisation: Any) -> OrganisationLink:
+    """The organisation's active link for the event, made when missing."""
+    link = OrganisationLink.objects.filter(
+        event=event, organisation=organisation, revoked_at__isnull=True
+    ).first()
+    if link is None:
+        link = OrganisationLink.objects.create(event=event, organisation=organisation)
+    return link
+
+
+@transaction.atomic
+def link_regenerate(*, actor: Any, link: OrganisationLink) -> OrganisationLink:
+    """Revoke a link (it stops working at once) and make a new one for the organisation."""
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
+    link_revoke(actor=actor, link=link)
+    fresh = OrganisationLink.objects.create(event_id=link.event_id, organisation=link.organisation)
+    audit_log(actor=actor, action="events.link.created", obj=fresh, new={"replaces": link.pk})
+    return fresh
+
+
+@transaction.atomic
+def link_revoke(*, actor: Any, link: OrganisationLink) -> OrganisationLink:
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
+    if link.revoked_at is None:
+        link.revoked_at = clock.now()
+        link.save(update_fields=["revoked_at"])
+        audit_log(actor=actor, action="events.link.revoked", obj=link, new={"revoked": True})
+    return link
+
+
+@transaction.atomic
+def links_send(
+    *, actor: Any, event: Event, organisations: list[Any] | None = None
+) -> list[OrganisationLink]:
+    """Mail each organisation's link to its functional mailbox (all organisations in an
+    allocation when ``organisations`` is None). Organisations without a mailbox are skipped."""
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
+    members = AllocationMember.objects.filter(event=event).select_related("organisation")
+    if organisations is not None:
+        members = members.filter(organisation_id__in=[o.pk for o in organisations])
+    sent = []
+    now = clock.now()
+    for member in members.order_by("organisation__name", "organisation_id"):
+        organisation = member.organisation
+        if not organisation.mailbox:
+            continue
+        link = link_ensure(event=event, organisation=organisation)
+        link.organisation = organisation
+        mail.organisation_link(link, event=event)
+        link.sent_at = now
+        link.save(update_fields=["sent_at"])
+        sent.append(link)
+    audit_log(
+        actor=actor,
+        action="events.links.sent",
+        obj=event,
+        new={"organisations": [link.organisation_id for link in sent]},
+    )
+    return sent
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def lost_link_request(*, event: Event, email: Any, client: str) -> OrganisationLink | None:
+    """ "Lost your link?": when the address's domain belongs to an organisation with a link for
+    the event (its own or its nearest ancestor's), mail that link to the address. The caller
+    answers the same whatever this returns. Rate-limited per address and per client (429)."""
+    from jamlik.orgs.selectors import organisation_for_email
+
+    try:
+        email = validation.clean_email(email)
+    except ValidationError as exc:
+        raise invalid("email", exc.messages[0], "invalid") from None
+    window = timedelta(hours=1)
+    if not rate_limit_hit(
+        key=f"events.lost_link.client:{_digest(client)}", limit=LOST_LINK_PER_CLIENT, window=window
+    ) or not rate_limit_hit(
+        key=f"events.lost_link.address:{_digest(email.lower())}",
+        limit=LOST_LINK_PER_ADDRESS,
+        window=window,
+    ):
+        raise RateLimited(retry_after=window_remaining(window))
+    organisation = organisation_for_email(email)
+    if organisation is None:
+        return None
+    chain = [int(p) for p in organisation.path.strip("/").split("/") if p]
+    links = {
+        link.organisation_id: link
+        for link in OrganisationLink.objects.filter(
+            event=event, organisation_id__in=chain, revoked_at__isnull=True
+        ).select_related("organisation")
+    }
+    link = next((links[o] for o in reversed(chain) if o in links), None)
+    if link is None:
+        return None
+    with transaction.atomic():
+        mail.organisation_link(link, event=event, to=email)
+    return link

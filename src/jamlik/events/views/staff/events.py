@@ -1,0 +1,290 @@
+"""Organiser pages: the event list and editor, allocations, the programme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jamlik.core.errors import JamlikError
+from jamlik.events import policies, selectors, services
+from jamlik.events.forms import (
+    AllocationForm,
+    EventForm,
+    SessionForm,
+)
+from jamlik.events.views.staff._common import _base, _confirm, _event
+
+# ---- List and editor ---------------------------------------------------------------------------
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "events/staff/event_list.html",
+        {
+            "upcoming": selectors.events_by_time(user=request.user, upcoming=True),
+            "past": selectors.events_by_time(user=request.user, upcoming=False),
+            "can_edit": policies.may_edit_event(request.user),
+        },
+    )
+
+
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "status",
+    "description",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "opens_at",
+    "quota_lock_until",
+    "closes_at",
+    "categories",
+    "approval_required",
+    "approval_hold_hours",
+    "waitlist_enabled",
+    "contact_email",
+)
+
+
+def _local(value: Any) -> Any:
+    return timezone.localtime(value) if value else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    policies.require(policies.may_edit_event, request.user)
+    form = EventForm(
+        request.POST or None,
+        initial={"categories": ["employee", "elected", "partner"], "waitlist_enabled": True},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                event = services.event_create(actor=request.user, **form.cleaned_data)
+            except JamlikError as exc:
+                form.add_rule_error(exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The event was created as a draft."))
+                return redirect("events:edit", pk=event.pk)
+        else:
+            status = 400
+    return render(
+        request, "events/staff/event_form.html", {"form": form, "event": None}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    can_edit = policies.may_edit_event(request.user)
+    if request.method == "POST":
+        policies.require(policies.may_edit_event, request.user)
+    initial = {name: getattr(event, name) for name in EVENT_FIELDS}
+    for name in ("starts_at", "ends_at", "opens_at", "quota_lock_until", "closes_at"):
+        initial[name] = _local(initial[name])
+    form = EventForm(request.POST or None, initial=initial)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.event_update(actor=request.user, event=event, **form.cleaned_data)
+            except JamlikError as exc:
+                form.add_rule_error(exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("events:edit", pk=event.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "events/staff/event_edit.html",
+        _base(
+            request,
+            event,
+            "edit",
+            form=form,
+            allocations=selectors.allocation_list(user=request.user, event=event),
+            slots=selectors.programme(event),
+        ),
+        status=status,
+    )
+
+
+# ---- Allocations -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocation_form(request: HttpRequest, pk: int, aid: int | None = None) -> HttpResponse:
+    policies.require(policies.may_manage_allocations, request.user)
+    event = _event(request, pk)
+    allocation = (
+        selectors.allocation_get(user=request.user, event=event, pk=aid)
+        if aid is not None
+        else None
+    )
+    selected = (
+        list(allocation.members.values_list("organisation_id", flat=True)) if allocation else []
+    )
+    initial = (
+        {"name": allocation.name, "quota": allocation.quota, "organisations": selected}
+        if allocation
+        else {}
+    )
+    form = AllocationForm(request.POST or None, initial=initial, selected=selected)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if allocation is None:
+                    services.allocation_create(
+                        actor=request.user,
+                        event=event,
+                        name=data["name"],
+                        quota=data["quota"],
+                        organisations=list(data["organisations"]),
+                    )
+                else:
+                    services.allocation_update(
+                        actor=request.user,
+                        allocation=allocation,
+                        name=data["name"],
+                        quota=data["quota"],
+                        organisations=list(data["organisations"]),
+                    )
+            except JamlikError as exc:
+                form.add_rule_error(exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The allocation was saved."))
+                return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + "#allocations")
+        else:
+            status = 400
+    return render(
+        request,
+        "events/staff/allocation_form.html",
+        _base(request, event, "edit", form=form, allocation=allocation),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocation_delete(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    policies.require(policies.may_manage_allocations, request.user)
+    event = _event(request, pk)
+    allocation = selectors.allocation_get(user=request.user, event=event, pk=aid)
+    return _confirm_delete(
+        request,
+        event,
+        object_name=allocation.name,
+        heading=_("Delete the allocation"),
+        delete=lambda: services.allocation_delete(actor=request.user, allocation=allocation),
+        done=_("The allocation was deleted."),
+        anchor="allocations",
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    event: Any,
+    *,
+    object_name: str,
+    heading: str,
+    delete: Callable[[], object],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """The confirmation page of a deletion; on POST, delete through the service."""
+    return _confirm(
+        request,
+        template="events/staff/confirm_delete.html",
+        context=_base(request, event, "edit", object_name=object_name, heading=heading),
+        action=delete,
+        done=done,
+        done_url=reverse("events:edit", kwargs={"pk": event.pk}) + f"#{anchor}",
+    )
+
+
+# ---- Programme ----------------------------------------------------------------------------------------
+
+
+SESSION_FIELDS = ("title", "description", "speakers", "room", "starts_at", "ends_at", "capacity")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_form(request: HttpRequest, pk: int, sid: int | None = None) -> HttpResponse:
+    policies.require(policies.may_manage_programme, request.user)
+    event = _event(request, pk)
+    session = selectors.session_get(event=event, pk=sid) if sid is not None else None
+    if session:
+        initial = {name: getattr(session, name) for name in SESSION_FIELDS}
+        initial["starts_at"] = _local(session.starts_at)
+        initial["ends_at"] = _local(session.ends_at)
+    else:
+        initial = {"starts_at": _local(event.starts_at), "ends_at": _local(event.ends_at)}
+    form = SessionForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if session is None:
+                    services.session_create(actor=request.user, event=event, **form.cleaned_data)
+                else:
+                    services.session_update(
+                        actor=request.user, session=session, **form.cleaned_data
+                    )
+            except JamlikError as exc:
+                form.add_rule_error(exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The session was saved."))
+                return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + "#programme")
+        else:
+            status = 400
+    return render(
+        request,
+        "events/staff/session_form.html",
+        _base(request, event, "edit", form=form, session=session),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_delete(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
+    policies.require(policies.may_manage_programme, request.user)
+    event = _event(request, pk)
+    session = selectors.session_get(event=event, pk=sid)
+    return _confirm_delete(
+        request,
+        event,
+        object_name=session.title,
+        heading=_("Delete the session"),
+        delete=lambda: services.session_delete(actor=request.user, session=session),
+        done=_("The session was deleted."),
+        anchor="programme",
+    )
