@@ -26,6 +26,7 @@ from jamlik.core.schemas import (
 from jamlik.events import downloads, links, selectors, services
 from jamlik.events.api._common import (
     SessionIds,
+    SessionOut,
     _organisations,
     public_router,
 )
@@ -33,17 +34,9 @@ from jamlik.events.api._common import (
 # ==== Public (the token in the path is the credential) ==========================================================
 
 
-class PublicSessionOut(Schema):
-    id: int
-    title: str
-    description: str
-    speakers: str
-    room: str
-    starts_at: DateTimeOut
-    ends_at: DateTimeOut
-    capacity: int | None
-    taken: int = Field(..., validation_alias="taken_count")
-    free: int | None
+class PublicSessionOut(SessionOut):
+    """A session as the staff see it, and whether it is full."""
+
     full: bool = Field(..., validation_alias="is_full")
 
 

@@ -39,26 +39,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-EVENT_FIELDS = (
-    "title",
-    "kind",
-    "status",
-    "description",
-    "venue",
-    "starts_at",
-    "ends_at",
-    "capacity",
-    "opens_at",
-    "quota_lock_until",
-    "closes_at",
-    "categories",
-    "approval_required",
-    "approval_hold_hours",
-    "waitlist_enabled",
-    "contact_email",
-)
-
-
 def _local(value: Any) -> Any:
     return timezone.localtime(value) if value else None
 
@@ -96,7 +76,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = policies.may_edit_event(request.user)
     if request.method == "POST":
         policies.require(policies.may_edit_event, request.user)
-    initial = {name: getattr(event, name) for name in EVENT_FIELDS}
+    initial = {name: getattr(event, name) for name in services.events.EVENT_FIELDS}
     for name in ("starts_at", "ends_at", "opens_at", "quota_lock_until", "closes_at"):
         initial[name] = _local(initial[name])
     form = EventForm(request.POST or None, initial=initial)
