@@ -25,6 +25,7 @@ from pydantic.json_schema import models_json_schema
 from jamlik.core import selectors, services
 from jamlik.core.errors import Forbidden, Invalid, JamlikError, NotFound
 from jamlik.core.http_types import AuthedRequest
+from jamlik.core.inputs import schema_errors
 from jamlik.core.models import Role, User
 from jamlik.core.schemas import (
     NOT_SENT,
@@ -166,60 +167,9 @@ def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> Http
     return _respond(request, 400, Invalid.from_validation_error(exc).as_body())
 
 
-def _field_name(loc: list[Any]) -> str:
-    # ninja prefixes the location with the parameter source and name ("body", "payload").
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data")]
-    return ".".join(parts) or "__all__"
-
-
 @api.exception_handler(NinjaValidationError)
 def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = []
-    for item in exc.errors:
-        errors.append(
-            {"field": _field_name(list(item.get("loc", []))), "message": _schema_message(item)}
-        )
-    detail = _("The request is invalid: %(message)s") % {
-        "message": errors[0]["message"] if errors else ""
-    }
-    return _respond(request, 400, {"detail": detail, "code": "invalid", "errors": errors})
-
-
-def _schema_message(item: dict[str, Any]) -> str:
-    kind = item.get("type", "")
-    ctx = item.get("ctx") or {}
-    messages = {
-        "missing": _("This field is required."),
-        "string_too_long": _("At most %(n)s characters.") % {"n": ctx.get("max_length", "")},
-        "string_too_short": _("This field cannot be blank."),
-        "too_long": _("Too many items."),
-        "int_parsing": _("Enter a whole number."),
-        "int_type": _("Enter a whole number."),
-        "bool_type": _("Enter true or false."),
-        "bool_parsing": _("Enter true or false."),
-        "datetime_parsing": _("Enter a valid date and time (ISO 8601)."),
-        "datetime_from_date_parsing": _("Enter a valid date and time (ISO 8601)."),
-        "datetime_type": _("Enter a valid date and time (ISO 8601)."),
-        "date_parsing": _("Enter a valid date (YYYY-MM-DD)."),
-        "date_from_datetime_parsing": _("Enter a valid date (YYYY-MM-DD)."),
-        "date_type": _("Enter a valid date (YYYY-MM-DD)."),
-        "string_type": _("Enter text."),
-        "list_type": _("Enter a list."),
-        "enum": _("Choose one of the allowed values."),
-        "literal_error": _("Choose one of the allowed values."),
-        "greater_than_equal": _("Must be at least %(n)s.") % {"n": ctx.get("ge", "")},
-        "less_than_equal": _("Must be at most %(n)s.") % {"n": ctx.get("le", "")},
-        "greater_than": _("Must be greater than %(n)s.") % {"n": ctx.get("gt", "")},
-        "model_attributes_type": _("Enter a JSON object."),
-        "dict_type": _("Enter a JSON object."),
-        "json_invalid": _("The body is not valid JSON."),
-        "value_error": str(ctx.get("error", "")) or _("Invalid value."),
-        "string_pattern_mismatch": _("Invalid format."),
-        "int_from_float": _("Enter a whole number."),
-        "too_short": _("Too few items."),
-        "extra_forbidden": _("Unknown field."),
-    }
-    return str(messages.get(kind, _("Invalid value.")))
+    return _respond(request, 400, schema_errors(exc.errors).as_body())
 
 
 @api.exception_handler(AuthenticationError)

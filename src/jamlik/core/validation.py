@@ -16,6 +16,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 NAME_MAX = 200
+# The largest count a user may enter (seats, quotas, capacities).
+MAX_COUNT = 1_000_000
 TEXT_MAX = 10_000
 COMMENT_MAX = 5_000
 EMAIL_MAX = 254
