@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from jamlik.core.errors import Conflict, Invalid
-from jamlik.events import selectors, services
+from jamlik.events import selectors, services, tasks
 from jamlik.events.models import Registration, Status
 from jamlik.notifications.models import OutboxMessage
 from tests.events.conftest import assert_counters_match_rows
@@ -24,7 +24,9 @@ def statuses(*outcomes):
 
 
 def release(clock, event):
+    """The release time passes and the worker serves it (``tasks.release_event``)."""
     clock.set(event.quota_lock_until + timedelta(minutes=1))
+    tasks.release_event.call(event.pk)
     return selectors.event_get(user=None, pk=event.pk)
 
 
@@ -136,15 +138,31 @@ def test_release_serves_the_waiting_list_oldest_first(conference, personas, cloc
     assert_counters_match_rows(event)
 
 
-def test_release_happens_before_any_read_after_quota_lock_until(conference, personas, clock):
+def test_release_happens_before_any_seat_decision_after_quota_lock_until(
+    conference, personas, clock
+):
+    """Before the worker came to it, the next seat decision serves the release first: the
+    people waiting take the free seats before a newcomer does."""
     queue = _fill_and_queue(conference, personas)
     clock.set(conference.event.quota_lock_until + timedelta(seconds=1))
-    # A read of the link (a public page) is enough to serve the release.
+    newcomer = register(conference.event, personas.org_b)
+    event = selectors.event_get(user=None, pk=conference.event.pk)
+    assert event.released_at is not None
+    assert statuses(*queue)[:5] == ["confirmed"] * 5
+    assert newcomer.registration.status == "waiting"
+
+
+def test_reads_never_write(conference, personas, clock):
+    """Selectors only read, also after the release time: the worker and the seat services
+    serve the release (docs/decisions/0023-seat-path-and-notices.md)."""
+    queue = _fill_and_queue(conference, personas)
+    clock.set(conference.event.quota_lock_until + timedelta(seconds=1))
     link = selectors.link_by_token(
         services.link_ensure(event=conference.event, organisation=personas.org_a).token
     )
-    assert link.event.released_at is not None
-    assert statuses(*queue)[:5] == ["confirmed"] * 5
+    selectors.event_get(user=None, pk=conference.event.pk)
+    assert link.event.released_at is None
+    assert set(statuses(*queue)) == {"waiting"}
 
 
 def test_release_is_idempotent(conference, personas, clock):
@@ -301,7 +319,7 @@ def test_hold_expires_after_the_set_time_and_the_seat_goes_on(approval_event, pe
     first = register(approval_event, personas.org_a).registration
     second = register(approval_event, personas.org_a).registration
     clock.advance(hours=25)
-    selectors.event_get(user=None, pk=approval_event.pk)
+    tasks.housekeep_events.call()  # the worker's periodic run
     assert Registration.objects.get(pk=first.pk).status == "expired"
     assert Registration.objects.get(pk=second.pk).status == "pending_approval"
     assert OutboxMessage.objects.filter(kind="events.decision", to=first.email).exists()

@@ -140,18 +140,20 @@ def test_with_the_database_backend_the_worker_renders_the_first_mail(personas, c
     mail as it was at that moment."""
     from django_tasks_db.models import DBTaskResult
 
+    from jamlik.notifications.notices import render_notices
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     event = EventFactory(capacity=1, quota_lock_until=None)
     first = register(event, personas.org_a).registration
     second = register(event, personas.org_a)
     assert not OutboxMessage.objects.exists()
-    rows = DBTaskResult.objects.filter(task_path="jamlik.events.tasks.send_registration_mail")
+    rows = DBTaskResult.objects.filter(task_path="jamlik.notifications.notices.render_notices")
     assert rows.count() == 2
     services.registration_cancel(registration=first)  # the second is promoted meanwhile
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     for row in rows.order_by("enqueued_at"):
         kwargs = row.args_kwargs
-        tasks.send_registration_mail.call(*kwargs["args"], **kwargs["kwargs"])
+        render_notices.call(*kwargs["args"], **kwargs["kwargs"])
     waiting = OutboxMessage.objects.get(kind="events.waiting")
     assert waiting.to == second.registration.email
     assert "Din plats i kön: 1." in waiting.body_text

@@ -1,6 +1,7 @@
 """Forms of the assessment pages: campaigns, the unit's response, filters, actions and the
-PDF report's cover page. They parse and check the shape of the input; the rules live in the
-services, whose failures the views put back on the form (``add_rule_error``)."""
+PDF report's cover page. The forms of writes only parse what the browser sends; the rules
+are the input models' (``inputs.py``, docs/decisions/0022-input-models.md), whose failures
+the views put back on the form (``add_rule_error``)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,29 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jamlik.assessments.inputs import MAX_RESPONDENTS
 from jamlik.assessments.models import ActionStatus, Requirement, ResponseStatus
 from jamlik.core import validation
 from jamlik.core.errors import JamlikError
 from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-MAX_REMINDER_DAYS = 365
+
+
+class InputText(forms.CharField):
+    """Text handed on as typed: the input model applies the text rules, so the page shows
+    the API's messages. ``required`` and ``max_length`` only mark the field for the browser
+    (and the label)."""
+
+    def __init__(
+        self, *, max_length: int = validation.NAME_MAX, multiline: bool = False, **kw: Any
+    ) -> None:
+        if multiline:
+            kw.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        super().__init__(max_length=max_length, strip=False, **kw)
+
+    def clean(self, value: Any) -> str:
+        return "" if value is None else str(value)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -50,7 +67,7 @@ class IdChoiceField(forms.TypedChoiceField):
 
 
 class CampaignForm(AccessibleFormMixin, forms.Form):
-    title = TextField(label=_("Title"), help_text=_("E.g. Självskattning arbetsmiljö 2025"))
+    title = InputText(label=_("Title"), help_text=_("E.g. Självskattning arbetsmiljö 2025"))
     framework = forms.TypedChoiceField(label=_("Framework version"), coerce=int)
     organisations = forms.TypedMultipleChoiceField(
         label=_("Organisations"),
@@ -62,8 +79,6 @@ class CampaignForm(AccessibleFormMixin, forms.Form):
     closes_at = _datetime_field(_("Closes at"))
     reminder_interval_days = forms.IntegerField(
         label=_("Reminder interval (days)"),
-        min_value=0,
-        max_value=MAX_REMINDER_DAYS,
         initial=7,
         help_text=_(
             "Units that have not submitted get at most one reminder per this many days; "
@@ -130,7 +145,8 @@ class RespondentsForm(AccessibleFormMixin, forms.Form):
     respondents = forms.CharField(
         label=_("Respondents' e-mail addresses"),
         required=False,
-        max_length=20 * (validation.EMAIL_MAX + 1),
+        # Room for the most addresses the model takes; more text is not worth parsing.
+        max_length=MAX_RESPONDENTS * (validation.EMAIL_MAX + 1),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "One address per line. Left empty, mail goes to the unit's functional mailbox."
@@ -141,9 +157,17 @@ class RespondentsForm(AccessibleFormMixin, forms.Form):
         raw = self.cleaned_data.get("respondents") or ""
         return [line.strip() for line in raw.replace(",", "\n").splitlines() if line.strip()]
 
+    def add_rule_error(self, exc: JamlikError) -> None:
+        # The model names an address by its place in the list (respondents.2): all are
+        # typed in this one field.
+        for item in exc.errors:
+            if str(item["field"]).startswith("respondents."):
+                item["field"] = "respondents"
+        super().add_rule_error(exc)
+
 
 class ReopenForm(AccessibleFormMixin, forms.Form):
-    reason = TextField(
+    reason = InputText(
         label=_("Reason for reopening"),
         max_length=validation.COMMENT_MAX,
         multiline=True,
@@ -245,7 +269,7 @@ class ResponseForm(AccessibleFormMixin, forms.Form):
                 choices=[(o["value"], o["label"]) for o in options],
                 widget=forms.RadioSelect,
             )
-            self.fields[comment_name(requirement.key)] = TextField(
+            self.fields[comment_name(requirement.key)] = InputText(
                 label=_("Comment"),
                 help_text=_("No names of individuals and no individual cases."),
                 max_length=validation.COMMENT_MAX,
@@ -287,10 +311,18 @@ class ResponseForm(AccessibleFormMixin, forms.Form):
 
 
 class SubmitForm(AccessibleFormMixin, forms.Form):
-    submitted_by = TextField(
+    submitted_by = InputText(
         label=_("Your name"),
         help_text=_("Recorded with the submitted version, which becomes a public record."),
     )
+
+    def clean_submitted_by(self) -> str:
+        # Only the page asks a respondent for a name (the API's is optional); the model
+        # checks the text itself.
+        value: str = self.cleaned_data["submitted_by"]
+        if not value.strip():
+            raise forms.ValidationError(_("This field cannot be blank."), code="required")
+        return value
 
 
 # ---- Actions -----------------------------------------------------------------------------
@@ -337,16 +369,16 @@ def requirement_choices(frameworks: Iterable[Any]) -> list[tuple[str, Any]]:
 
 
 class ActionForm(AccessibleFormMixin, forms.Form):
-    title = TextField(label=_("What (title)"))
+    title = InputText(label=_("What (title)"))
     requirement = forms.ChoiceField(label=_("Requirement"))
     organisation = forms.TypedChoiceField(label=_("Organisation or unit"), coerce=int)
     campaign = IdChoiceField(
         label=_("Campaign"), help_text=_("The campaign whose result led to the action.")
     )
-    description = TextField(
+    description = InputText(
         label=_("Description"), max_length=validation.TEXT_MAX, multiline=True, required=False
     )
-    owner = TextField(label=_("Who (owner)"), help_text=_("A name or a role, e.g. HR-chef."))
+    owner = InputText(label=_("Who (owner)"), help_text=_("A name or a role, e.g. HR-chef."))
     due = forms.DateField(label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 

@@ -25,16 +25,9 @@ from pydantic.json_schema import models_json_schema
 from jamlik.core import selectors, services
 from jamlik.core.errors import Forbidden, Invalid, JamlikError, NotFound
 from jamlik.core.http_types import AuthedRequest
-from jamlik.core.inputs import schema_errors
-from jamlik.core.models import Role, User
-from jamlik.core.schemas import (
-    NOT_SENT,
-    InputSchema,
-    OptionalEmail,
-    OptionalName,
-    Username,
-    organisation_ref,
-)
+from jamlik.core.inputs import FieldError, schema_errors
+from jamlik.core.models import User
+from jamlik.core.user_inputs import UserIn, UserPatch
 
 MAX_PAGE = 1000
 
@@ -136,6 +129,20 @@ class JamlikAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         _document_errors(schema, self.get_root_path(path_params or {}))
         return schema
+
+    def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> Any:
+        # ninja keeps only the text of a validator's exception; a FieldError's field is put
+        # back into the error's location, so it is reported on that field.
+        error = super().validation_error_from_error_contexts(error_contexts)
+        causes = [
+            (item.get("ctx") or {}).get("error")
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, cause in zip(error.errors, causes, strict=False):
+            if isinstance(cause, FieldError):
+                item["loc"] = (*item["loc"], cause.field)
+        return error
 
 
 api = JamlikAPI(
@@ -239,28 +246,6 @@ class UserOut(Schema):
     is_active: bool
 
 
-class UserIn(InputSchema):
-    username: Username
-    email: OptionalEmail = ""
-    name: OptionalName = ""
-    role: Role
-    organisation: int | None = None
-
-
-class UserPatch(InputSchema):
-    """A partial change: only the fields sent change; ``organisation: null`` clears it."""
-
-    # An unknown field (is_superuser, password, …) is a 400, not silently ignored.
-    model_config = {"extra": "forbid"}
-
-    # The defaults only mark a field as not sent; a null role or is_active is still a 400.
-    email: OptionalEmail = Field(NOT_SENT)
-    name: OptionalName = Field(NOT_SENT)
-    role: Role = Field(NOT_SENT)
-    organisation: int | None = Field(None)
-    is_active: bool = Field(NOT_SENT)
-
-
 class TokenOut(Schema):
     token: str
 
@@ -300,16 +285,7 @@ def list_users(request: AuthedRequest, response: HttpResponse) -> Any:
 
 @users_router.post("/users", response={201: UserOut})
 def create_user(request: AuthedRequest, payload: UserIn) -> Any:
-    actor = request.user
-    created = services.user_create(
-        actor=actor,
-        username=payload.username,
-        email=payload.email,
-        name=payload.name,
-        role=payload.role.value,
-        organisation=organisation_ref(payload.organisation, field="organisation"),
-    )
-    return Status(201, created)
+    return Status(201, services.user_create(actor=request.user, data=payload))
 
 
 @users_router.get("/users/{user_id}", response=UserOut)
@@ -321,12 +297,7 @@ def get_user(request: AuthedRequest, user_id: int) -> Any:
 def update_user(request: AuthedRequest, user_id: int, payload: UserPatch) -> Any:
     actor = request.user
     target = selectors.user_get(user=actor, pk=user_id)
-    values = payload.model_dump(exclude_unset=True)
-    if "role" in values:
-        values["role"] = values["role"].value
-    if "organisation" in values:
-        values["organisation"] = organisation_ref(values["organisation"], field="organisation")
-    return services.user_update(actor=actor, user=target, values=values)
+    return services.user_update(actor=actor, user=target, values=payload)
 
 
 @users_router.get("/users/{user_id}/tokens", response=list[TokenInfoOut])

@@ -11,13 +11,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+from jamlik.core.xlsxstream import safe_cell, xlsx_stream_bytes
 
 
 def csv_response(
@@ -37,8 +31,6 @@ def csv_response(
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """``sheets``: (title, header, rows) each; returns the workbook's bytes (streamed, so a
     city-wide export stays fast; see core/xlsxstream.py)."""
-    from jamlik.core.xlsxstream import xlsx_stream_bytes
-
     return xlsx_stream_bytes(sheets)
 
 

@@ -16,7 +16,7 @@ only the fields that were sent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as SchemaError
@@ -26,6 +26,16 @@ from jamlik.core.schemas import InputSchema
 
 # ninja prefixes an error's location with the parameter's source and name.
 _LOCATION_PREFIXES = ("body", "query", "path", "payload", "data")
+
+
+class FieldError(ValueError):
+    """A rule between fields, raised in a model validator, that names the field the message
+    belongs on (pydantic reports a model validator's error on the model as a whole)."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
 
 
 class Input(InputSchema):
@@ -38,7 +48,7 @@ class Input(InputSchema):
         Keyword arguments are the mapping's items (services are called either way)."""
         if isinstance(data, cls):
             return data
-        values = {**(data or {}), **fields}
+        values = {**(cast(Mapping[str, Any], data) or {}), **fields}
         try:
             return cls.model_validate(values)
         except SchemaError as exc:
@@ -57,10 +67,14 @@ def field_name(loc: Iterable[Any]) -> str:
 def schema_errors(items: Iterable[Any]) -> Invalid:
     """pydantic's error list as one ``Invalid``, a message per field in the request's
     language."""
-    errors = [
-        {"field": field_name(item.get("loc", ())), "message": schema_message(item)}
-        for item in items
-    ]
+    errors = []
+    for item in items:
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            loc: Iterable[Any] = (*item.get("loc", ()), cause.field)
+        else:
+            loc = item.get("loc", ())
+        errors.append({"field": field_name(loc), "message": schema_message(item)})
     detail = _("The request is invalid: %(message)s") % {
         "message": errors[0]["message"] if errors else ""
     }

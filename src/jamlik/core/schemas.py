@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -128,6 +129,16 @@ def organisation_ref(pk: int | None, *, field: str, scope: Scope | None = None) 
     if organisation is None or (scope is not None and not scope.covers(organisation)):
         raise Invalid.field(field, _("Unknown organisation: %(id)s.") % {"id": pk})
     return organisation
+
+
+def _pk(value: Any) -> Any:
+    # Pages, the import, the demo and the Django admin name an object by instance, the API
+    # by id.
+    return value.pk if isinstance(value, models.Model) else value
+
+
+# An object named by id (or by instance, from Python callers).
+ModelId = Annotated[int | None, BeforeValidator(_pk)]
 
 
 # ---- Times and ids (shared by the apps' API modules) ---------------------------------------------

@@ -4,7 +4,7 @@ An openpyxl workbook built in memory is fine for hundreds of rows, but a campaig
 which takes openpyxl 20–40 seconds and gigabytes at 30,000 units. This writer streams the
 sheet XML row by row into the zip instead (a few seconds, little memory) and keeps the same
 conventions: bold header row, frozen below it, filters on, column widths from the headings,
-and cells that a spreadsheet would run as formulas neutralised (``core.exports.safe_cell``).
+and cells that a spreadsheet would run as formulas neutralised (``safe_cell``).
 
 Only what the export needs: text (inline strings), numbers, booleans, dates and times
 (naive, already in local time), empty cells.
@@ -21,7 +21,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jamlik.core.exports import safe_cell
+# Text a spreadsheet would run as a formula (CSV files are opened in spreadsheets too).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell's value with a leading formula character neutralised (a leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
 
 # Characters XML 1.0 cannot hold (control characters other than tab, newline, return).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -11,8 +11,11 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from jamlik.core.navigation import NavEntry, register
+        from jamlik.events.services import mail
+        from jamlik.notifications import notices
         from jamlik.worker.signals import worker_started
 
+        notices.register("events", mail.render)
         post_migrate.connect(_queue_first_tick, sender=self)
         worker_started.connect(_queue_first_tick, dispatch_uid="jamlik.events.first_tick")
 

@@ -35,40 +35,6 @@ def release_event(event_id: int) -> bool:
 
 
 @task()
-def send_registration_mail(registration_id: int, facts: dict) -> bool:
-    """Render and queue the first mail of a registration (enqueued in the registration's own
-    transaction by ``mail.registration_created``). The mail tells what happened then:
-    ``facts`` holds the status and waiting position of that moment."""
-    from django.db import transaction
-
-    from jamlik.events.models import Registration
-    from jamlik.events.services import mail
-
-    registration = (
-        Registration.objects.select_related("event", "organisation")
-        .filter(pk=registration_id, anonymised_at__isnull=True)
-        .first()
-    )
-    if registration is None:
-        return False
-    registration.status = facts.get("status") or registration.status
-    transferred_from = (
-        Registration.objects.filter(transferred_to=registration).first()
-        if facts.get("transferred")
-        else None
-    )
-    with transaction.atomic():
-        mail.registration_created(
-            registration,
-            event=registration.event,
-            position=facts.get("position"),
-            transferred_from=transferred_from,
-            inline=True,
-        )
-    return True
-
-
-@task()
 def housekeep_events() -> int:
     """Serve every due release and expire every hold that ran out."""
     return housekeeping.events_housekeep_due()

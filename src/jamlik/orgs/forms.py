@@ -1,33 +1,41 @@
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jamlik.core import validation
-from jamlik.core.forms import AccessibleFormMixin, EmailField, TextField, model_choice_field
+from jamlik.core.errors import JamlikError
+from jamlik.core.forms import AccessibleFormMixin, model_choice_field
 from jamlik.orgs.models import Kind, Organisation
 
 
 class OrganisationForm(AccessibleFormMixin, forms.Form):
-    name = TextField(label=_("Name"))
+    """What the page needs: widgets, labels and parsing. The rules are
+    ``orgs.inputs.OrganisationIn`` / ``OrganisationPatch``, checked by the service."""
+
+    name = forms.CharField(
+        label=_("Name"), widget=forms.TextInput(attrs={"maxlength": validation.NAME_MAX})
+    )
     code = forms.CharField(
         label=_("Short code"),
-        max_length=20,
         help_text=_("1–20 characters: letters, digits, '-' and '_'. Unique."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     parent = forms.ModelChoiceField(
         label=_("Parent organisation"), queryset=Organisation.objects.none(), required=False
     )
-    mailbox = EmailField(label=_("Functional mailbox"), required=False)
+    mailbox = forms.CharField(
+        label=_("Functional mailbox"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": validation.EMAIL_MAX}),
+    )
     domains = forms.CharField(
         label=_("E-mail domains"),
         required=False,
-        max_length=2000,
         help_text=_("Separate several domains with spaces, e.g. angered.goteborg.se"),
     )
     valid_from = forms.DateField(
@@ -48,22 +56,16 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
         model_choice_field(self, "parent").queryset = parents
         model_choice_field(self, "successor").queryset = Organisation.objects.order_by("name")
 
-    def clean_code(self) -> str:
-        return validation.clean_code(self.cleaned_data["code"])
-
     def clean_domains(self) -> list[str]:
+        # One text box holds the list the model takes.
         raw = self.cleaned_data.get("domains") or ""
-        return [validation.clean_domain(d) for d in re.split(r"[\s,;]+", raw) if d]
+        return [d for d in re.split(r"[\s,;]+", raw) if d]
 
-    def clean(self) -> dict[str, Any]:
-        data = cast(dict[str, Any], super().clean())
-        if (
-            data.get("valid_from")
-            and data.get("valid_to")
-            and data["valid_to"] < data["valid_from"]
-        ):
-            raise ValidationError({"valid_to": _("The end date comes before the start date.")})
-        return data
+    def add_rule_error(self, exc: JamlikError) -> None:
+        # The model names a bad domain by its place in the list ("domains.1"); the page has
+        # one box for them all.
+        exc.errors = [{**e, "field": str(e["field"]).split(".")[0]} for e in exc.errors]
+        super().add_rule_error(exc)
 
 
 class ImportForm(AccessibleFormMixin, forms.Form):

@@ -12,9 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from jamlik.core import validation
 from jamlik.core.errors import Invalid
 from jamlik.core.scoping import Scope
+from jamlik.orgs.inputs import OrganisationIn
 from jamlik.orgs.models import Kind, Organisation
 
 MAX_ROWS = 20_000
@@ -132,6 +132,26 @@ def _date(value: Any, label: str) -> dt.date | None:
         ) from None
 
 
+def _row_error(field: str, message: str, values: dict[str, Any]) -> str:
+    """The model's error on one field, as the import has always reported it."""
+    name = field.split(".")[0]  # "domains.2": the third domain
+    if name == "kind":
+        return _("kind: “%(kind)s” is not one of %(kinds)s.") % {
+            "kind": str(values["kind"])[:40],
+            "kinds": ", ".join(Kind.values),
+        }
+    if name == "valid_to":
+        # The dates are parsed already: the model's only rule left is their order.
+        return _("valid to: the end date comes before the start date.")
+    labels = {
+        "code": _("code: %(msg)s"),
+        "name": _("name: %(msg)s"),
+        "mailbox": _("mailbox: %(msg)s"),
+        "domains": _("domains: %(msg)s"),
+    }
+    return labels[name] % {"msg": message} if name in labels else message
+
+
 def prepare_rows(
     records: list[tuple[int, dict[str, Any]]],
     *,
@@ -148,42 +168,25 @@ def prepare_rows(
         row = ImportRow(line=line, code=_text(record.get("code")))
         rows.append(row)
         fields: dict[str, Any] = {}
-        try:
-            fields["code"] = validation.clean_code(row.code)
-        except ValidationError as exc:
-            row.errors.append(_("code: %(msg)s") % {"msg": exc.messages[0]})
-        try:
-            fields["name"] = validation.clean_text(_text(record.get("name")))
-        except ValidationError as exc:
-            row.errors.append(_("name: %(msg)s") % {"msg": exc.messages[0]})
         kind = _text(record.get("kind")).lower()
-        kind = KIND_NAMES.get(kind, kind)
-        if kind not in Kind.values:
-            row.errors.append(
-                _("kind: “%(kind)s” is not one of %(kinds)s.")
-                % {"kind": kind[:40], "kinds": ", ".join(Kind.values)}
-            )
-        fields["kind"] = kind
-        try:
-            fields["mailbox"] = validation.clean_email(_text(record.get("mailbox")), required=False)
-        except ValidationError as exc:
-            row.errors.append(_("mailbox: %(msg)s") % {"msg": exc.messages[0]})
-        domains = [d for d in re.split(r"[\s,;|]+", _text(record.get("domains"))) if d]
-        try:
-            fields["domains"] = [validation.clean_domain(d) for d in domains]
-        except ValidationError as exc:
-            row.errors.append(_("domains: %(msg)s") % {"msg": exc.messages[0]})
+        values: dict[str, Any] = {
+            "code": row.code,
+            "name": _text(record.get("name")),
+            "kind": KIND_NAMES.get(kind, kind),
+            "mailbox": _text(record.get("mailbox")),
+            "domains": [d for d in re.split(r"[\s,;|]+", _text(record.get("domains"))) if d],
+        }
+        date_errors = []
         for name, label in (("valid_from", _("valid from")), ("valid_to", _("valid to"))):
             try:
-                fields[name] = _date(record.get(name), label)
+                values[name] = _date(record.get(name), label)
             except ValidationError as exc:
-                row.errors.append(exc.messages[0])
-        if (
-            fields.get("valid_from")
-            and fields.get("valid_to")
-            and fields["valid_to"] < fields["valid_from"]
-        ):
-            row.errors.append(_("valid to: the end date comes before the start date."))
+                date_errors.append(exc.messages[0])
+        try:
+            fields.update(OrganisationIn.take(values).given())
+        except Invalid as exc:
+            row.errors.extend(_row_error(e["field"], str(e["message"]), values) for e in exc.errors)
+        row.errors.extend(date_errors)
         fields["parent_code"] = _text(record.get("parent")).lower()
         fields["successor_code"] = _text(record.get("successor")).lower()
         # As written, for messages.

@@ -60,6 +60,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """The organisation's own id and its ancestors' ids, the root first (from ``path``)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part] or [self.pk]
+
     def is_valid_on(self, day) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to

@@ -3,21 +3,21 @@ and the all-or-nothing import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from jamlik.core import validation
 from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid, NotFound
+from jamlik.core.schemas import organisation_ref
 from jamlik.core.scoping import scope_for
 from jamlik.orgs import policies
+from jamlik.orgs.inputs import OrganisationIn, OrganisationPatch
 from jamlik.orgs.models import Kind, Organisation
 
 FIELDS = (
@@ -75,39 +75,18 @@ def _snapshot(org: Organisation) -> dict[str, Any]:
 SNAPSHOT_FIELDS = FIELDS
 
 
-def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """Apply the shared text rules to whatever fields are given; raise Invalid per field."""
-    cleaned: dict[str, Any] = {}
-    errors: list[dict[str, Any]] = []
-    for name, value in data.items():
-        try:
-            if name == "name":
-                cleaned[name] = validation.clean_text(value)
-            elif name == "code":
-                cleaned[name] = validation.clean_code(value)
-            elif name == "mailbox":
-                cleaned[name] = validation.clean_email(value, required=False)
-            elif name == "kind":
-                if value not in Kind.values:
-                    raise ValidationError(
-                        _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Kind.values)}
-                    )
-                cleaned[name] = value
-            elif name == "domains":
-                domains = [validation.clean_domain(d) for d in (value or [])]
-                cleaned[name] = list(dict.fromkeys(domains))
-            else:
-                cleaned[name] = value
-        except ValidationError as exc:
-            errors.append({"field": name, "message": exc.messages[0]})
-    if errors:
-        raise Invalid(errors[0]["message"], errors=errors)
-    return cleaned
+def _values(given: dict[str, Any]) -> dict[str, Any]:
+    """The fields sent, as the model stores them: the kind's text, organisations for ids."""
+    values = dict(given)
+    if values.get("kind") is not None:
+        values["kind"] = Kind(values["kind"]).value
+    for ref in ("parent", "successor"):
+        if ref in values:
+            values[ref] = organisation_ref(values[ref], field=ref)
+    return values
 
 
 def _check_relations(org: Organisation, *, actor: Any, original_parent_id: int | None) -> None:
-    if org.valid_from and org.valid_to and org.valid_to < org.valid_from:
-        raise Invalid.field("valid_to", _("The end date comes before the start date."))
     if Organisation.objects.filter(code__iexact=org.code).exclude(pk=org.pk).exists():
         raise Invalid.field(
             "code", _("The short code “%(code)s” is already in use.") % {"code": org.code}
@@ -146,18 +125,14 @@ def _set_path(org: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, **data: Any) -> Organisation:
+def organisation_create(
+    *, actor: Any, data: OrganisationIn | Mapping[str, Any] | None = None, **fields: Any
+) -> Organisation:
     """Create an organisation. ``actor`` None is the command line or the demo (trusted)."""
     if actor is not None:
         policies.require(policies.may_create_organisation, actor)
-    missing = [f for f in ("code", "name", "kind") if data.get(f) in (None, "")]
-    if missing:
-        raise Invalid(
-            _("This field is required."),
-            errors=[{"field": f, "message": _("This field is required.")} for f in missing],
-        )
-    cleaned = _clean_fields({k: v for k, v in data.items() if k in FIELDS})
-    org = Organisation(**cleaned)
+    payload = OrganisationIn.take(data, **fields)
+    org = Organisation(**_values(payload.given()))
     _check_relations(org, actor=actor, original_parent_id=None)
     org.save()
     _set_path(org)
@@ -167,9 +142,16 @@ def organisation_create(*, actor: Any, **data: Any) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) -> Organisation:
+def organisation_update(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    data: OrganisationPatch | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Organisation:
     if actor is not None:
         policies.require(policies.may_edit_organisation, actor)
+    payload = OrganisationPatch.take(data, **fields)
     scope = scope_for(actor) if actor is not None else None
     org = (
         Organisation.objects.select_for_update(of=("self",))
@@ -179,9 +161,11 @@ def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) 
     if scope is not None and not scope.covers(org):
         raise NotFound()
     before = _snapshot(org)
-    cleaned = _clean_fields({k: v for k, v in data.items() if k in FIELDS})
-    for name, value in cleaned.items():
+    for name, value in _values(payload.given()).items():
         setattr(org, name, value)
+    # The model compares the dates it was sent; one sent date must also fit the stored other.
+    if org.valid_from and org.valid_to and org.valid_to < org.valid_from:
+        raise Invalid.field("valid_to", _("The end date comes before the start date."))
     _check_relations(org, actor=actor, original_parent_id=before["parent"])
     old_path = org.path
     moved = before["parent"] != org.parent_id

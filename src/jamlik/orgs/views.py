@@ -66,7 +66,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return handle_form(
         request,
         OrganisationForm(request.POST or None, parents=_parents_for(request.user), initial=initial),
-        lambda data: services.organisation_create(actor=request.user, **data),
+        lambda data: services.organisation_create(actor=request.user, data=data),
         template="orgs/organisation_form.html",
         context={"organisation": None},
         success_message=_("The organisation was created."),
@@ -99,7 +99,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         OrganisationForm(request.POST or None, parents=parents, initial=initial),
         lambda data: services.organisation_update(
-            actor=request.user, organisation=organisation, **data
+            actor=request.user, organisation=organisation, data=data
         ),
         template="orgs/organisation_form.html",
         context={"organisation": organisation},

@@ -7,44 +7,20 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema, Status
-from pydantic import StrictInt
 
 from jamlik.assessments import selectors, services
 from jamlik.assessments.api.common import (
-    DateIn,
     DateTimeOut,
     Key,
     _organisations,
     router,
 )
+from jamlik.assessments.inputs import ActionIn, ActionPatch
 from jamlik.assessments.models import (
     Action,
     ActionStatus,
 )
 from jamlik.core.api import paginate
-from jamlik.core.schemas import InputSchema, Name, OptionalText
-
-
-class ActionIn(InputSchema):
-    organisation: StrictInt
-    requirement: Key
-    campaign: StrictInt | None = None
-    title: Name
-    description: OptionalText = ""
-    owner: Name
-    due: DateIn
-    status: ActionStatus = ActionStatus.PLANNED
-
-
-class ActionPatch(InputSchema):
-    organisation: StrictInt | None = None
-    requirement: Key | None = None
-    campaign: StrictInt | None = None
-    title: Name | None = None
-    description: OptionalText | None = None
-    owner: Name | None = None
-    due: DateIn | None = None
-    status: ActionStatus | None = None
 
 
 class ActionOut(Schema):
@@ -77,18 +53,22 @@ class ActionFilter(Schema):
 # ---- Actions -----------------------------------------------------------------------------
 
 
-def _action_data(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("organisation") is not None:
-        (data["organisation"],) = _organisations(
-            [data["organisation"]], field="organisation", user=request.user
+def _references(request: HttpRequest, payload: ActionIn | ActionPatch) -> dict[str, Any]:
+    """The organisation and campaign a body names by id, as objects in the caller's scope;
+    only those sent (``campaign: null`` removes a PATCHed action's campaign)."""
+    sent = payload.model_fields_set
+    references: dict[str, Any] = {}
+    if payload.organisation is not None:
+        (references["organisation"],) = _organisations(
+            [payload.organisation], field="organisation", user=request.user
         )
-    if "campaign" in data and data["campaign"] is not None:
-        data["campaign"] = selectors.campaign_ref(
-            data["campaign"], user=request.user, field="campaign"
+    if "campaign" in sent:
+        references["campaign"] = (
+            selectors.campaign_ref(payload.campaign, user=request.user, field="campaign")
+            if payload.campaign is not None
+            else None
         )
-    if data.get("status") is not None:
-        data["status"] = ActionStatus(data["status"]).value
-    return data
+    return references
 
 
 @router.get("/actions", response=list[ActionOut])
@@ -110,8 +90,8 @@ def list_actions(request: HttpRequest, response: HttpResponse, filters: Query[Ac
 
 @router.post("/actions", response={201: ActionOut})
 def create_action(request: HttpRequest, payload: ActionIn) -> Any:
-    data = _action_data(request, payload.model_dump())
-    return Status(201, services.action_create(actor=request.user, **data))
+    references = _references(request, payload)
+    return Status(201, services.action_create(actor=request.user, data=payload, **references))
 
 
 @router.get("/actions/{action_id}", response=ActionOut)
@@ -122,8 +102,5 @@ def get_action(request: HttpRequest, action_id: int) -> Any:
 @router.patch("/actions/{action_id}", response=ActionOut)
 def update_action(request: HttpRequest, action_id: int, payload: ActionPatch) -> Any:
     action = selectors.action_get(user=request.user, pk=action_id)
-    data = payload.model_dump(exclude_unset=True)
-    for required in ("organisation", "requirement", "title", "owner", "due", "status"):
-        if required in data and data[required] is None:
-            del data[required]
-    return services.action_update(actor=request.user, action=action, **_action_data(request, data))
+    references = _references(request, payload)
+    return services.action_update(actor=request.user, action=action, data=payload, **references)

@@ -8,44 +8,23 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema, Status
-from pydantic import StrictInt
 
 from jamlik.assessments import policies, report, reports, selectors, services
 from jamlik.assessments.api.common import (
     XLSX,
-    DateTimeIn,
     DateTimeOut,
-    Ids,
     Key,
-    _aware,
     _json,
     _organisations,
     router,
 )
+from jamlik.assessments.inputs import CampaignIn, CampaignPatch, InviteIn
 from jamlik.assessments.models import (
     Campaign,
     ResponseStatus,
 )
 from jamlik.core.api import errors, paginate
-from jamlik.core.schemas import Comment, InputSchema, Name, OptionalName
-
-
-class CampaignIn(InputSchema):
-    title: Name
-    framework: StrictInt
-    organisations: Ids = Field(..., min_length=1)
-    opens_at: DateTimeIn
-    closes_at: DateTimeIn
-    reminder_interval_days: StrictInt = Field(7, ge=0, le=services.common.MAX_REMINDER_DAYS)
-
-
-class CampaignPatch(InputSchema):
-    title: Name | None = None
-    opens_at: DateTimeIn | None = None
-    closes_at: DateTimeIn | None = None
-    reminder_interval_days: StrictInt | None = Field(
-        None, ge=0, le=services.common.MAX_REMINDER_DAYS
-    )
+from jamlik.core.schemas import Comment, OptionalName
 
 
 class CampaignOut(Schema):
@@ -87,10 +66,6 @@ class ResponseOut(Schema):
 class ResponseFilter(Schema):
     organisation: int | None = None
     status: ResponseStatus | None = None
-
-
-class InviteIn(InputSchema):
-    organisations: Ids = Field(default_factory=list)
 
 
 class SentOut(Schema):
@@ -194,14 +169,11 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Any:
     policies.require(policies.may_manage_campaigns, request.user)
     campaign = services.campaign_create(
         actor=request.user,
-        title=payload.title,
         framework=selectors.framework_ref(payload.framework),
         organisations=_organisations(
             payload.organisations, field="organisations", user=request.user
         ),
-        opens_at=_aware(payload.opens_at),
-        closes_at=_aware(payload.closes_at),
-        reminder_interval_days=payload.reminder_interval_days,
+        data=payload,
     )
     return Status(201, selectors.campaign_get(user=request.user, pk=campaign.pk))
 
@@ -214,11 +186,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
 @router.patch("/campaigns/{campaign_id}", response={200: CampaignOut, **errors(403)})
 def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> Any:
     campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
-    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    for name in ("opens_at", "closes_at"):
-        if name in data:
-            data[name] = _aware(data[name])
-    services.campaign_update(actor=request.user, campaign=campaign, **data)
+    services.campaign_update(actor=request.user, campaign=campaign, data=payload)
     return selectors.campaign_get(user=request.user, pk=campaign_id)
 
 

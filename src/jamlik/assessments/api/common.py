@@ -4,16 +4,13 @@ Stockholm time, organisations named by id in a body, and JSON answers built by h
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any, TypeVar
+from typing import Any
 
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router
-from pydantic import BeforeValidator
+from ninja import Router
 
-from jamlik.assessments import services
+from jamlik.assessments.inputs import MAX_ANSWERS_PER_REQUEST, DateIn, Key
 from jamlik.core.errors import Invalid
 from jamlik.core.lookups import valid_id
 from jamlik.core.schemas import (
@@ -25,35 +22,12 @@ from jamlik.core.schemas import (
 from jamlik.core.scoping import scope_for
 from jamlik.orgs.models import Organisation
 
-__all__ = ["MAX_IDS", "DateTimeIn", "DateTimeOut", "Ids"]
+__all__ = ["MAX_IDS", "DateIn", "DateTimeIn", "DateTimeOut", "Ids", "Key"]
 
 router = Router(tags=["assessments"])
 
-MAX_ANSWERS = services.common.MAX_ANSWERS_PER_REQUEST
+MAX_ANSWERS = MAX_ANSWERS_PER_REQUEST
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# ---- Field types -------------------------------------------------------------------------
-
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, (str, dt.date)):
-        return value
-    raise ValueError(_("Enter a valid date (YYYY-MM-DD)."))
-
-
-DateIn = Annotated[dt.date, BeforeValidator(_iso_date)]
-Key = Annotated[str, Field(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
-
-
-_MaybeTime = TypeVar("_MaybeTime", dt.datetime, None)
-
-
-def _aware(value: _MaybeTime) -> _MaybeTime:
-    """A time without an offset is Stockholm time."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
 
 
 def _organisations(ids: list[int], *, field: str, user: Any) -> list[Organisation]:

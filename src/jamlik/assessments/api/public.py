@@ -110,7 +110,7 @@ def public_put_answers(
     services.answers_save(
         actor=None,
         response=response,
-        answers=[a.model_dump() for a in payload],
+        answers=payload,
         by_respondent=True,
     )
     return _answers_out(response)
@@ -133,7 +133,7 @@ def public_submit(request: HttpRequest, token: str, payload: SubmitIn = _NO_NAME
         actor=None,
         response=response,
         by_respondent=True,
-        submitted_by=payload.submitted_by,
+        data=payload,
     )
     return {"status": ResponseStatus.SUBMITTED, "submitted_at": version.submitted_at,
             "version": version.number}  # fmt: skip

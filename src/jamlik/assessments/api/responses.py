@@ -13,14 +13,13 @@ from jamlik.assessments.api.campaigns import ResponseOut
 from jamlik.assessments.api.common import (
     MAX_ANSWERS,
     DateTimeOut,
-    Key,
     router,
 )
+from jamlik.assessments.inputs import AnswerIn, ReopenIn, RespondentsIn, SubmitIn
 from jamlik.assessments.models import (
     Response,
 )
 from jamlik.core.api import errors
-from jamlik.core.schemas import Comment, InputSchema, OptionalName
 
 
 class ResponseDetailOut(ResponseOut):
@@ -33,12 +32,6 @@ class ResponseDetailOut(ResponseOut):
     @staticmethod
     def resolve_unit_name(response: Response) -> str:
         return response.unit.name
-
-
-class AnswerIn(InputSchema):
-    requirement: Key
-    value: Annotated[str, Field(max_length=50)] | None = None
-    comment: Comment = ""
 
 
 class AnswerOut(Schema):
@@ -75,22 +68,10 @@ class VersionOut(Schema):
     answers: list[dict[str, Any]]
 
 
-class SubmitIn(InputSchema):
-    submitted_by: OptionalName = ""
-
-
-class ReopenIn(InputSchema):
-    reason: Comment = ""
-
-
 # The bodies of reopen and submit are optional: without one these defaults apply, while a
 # body that is there must be an object (a default of None would let ``null`` through).
 _NO_NAME = SubmitIn()
 _NO_REASON = ReopenIn()
-
-
-class RespondentsIn(InputSchema):
-    respondents: Annotated[list[str], Field(max_length=services.common.MAX_RESPONDENTS)]
 
 
 # ---- Responses ---------------------------------------------------------------------------
@@ -104,9 +85,7 @@ def get_response(request: HttpRequest, response_id: int) -> Any:
 @router.put("/responses/{response_id}/respondents", response=ResponseDetailOut)
 def set_respondents(request: HttpRequest, response_id: int, payload: RespondentsIn) -> Any:
     response = selectors.response_get(user=request.user, pk=response_id)
-    services.response_respondents_set(
-        actor=request.user, response=response, emails=payload.respondents
-    )
+    services.response_respondents_set(actor=request.user, response=response, data=payload)
     return selectors.response_get(user=request.user, pk=response_id)
 
 
@@ -122,9 +101,7 @@ def put_answers(
     payload: Body[Annotated[list[AnswerIn], Field(max_length=MAX_ANSWERS)]],
 ) -> Any:
     response = selectors.response_get(user=request.user, pk=response_id)
-    services.answers_save(
-        actor=request.user, response=response, answers=[a.model_dump() for a in payload]
-    )
+    services.answers_save(actor=request.user, response=response, answers=payload)
     return _answers_out(response)
 
 
@@ -138,7 +115,7 @@ def submit_response(request: HttpRequest, response_id: int) -> Any:
 @router.post("/responses/{response_id}/reopen", response={200: ResponseDetailOut, **errors(409)})
 def reopen_response(request: HttpRequest, response_id: int, payload: ReopenIn = _NO_REASON) -> Any:
     response = selectors.response_get(user=request.user, pk=response_id)
-    services.response_reopen(actor=request.user, response=response, reason=payload.reason)
+    services.response_reopen(actor=request.user, response=response, data=payload)
     return selectors.response_get(user=request.user, pk=response_id)
 
 

@@ -6,16 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamlik.assessments import policies
+from jamlik.assessments.inputs import (
+    CampaignInput,
+    CampaignPatch,
+    RespondentsIn,
+    closing_message,
+)
 from jamlik.assessments.models import (
     Campaign,
     CampaignStatus,
@@ -24,13 +29,10 @@ from jamlik.assessments.models import (
     ResponseStatus,
 )
 from jamlik.assessments.services.common import (
-    MAX_REMINDER_DAYS,
-    MAX_RESPONDENTS,
     NotOpen,
     lock_response,
     require_in_scope,
 )
-from jamlik.core import validation
 from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid
 from jamlik.core.scoping import scope_for
@@ -41,30 +43,6 @@ logger = logging.getLogger(__name__)
 
 
 # ---- Campaigns ---------------------------------------------------------------------------
-
-
-def _clean_title(title: Any) -> str:
-    try:
-        return validation.clean_text(title, max_length=validation.NAME_MAX)
-    except ValidationError as exc:
-        raise Invalid.field("title", exc.messages[0]) from None
-
-
-def _check_dates(opens_at: Any, closes_at: Any) -> None:
-    for field, value in (("opens_at", opens_at), ("closes_at", closes_at)):
-        if not isinstance(value, dt.datetime):
-            raise Invalid.field(field, _("Enter a valid date and time (ISO 8601)."))
-    if closes_at <= opens_at:
-        raise Invalid.field("closes_at", _("The campaign must close after it opens."))
-
-
-def _check_interval(days: Any) -> int:
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_REMINDER_DAYS:
-        raise Invalid.field(
-            "reminder_interval_days",
-            _("Enter a whole number of days from 0 to %(n)s.") % {"n": MAX_REMINDER_DAYS},
-        )
-    return days
 
 
 def campaign_units(
@@ -99,20 +77,18 @@ def campaign_units(
 def campaign_create(
     *,
     actor: Any,
-    title: str,
     framework: Framework,
     organisations: Sequence[Organisation],
-    opens_at: dt.datetime,
-    closes_at: dt.datetime,
-    reminder_interval_days: int = 7,
+    data: CampaignInput | Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> Campaign:
-    """Create a campaign and one response per unit of its scope. Dates may lie in the past
-    (a campaign run on paper can be entered afterwards); closing must follow opening."""
+    """Create a campaign and one response per unit of its scope from ``data`` (or the
+    keyword arguments): title, opens_at, closes_at, reminder_interval_days. Dates may lie in
+    the past (a campaign run on paper can be entered afterwards)."""
     if actor is not None:
         policies.require(policies.may_manage_campaigns, actor)
-    title = _clean_title(title)
-    _check_dates(opens_at, closes_at)
-    reminder_interval_days = _check_interval(reminder_interval_days)
+    payload = CampaignInput.take(data, **fields)
+    title, opens_at, closes_at = payload.title, payload.opens_at, payload.closes_at
     if not organisations:
         raise Invalid.field("organisations", _("Name at least one organisation."))
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
@@ -124,7 +100,7 @@ def campaign_create(
         framework=framework,
         opens_at=opens_at,
         closes_at=closes_at,
-        reminder_interval_days=reminder_interval_days,
+        reminder_interval_days=payload.reminder_interval_days,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     campaign.organisations.set(list({o.pk: o for o in organisations}.values()))
@@ -152,21 +128,24 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, actor: Any, campaign: Campaign, **data: Any) -> Campaign:
+def campaign_update(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    data: CampaignPatch | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Campaign:
     """Change the title, dates or reminder interval; the scope and framework stay."""
     if actor is not None:
         policies.require(policies.may_manage_campaigns, actor)
+    payload = CampaignPatch.take(data, **fields)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     before = _campaign_snapshot(campaign)
-    if "title" in data:
-        campaign.title = _clean_title(data["title"])
-    if "opens_at" in data:
-        campaign.opens_at = data["opens_at"]
-    if "closes_at" in data:
-        campaign.closes_at = data["closes_at"]
-    if "reminder_interval_days" in data:
-        campaign.reminder_interval_days = _check_interval(data["reminder_interval_days"])
-    _check_dates(campaign.opens_at, campaign.closes_at)
+    for name, value in payload.changes().items():
+        setattr(campaign, name, value)
+    if campaign.closes_at <= campaign.opens_at:
+        # One date sent: its order with the stored other one needs the campaign.
+        raise Invalid.field("closes_at", closing_message())
     campaign.save()
     old, new = changes(before, _campaign_snapshot(campaign))
     if new:
@@ -185,20 +164,22 @@ def _campaign_snapshot(campaign: Campaign) -> dict[str, Any]:
 
 
 @transaction.atomic
-def response_respondents_set(*, actor: Any, response: Response, emails: list[str]) -> Response:
-    """Name the e-mail addresses that get the unit's invitation and reminders."""
+def response_respondents_set(
+    *,
+    actor: Any,
+    response: Response,
+    emails: Sequence[str] | None = None,
+    data: RespondentsIn | Mapping[str, Any] | None = None,
+) -> Response:
+    """Name the e-mail addresses that get the unit's invitation and reminders (``emails``,
+    or ``data.respondents``)."""
     if actor is not None:
         policies.require(policies.may_set_respondents, actor)
+    payload = RespondentsIn.take(data, **({} if emails is None else {"respondents": emails}))
     response = lock_response(response)
     require_in_scope(actor, response.unit)
-    if len(emails) > MAX_RESPONDENTS:
-        raise Invalid.field("respondents", _("At most %(n)s addresses.") % {"n": MAX_RESPONDENTS})
     cleaned: list[str] = []
-    for index, email in enumerate(emails):
-        try:
-            address = validation.clean_email(email)
-        except ValidationError as exc:
-            raise Invalid.field(f"respondents.{index}", exc.messages[0]) from None
+    for address in payload.respondents:
         if address.lower() not in {a.lower() for a in cleaned}:
             cleaned.append(address)
     old = list(response.respondents)

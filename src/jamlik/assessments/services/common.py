@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from jamlik.assessments.inputs import (
+    MAX_ANSWERS_PER_REQUEST,
+    MAX_REMINDER_DAYS,
+    MAX_RESPONDENTS,
+)
 from jamlik.assessments.models import Response
 from jamlik.core.errors import Conflict, Invalid, NotFound
 from jamlik.core.scoping import scope_for
 from jamlik.orgs.models import Organisation
 
 RESPONDENT_LABEL = "respondent link"
-MAX_ANSWERS_PER_REQUEST = 500
-MAX_RESPONDENTS = 20
-MAX_REMINDER_DAYS = 365
+
+__all__ = [
+    "MAX_ANSWERS_PER_REQUEST",
+    "MAX_REMINDER_DAYS",
+    "MAX_RESPONDENTS",
+    "RESPONDENT_LABEL",
+]
 
 
 class FrameworkLocked(Conflict):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from jamlik.assessments import policies
 from jamlik.assessments.frameworks import (
     normalised_score,
 )
+from jamlik.assessments.inputs import AnswerIn, ReopenIn, SubmitIn, answers_take
 from jamlik.assessments.models import (
     Answer,
     CampaignStatus,
@@ -25,7 +25,6 @@ from jamlik.assessments.models import (
     ResponseVersion,
 )
 from jamlik.assessments.services.common import (
-    MAX_ANSWERS_PER_REQUEST,
     RESPONDENT_LABEL,
     Incomplete,
     NotOpen,
@@ -35,7 +34,6 @@ from jamlik.assessments.services.common import (
     lock_response,
     require_in_scope,
 )
-from jamlik.core import validation
 from jamlik.core.audit import audit_log
 from jamlik.core.errors import Invalid, JamlikError
 
@@ -85,30 +83,30 @@ def answers_save(
     *,
     actor: Any,
     response: Response,
-    answers: Sequence[dict[str, Any]],
+    answers: Iterable[AnswerIn | Mapping[str, Any]],
     by_respondent: bool = False,
 ) -> Response:
     """Save answers with PUT semantics: each item replaces the answer to the requirement it
     names (value and comment), the others stay. An item with neither value nor comment
     removes that answer. Nothing is saved when any item is invalid."""
+    items = answers_take(answers)
     response = lock_response(response)
     _check_may_change(actor, response, by_respondent=by_respondent)
     if response.status == ResponseStatus.SUBMITTED:
         raise ResponseLocked(_("The response has been submitted and can no longer be changed."))
-    if len(answers) > MAX_ANSWERS_PER_REQUEST:
-        raise Invalid(_("Too many answers in one request."))
     framework = response.campaign.framework
     requirements = {r.key: r for r in _requirements(framework)}
     errors: list[dict[str, Any]] = []
     cleaned: dict[int, tuple[Requirement, str, str]] = {}
-    for index, item in enumerate(answers):
-        key = item.get("requirement")
-        requirement = requirements.get(key) if isinstance(key, str) else None
+    # The requirements and their scales are the framework's: checked here, per item.
+    for index, item in enumerate(items):
+        key = item.requirement
+        requirement = requirements.get(key)
         if requirement is None:
             errors.append(
                 {
                     "field": f"{index}.requirement",
-                    "message": _("Unknown requirement: %(key)s.") % {"key": str(key)[:100]},
+                    "message": _("Unknown requirement: %(key)s.") % {"key": key},
                 }
             )
             continue
@@ -120,9 +118,8 @@ def answers_save(
                 }
             )
             continue
-        value = item.get("value") or ""
-        scale = framework.scale(requirement.scale_name)
-        allowed = [option["value"] for option in scale]
+        value = item.value or ""
+        allowed = [option["value"] for option in framework.scale(requirement.scale_name)]
         if value and value not in allowed:
             errors.append(
                 {
@@ -131,17 +128,7 @@ def answers_save(
                 }
             )
             continue
-        try:
-            comment = validation.clean_text(
-                item.get("comment") or "",
-                max_length=validation.COMMENT_MAX,
-                required=False,
-                multiline=True,
-            )
-        except ValidationError as exc:
-            errors.append({"field": f"{index}.comment", "message": exc.messages[0]})
-            continue
-        cleaned[requirement.pk] = (requirement, value, comment)
+        cleaned[requirement.pk] = (requirement, value, item.comment)
     if errors:
         raise Invalid(errors[0]["message"], errors=errors)
     existing = {
@@ -203,11 +190,13 @@ def response_submit(
     by_respondent: bool = False,
     submitted_by: str = "",
     at: dt.datetime | None = None,
+    data: SubmitIn | Mapping[str, Any] | None = None,
 ) -> ResponseVersion:
     """Submit: every requirement must have an answer (not applicable and don't know count
     as answers). The response locks and its answers are kept as a new, unchangeable version.
     ``submitted_by`` is the name a respondent gives; staff are named by their account.
     ``at`` dates a submission entered afterwards (demo, import): trusted callers only."""
+    payload = SubmitIn.take(data, **({"submitted_by": submitted_by} if data is None else {}))
     response = lock_response(response)
     _check_may_change(actor, response, by_respondent=by_respondent)
     if response.status == ResponseStatus.SUBMITTED:
@@ -224,10 +213,7 @@ def response_submit(
                 {"field": r.key, "message": _("This requirement has no answer.")} for r in missing
             ],
         )
-    try:
-        name = validation.clean_text(submitted_by, required=False)
-    except ValidationError as exc:
-        raise Invalid.field("submitted_by", exc.messages[0]) from None
+    name = payload.submitted_by
     if by_respondent:
         label = f"{name} ({_('respondent link')})" if name else _("respondent link")
     elif actor is None and name:
@@ -276,20 +262,21 @@ def response_submit(
 
 
 @transaction.atomic
-def response_reopen(*, actor: Any, response: Response, reason: str = "") -> Response:
+def response_reopen(
+    *,
+    actor: Any,
+    response: Response,
+    reason: str = "",
+    data: ReopenIn | Mapping[str, Any] | None = None,
+) -> Response:
     """Let the unit change a submitted response; the submitted versions stay as they are."""
     if actor is not None:
         policies.require(policies.may_reopen_response, actor)
+    payload = ReopenIn.take(data, **({"reason": reason} if data is None else {}))
     response = lock_response(response)
     require_in_scope(actor, response.unit)
     if response.status != ResponseStatus.SUBMITTED:
         raise NotSubmitted(_("Only a submitted response can be reopened."))
-    try:
-        reason = validation.clean_text(
-            reason, max_length=validation.COMMENT_MAX, required=False, multiline=True
-        )
-    except ValidationError as exc:
-        raise Invalid.field("reason", exc.messages[0]) from None
     response.status = ResponseStatus.REOPENED
     response.save(update_fields=["status", "updated_at"])
     audit_log(
@@ -297,6 +284,6 @@ def response_reopen(*, actor: Any, response: Response, reason: str = "") -> Resp
         action="assessments.response.reopened",
         obj=response,
         old={"status": ResponseStatus.SUBMITTED},
-        new={"status": ResponseStatus.REOPENED, "reason": reason},
+        new={"status": ResponseStatus.REOPENED, "reason": payload.reason},
     )
     return response

@@ -65,21 +65,19 @@ def _action_form(request: HttpRequest, **kw: Any) -> ActionForm:
     )
 
 
-def _service_data(request: HttpRequest, cleaned: dict[str, Any]) -> dict[str, Any]:
-    data = dict(cleaned)
+def _references(request: HttpRequest, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The organisation and campaign the form names by id, as objects in the user's scope."""
     organisation = (
         org_selectors.organisations_in_scope(user=request.user)
-        .filter(pk=data["organisation"])
+        .filter(pk=cleaned["organisation"])
         .first()
     )
     if organisation is None:
         raise Invalid.field("organisation", _("Unknown organisation."))
-    data["organisation"] = organisation
-    if data.get("campaign") is not None:
-        data["campaign"] = selectors.campaign_ref(
-            data["campaign"], user=request.user, field="campaign"
-        )
-    return data
+    campaign = cleaned.get("campaign")
+    if campaign is not None:
+        campaign = selectors.campaign_ref(campaign, user=request.user, field="campaign")
+    return {"organisation": organisation, "campaign": campaign}
 
 
 @login_required
@@ -96,7 +94,9 @@ def action_create(request: AuthedRequest) -> HttpResponse:
     return handle_form(
         request,
         _action_form(request, initial=initial),
-        lambda data: services.action_create(actor=request.user, **_service_data(request, data)),
+        lambda data: services.action_create(
+            actor=request.user, data=data, **_references(request, data)
+        ),
         template="assessments/action_form.html",
         context={"action": None},
         success_message=_("The action was saved."),
@@ -125,7 +125,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.action_update(
-            actor=request.user, action=action, **_service_data(request, data)
+            actor=request.user, action=action, data=data, **_references(request, data)
         ),
         template="assessments/action_form.html",
         context={"action": action},

@@ -51,16 +51,13 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     def create(data: dict[str, Any]) -> Any:
         return services.campaign_create(
             actor=request.user,
-            title=data["title"],
             framework=selectors.framework_ref(data["framework"]),
             organisations=list(
                 org_selectors.organisations_in_scope(user=request.user).filter(
                     pk__in=data["organisations"]
                 )
             ),
-            opens_at=data["opens_at"],
-            closes_at=data["closes_at"],
-            reminder_interval_days=data["reminder_interval_days"],
+            data=data,
         )
 
     return handle_form(
@@ -94,14 +91,8 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return handle_form(
         request,
         form,
-        lambda data: services.campaign_update(
-            actor=request.user,
-            campaign=campaign,
-            title=data["title"],
-            opens_at=data["opens_at"],
-            closes_at=data["closes_at"],
-            reminder_interval_days=data["reminder_interval_days"],
-        ),
+        # The fixed framework and organisations are not fields of a change: left out.
+        lambda data: services.campaign_update(actor=request.user, campaign=campaign, data=data),
         template="assessments/campaign_form.html",
         context={"campaign": campaign},
         success_message=_("The changes were saved."),

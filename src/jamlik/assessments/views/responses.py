@@ -466,9 +466,7 @@ def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         problem = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _page(request, response, visitor, status=400, problem=problem)
     try:
-        services.response_reopen(
-            actor=request.user, response=response, reason=form.cleaned_data["reason"]
-        )
+        services.response_reopen(actor=request.user, response=response, data=form.cleaned_data)
     except JamlikError as exc:
         return _page(request, response, visitor, status=exc.status, problem=str(exc.message))
     messages.success(request, _("The response was reopened. The submitted version is kept."))

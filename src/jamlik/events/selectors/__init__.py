@@ -2,9 +2,10 @@
 
 Events, their allocations and programme are visible to all staff; registrations, link tokens,
 exports and check-in go through ``scope_for(user).filter`` so an org coordinator sees their
-organisation's subtree only (docs/api.md#scoping). Reads of seat figures first apply the release
-and expired holds (``event_release_if_due``), so nobody sees figures of rules no longer in
-force. Query counts do not grow with the number of registrations.
+organisation's subtree only (docs/api.md#scoping). Selectors never write: the release and
+expired holds are served by the worker at their time and by every seat service before it
+decides (``services.seats.open_seats``). Query counts do not grow with the number of
+registrations.
 
 A package by topic; ``from jamlik.events import selectors; selectors.x`` names every
 function of its modules (re-exported here).

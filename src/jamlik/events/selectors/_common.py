@@ -1,4 +1,4 @@
-"""What the selector modules share: the public statuses, token and id checks, the due release."""
+"""What the selector modules share: the public statuses, token and id checks."""
 
 from __future__ import annotations
 
@@ -7,18 +7,12 @@ from typing import Any
 
 from jamlik.core.lookups import valid_id
 from jamlik.events.models import (
-    Event,
     EventStatus,
 )
-from jamlik.events.services.seats import event_release_if_due
 
 MAX_TOKEN = 64
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.ARCHIVED)
-
-
-def _fresh(event: Event) -> Event:
-    return event_release_if_due(event=event)
 
 
 def _is_token(value: Any) -> bool:

@@ -17,7 +17,7 @@ from jamlik.events.models import (
     Event,
     Session,
 )
-from jamlik.events.selectors._common import PUBLIC_STATUSES, _fresh
+from jamlik.events.selectors._common import PUBLIC_STATUSES
 from jamlik.orgs.models import Kind, Organisation
 
 # ---- Events, allocations, programme (all staff) --------------------------------------------------
@@ -33,12 +33,12 @@ def event_list(*, user: Any, status: str | None = None, kind: str | None = None)
 
 
 def event_get(*, user: Any, pk: Any) -> Event:
-    return _fresh(get_or_404(Event.objects.all(), pk))
+    return get_or_404(Event.objects.all(), pk)
 
 
 def event_public_get(*, pk: Any) -> Event:
     """An event as the public sees it: drafts do not exist for them."""
-    return _fresh(get_or_404(Event.objects.filter(status__in=PUBLIC_STATUSES), pk))
+    return get_or_404(Event.objects.filter(status__in=PUBLIC_STATUSES), pk)
 
 
 def allocation_list(*, user: Any, event: Event) -> QuerySet[Allocation]:

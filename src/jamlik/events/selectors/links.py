@@ -13,7 +13,7 @@ from jamlik.events.models import (
     Event,
     OrganisationLink,
 )
-from jamlik.events.selectors._common import PUBLIC_STATUSES, _fresh, _is_id, _is_token
+from jamlik.events.selectors._common import PUBLIC_STATUSES, _is_id, _is_token
 from jamlik.orgs.models import Organisation
 
 # ---- Links (scoped) ----------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def link_by_token(token: str) -> PublicLink:
             )
         )
     )
-    return PublicLink(event=_fresh(event), organisation=organisation)
+    return PublicLink(event=event, organisation=organisation)
 
 
 # ---- Links ------------------------------------------------------------------------------------------

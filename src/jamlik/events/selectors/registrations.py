@@ -23,7 +23,7 @@ from jamlik.events.models import (
     Session,
     Status,
 )
-from jamlik.events.selectors._common import PUBLIC_STATUSES, _fresh, _is_token
+from jamlik.events.selectors._common import PUBLIC_STATUSES, _is_token
 from jamlik.events.services.seats import quota_binds
 from jamlik.orgs.models import Organisation
 
@@ -130,7 +130,6 @@ def registration_by_manage_token(token: str) -> Registration:
     )
     if registration is None:
         raise NotFound()
-    registration.event = _fresh(registration.event)
     return registration
 
 
@@ -144,7 +143,6 @@ def registration_by_approval_token(token: str) -> Registration:
     )
     if registration is None:
         raise NotFound()
-    registration.event = _fresh(registration.event)
     return registration
 
 

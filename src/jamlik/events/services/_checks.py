@@ -33,7 +33,6 @@ from jamlik.events.services.seats import (
     Seats,
     closed_reason,
     nearest_allocation,
-    organisation_chain,
     quota_binds,
 )
 
@@ -193,7 +192,7 @@ def allocation_for(event_id: int, organisation: Any) -> int | None:
     """The allocation an organisation counts against: its own, else its nearest ancestor's."""
     if organisation is None:
         return None
-    chain = organisation_chain(organisation)
+    chain = organisation.ancestor_ids
     members = dict(
         AllocationMember.objects.filter(event_id=event_id, organisation_id__in=chain).values_list(
             "organisation_id", "allocation_id"

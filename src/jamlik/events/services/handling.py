@@ -26,6 +26,7 @@ from jamlik.events.services.seats import (
     open_seats,
     promote,
 )
+from jamlik.notifications import notices
 
 # ---- The manager's decision --------------------------------------------------------------------
 
@@ -46,6 +47,7 @@ def approval_decide(*, registration: Registration, approve: bool) -> Registratio
         free_seat(seats, registration, Status.DECLINED)
     registration.decided_at = seats.at
     registration.save(update_fields=["status", "decided_at"])
+    seats.tell(mail.decided(registration))
     if not approve:
         promote(seats)
     seats.flush()
@@ -56,7 +58,6 @@ def approval_decide(*, registration: Registration, approve: bool) -> Registratio
         old={"status": Status.PENDING_APPROVAL},
         new={"status": new_status},
     )
-    mail.registration_decided(registration, event=seats.event)
     return registration
 
 
@@ -136,5 +137,5 @@ def registration_resend_link(*, registration: Registration, actor: Any) -> Regis
         obj=registration,
         new={"mail": "manage_link"},
     )
-    mail.manage_link_again(registration, event=registration.event, by_organiser=True)
+    notices.send([mail.manage_link(registration, by_organiser=True)])
     return registration

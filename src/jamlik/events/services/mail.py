@@ -1,17 +1,22 @@
-"""The e-mails of the events app. Each function queues one message in the outbox inside the
-caller's transaction (``notifications.services.mail_enqueue``); the worker sends it after
-the commit. Templates: ``events/email/<name>_subject.txt`` and ``<name>.txt``."""
+"""The e-mails of the events app (templates ``events/email/<name>_subject.txt`` and
+``<name>.txt``).
+
+What happens to a registration reaches its mail one way: the seat services send a notice
+(``created``, ``promoted``, … below) in their transaction, and after the commit the worker
+runs ``render``, which writes the mail into the outbox (docs/decisions/0023-seat-path-and-notices.md).
+The organisers' own mails (a message to the participants, an organisation's link) and the
+reminder are written into the outbox directly by the action that sends them."""
 
 from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from jamlik.events import links
 from jamlik.events.models import Event, EventMessage, OrganisationLink, Registration, Status
 from jamlik.notifications.calendar import ics_event
+from jamlik.notifications.notices import Notice
 from jamlik.notifications.services import Attachment, mail_enqueue
 
 
@@ -100,38 +105,20 @@ def checkin_qr_png(registration: Registration) -> bytes:
     return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """The confirmation's attachments, made before the seat decision so that the work does
-    not lengthen the time the event is locked."""
-
-    calendar: Attachment
-    qr: Attachment
-
-
-def prepare_confirmation(registration: Registration, event: Event) -> Prepared:
-    return Prepared(
-        calendar=_calendar_attachment(registration, event, cancelled=False),
-        qr=Attachment("incheckning.png", "image/png", checkin_qr_png(registration)),
-    )
-
-
 def _confirmation(
-    registration: Registration,
-    event: Event,
-    sessions: list[Any] | None = None,
-    prepared: Prepared | None = None,
-    **extra: Any,
+    registration: Registration, event: Event, sessions: list[Any] | None = None, **extra: Any
 ) -> None:
     if sessions is None:
         sessions = list(registration.sessions.order_by("starts_at", "id"))
-    prepared = prepared or prepare_confirmation(registration, event)
     _send(
         registration,
         event,
         "confirmation",
         kind="events.confirmation",
-        attachments=[prepared.calendar, prepared.qr],
+        attachments=[
+            _calendar_attachment(registration, event, cancelled=False),
+            Attachment("incheckning.png", "image/png", checkin_qr_png(registration)),
+        ],
         sessions=sorted(sessions, key=lambda s: (s.starts_at, s.pk)),
         **extra,
     )
@@ -149,92 +136,124 @@ def _approval_request(registration: Registration, event: Event, **extra: Any) ->
     )
 
 
-def worker_renders() -> bool:
-    """Whether the first mail of a registration is rendered by the task worker. With a task
-    backend that stores tasks (the database backend), the task row is written in the
-    caller's transaction — it commits or rolls back with the registration, like the outbox —
-    and the registration's request is spared the rendering (calendar file, QR image,
-    templates) while the event is locked. With the immediate backend it is rendered at once."""
-    from jamlik.events import tasks
+# ---- What happened to a registration: the notices the seat services send ---------------------
+#
+# Each names the registration and what the mail must say of that moment (its status, its
+# place in the waiting list); ``render`` below writes the mail when the worker runs it.
 
-    return bool(getattr(tasks.send_registration_mail.get_backend(), "supports_defer", False))
+CREATED = "events.registration.created"
+PROMOTED = "events.registration.promoted"
+DECIDED = "events.registration.decided"
+CANCELLED = "events.registration.cancelled"
+TRANSFERRED = "events.registration.transferred"
+MANAGE_LINK = "events.registration.manage_link"
 
 
-def registration_created(
+def _notice(kind: str, registration: Registration, **facts: Any) -> Notice:
+    return Notice(kind, {"registration": registration.pk, "status": registration.status, **facts})
+
+
+def created(
     registration: Registration,
     *,
-    event: Event,
     position: int | None = None,
     transferred_from: Registration | None = None,
-    sessions: list[Any] | None = None,
-    prepared: Prepared | None = None,
-    inline: bool = False,
-) -> None:
-    """The first mail of a new registration, by its status (``sessions``: its sessions, when
-    the caller has them at hand; ``prepared``: attachments made in advance; ``inline``:
-    render now even when the worker could)."""
-    if not inline and worker_renders():
-        from jamlik.events import tasks
-
-        tasks.send_registration_mail.enqueue(
-            registration.pk,
-            {
-                "status": registration.status,
-                "position": position,
-                "transferred": transferred_from is not None,
-            },
-        )
-        return
-    extra: dict[str, Any] = {"transferred": transferred_from is not None}  # template context
-    if registration.status == Status.CONFIRMED:
-        _confirmation(registration, event, sessions=sessions, prepared=prepared, **extra)
-    elif registration.status == Status.PENDING_APPROVAL:
-        _send(registration, event, "pending", kind="events.pending", **extra)
-        _approval_request(registration, event)
-    elif registration.status == Status.WAITING:
-        _send(registration, event, "waiting", kind="events.waiting", position=position, **extra)
-
-
-def registration_promoted(registration: Registration, *, event: Event) -> None:
-    if registration.status == Status.CONFIRMED:
-        _confirmation(registration, event, promoted=True)
-    else:
-        _send(registration, event, "pending", kind="events.pending", promoted=True)
-        _approval_request(registration, event)
-
-
-def registration_decided(registration: Registration, *, event: Event) -> None:
-    """The outcome of an approval: approved (a confirmation), declined or expired."""
-    if registration.status == Status.CONFIRMED:
-        _confirmation(registration, event, approved=True)
-    else:
-        _send(registration, event, "decision", kind="events.decision")
-
-
-def registration_cancelled(registration: Registration, *, event: Event) -> None:
-    _send(
+) -> Notice:
+    return _notice(
+        CREATED,
         registration,
-        event,
-        "cancelled",
-        kind="events.cancelled",
-        attachments=[_calendar_attachment(registration, event)],
+        position=position,
+        transferred_from=transferred_from.pk if transferred_from is not None else None,
     )
 
 
-def registration_transferred(old: Registration, new: Registration, *, event: Event) -> None:
-    _send(old, event, "transferred", kind="events.transferred", new=new)
-    registration_created(new, event=event, transferred_from=old)
+def promoted(registration: Registration) -> Notice:
+    return _notice(PROMOTED, registration)
 
 
-def manage_link_again(
-    registration: Registration, *, event: Event, by_organiser: bool = False
-) -> None:
+def decided(registration: Registration) -> Notice:
+    """The outcome of an approval: approved, declined or expired."""
+    return _notice(DECIDED, registration)
+
+
+def cancelled(registration: Registration) -> Notice:
+    return _notice(CANCELLED, registration)
+
+
+def transferred(old: Registration, new: Registration) -> list[Notice]:
+    """To the one who handed the seat on, and the new holder's first mail."""
+    return [
+        _notice(TRANSFERRED, old, new=new.pk),
+        created(new, transferred_from=old),
+    ]
+
+
+def manage_link(registration: Registration, *, by_organiser: bool = False) -> Notice:
     """The manage link again: after a second registration of the address, or sent by an
     organiser on request (``by_organiser``); the text says which."""
-    _send(registration, event, "manage_link", kind="events.manage_link", by_organiser=by_organiser)
+    return _notice(MANAGE_LINK, registration, by_organiser=by_organiser)
+
+
+def render(notice: Notice) -> None:
+    """Write the mail of one notice into the outbox (the worker runs it after the commit)."""
+    facts = notice.facts
+    registration = (
+        Registration.objects.select_related("event", "organisation")
+        .filter(pk=facts["registration"], anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None:  # anonymised (or gone) before the worker came to it
+        return
+    event = registration.event
+    # The mail tells what happened then, not what the registration says now.
+    registration.status = facts.get("status") or registration.status
+    kind = notice.kind
+    if kind == CREATED:
+        extra: dict[str, Any] = {"transferred": facts.get("transferred_from") is not None}
+        if registration.status == Status.CONFIRMED:
+            _confirmation(registration, event, **extra)
+        elif registration.status == Status.PENDING_APPROVAL:
+            _send(registration, event, "pending", kind="events.pending", **extra)
+            _approval_request(registration, event)
+        elif registration.status == Status.WAITING:
+            position = facts.get("position")
+            _send(registration, event, "waiting", kind="events.waiting", position=position, **extra)
+    elif kind == PROMOTED:
+        if registration.status == Status.CONFIRMED:
+            _confirmation(registration, event, promoted=True)
+        else:
+            _send(registration, event, "pending", kind="events.pending", promoted=True)
+            _approval_request(registration, event)
+    elif kind == DECIDED:
+        if registration.status == Status.CONFIRMED:
+            _confirmation(registration, event, approved=True)
+        else:
+            _send(registration, event, "decision", kind="events.decision")
+    elif kind == CANCELLED:
+        _send(
+            registration,
+            event,
+            "cancelled",
+            kind="events.cancelled",
+            attachments=[_calendar_attachment(registration, event)],
+        )
+    elif kind == TRANSFERRED:
+        new = Registration.objects.filter(pk=facts.get("new")).first()
+        _send(registration, event, "transferred", kind="events.transferred", new=new)
+    elif kind == MANAGE_LINK:
+        _send(
+            registration,
+            event,
+            "manage_link",
+            kind="events.manage_link",
+            by_organiser=bool(facts.get("by_organiser")),
+        )
+    else:
+        raise LookupError(f"unknown notice {kind!r}")
 
 
 def reminder(registration: Registration, *, event: Event) -> None:
+    """The reminder before the event (the worker's own work, so rendered at once)."""
     _send(
         registration,
         event,

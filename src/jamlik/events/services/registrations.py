@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jamlik.core import validation
 from jamlik.core.audit import audit_log
 from jamlik.core.errors import Invalid, JamlikError
-from jamlik.events import clock, policies
+from jamlik.events import decisions, policies
 from jamlik.events.errors import (
     AlreadyRegistered,
     Closed,
@@ -39,7 +39,6 @@ from jamlik.events.services._checks import (
     _check_session_ids,
     _reload,
     active_registration_for,
-    allocation_for,
     chosen_sessions,
     clean_person,
 )
@@ -50,9 +49,9 @@ from jamlik.events.services.seats import (
     newest_waiting_position,
     open_seats,
     promote,
-    quota_binds,
     waiting_position,
 )
+from jamlik.notifications import notices
 
 
 @dataclass(frozen=True)
@@ -118,26 +117,8 @@ def registration_create(
             raise
         existing.event = event
         with transaction.atomic():
-            mail.manage_link_again(existing, event=event)
+            notices.send([mail.manage_link(existing)])
         return RegistrationOutcome(existing, False, waiting_position(existing))
-
-
-def _likely_seat(event: Event, allocation_id: int | None) -> bool:
-    """From unlocked figures: whether a seat is probably free (then the confirmation's
-    attachments are made before the lock; the decision itself is taken under it)."""
-    from jamlik.events.models import Allocation
-
-    if event.confirmed_count + event.held_count >= event.capacity:
-        return False
-    if not quota_binds(event, clock.now()):
-        return True
-    if allocation_id is None:
-        return False
-    row = Allocation.objects.filter(pk=allocation_id).values_list(
-        "quota", "confirmed_count", "held_count"
-    )
-    quota, confirmed, held = row.first() or (0, 0, 0)
-    return confirmed + held < quota
 
 
 def _register(
@@ -163,14 +144,6 @@ def _register(
         language=language if language in ("sv", "en") else "sv",
         **person,
     )
-    prepared = None
-    if (
-        not event.approval_required
-        and not mail.worker_renders()
-        and _likely_seat(event, allocation_for(event.pk, organisation))
-    ):
-        prepared = mail.prepare_confirmation(registration, event)
-
     with transaction.atomic():
         seats = open_seats(event.pk)
         event = seats.event
@@ -181,13 +154,14 @@ def _register(
         sessions = chosen_sessions(seats.sessions, session_ids) if session_ids else []
         _check_room(sessions)
         registration.consent_at = seats.at
-        if seats.may_take_seat(allocation_id):
+        place = seats.placement(allocation_id)
+        if place == decisions.SEAT:
             give_seat(seats, registration, promoted=False)
-        elif event.waitlist_enabled:
+        elif place == decisions.WAIT:
             registration.status = Status.WAITING
             registration.waiting_since = seats.at
             seats.count(registration, None, Status.WAITING)
-        elif quota_binds(event, seats.at):
+        elif place == decisions.QUOTA_FULL:
             raise QuotaFull(event.quota_lock_until)
         else:
             raise EventFull()
@@ -196,6 +170,8 @@ def _register(
             registration.sessions.add(*sessions)
             if registration.holds_seat:
                 seats.take_sessions([s.pk for s in sessions], +1)
+        position = newest_waiting_position(seats, registration)
+        seats.tell(mail.created(registration, position=position))
         seats.flush()
         audit_log(
             actor=actor,
@@ -207,10 +183,6 @@ def _register(
                 "allocation": allocation_id,
                 "status": registration.status,
             },
-        )
-        position = newest_waiting_position(seats, registration)
-        mail.registration_created(
-            registration, event=event, position=position, sessions=sessions, prepared=prepared
         )
     return RegistrationOutcome(registration, True, position)
 
@@ -284,6 +256,7 @@ def registration_cancel(*, registration: Registration, actor: Any = None) -> Reg
     free_seat(seats, registration, Status.CANCELLED)
     registration.cancelled_at = seats.at
     registration.save(update_fields=["status", "cancelled_at"])
+    seats.tell(mail.cancelled(registration))
     if old in SEAT_STATUSES:
         promote(seats)
     seats.flush()
@@ -294,7 +267,6 @@ def registration_cancel(*, registration: Registration, actor: Any = None) -> Reg
         old={"status": old},
         new={"status": Status.CANCELLED},
     )
-    mail.registration_cancelled(registration, event=seats.event)
     return registration
 
 
@@ -378,5 +350,5 @@ def registration_transfer(
             obj=new,
             new={"event": seats.event.pk, "transferred_from": old.pk, "status": status},
         )
-        mail.registration_transferred(old, new, event=seats.event)
+        notices.send(mail.transferred(old, new))
         return new

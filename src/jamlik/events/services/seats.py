@@ -29,70 +29,52 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
+from jamlik.core.audit import audit_log
 from jamlik.core.sql import parameter_marks
-from jamlik.events import clock
+from jamlik.events import clock, decisions
+from jamlik.events.decisions import (
+    CLOSED,
+    OPEN,
+    QUOTA,
+    Waiting,
+    closed_reason,
+    closes_at,
+    nearest_allocation,
+    promotes,
+    quota_binds,
+    release_due,
+)
 from jamlik.events.models import (
     SEAT_STATUSES,
     Allocation,
     Event,
-    EventStatus,
     Registration,
     Session,
     Status,
     new_token,
 )
+from jamlik.events.services import mail
+from jamlik.notifications import notices
+from jamlik.notifications.notices import Notice
 
 logger = logging.getLogger(__name__)
 
-QUOTA = "quota"
-OPEN = "open"
-CLOSED = "closed"
-
-
-# ---- Phases -----------------------------------------------------------------------------------
-
-
-def quota_binds(event: Event, at: datetime) -> bool:
-    return event.quota_lock_until is not None and at < event.quota_lock_until
-
-
-def closes_at(event: Event) -> datetime:
-    """When registration closes: ``closes_at``, else when the event starts."""
-    return event.closes_at or event.starts_at
-
-
-def closed_reason(event: Event, at: datetime) -> str | None:
-    """Why the event takes no registrations now: ``not_published``, ``not_open`` or
-    ``closed``; None while it takes them."""
-    if event.status != EventStatus.PUBLISHED:
-        return "not_published"
-    if at >= closes_at(event):
-        return "closed"
-    if event.opens_at is not None and at < event.opens_at:
-        return "not_open"
-    return None
+__all__ = [
+    "CLOSED",
+    "OPEN",
+    "QUOTA",
+    "closed_reason",
+    "closes_at",
+    "nearest_allocation",
+    "promotes",
+    "quota_binds",
+    "release_due",
+]
 
 
 def event_phase(event: Event, at: datetime | None = None) -> str:
-    """``quota``, ``open`` or ``closed`` (docs/rules.md#events-phases)."""
-    at = at or clock.now()
-    if closed_reason(event, at) is not None:
-        return CLOSED
-    return QUOTA if quota_binds(event, at) else OPEN
-
-
-def promotes(event: Event, at: datetime) -> bool:
-    """Whether a freed seat is handed on now: while the event is published and has not begun
-    (also after registration closed: the people waiting still want the seat)."""
-    return event.status == EventStatus.PUBLISHED and at < event.starts_at
-
-
-def release_due(event: Event, at: datetime) -> bool:
-    return (
-        event.quota_lock_until is not None
-        and event.released_at is None
-        and at >= event.quota_lock_until
-    )
+    """``quota``, ``open`` or ``closed`` now (or at ``at``)."""
+    return decisions.phase(event, at or clock.now())
 
 
 # ---- The lock and the counters ------------------------------------------------------------------
@@ -120,20 +102,6 @@ def lock_event(event_id: int) -> Event:
     return found[0]
 
 
-def organisation_chain(organisation: Any) -> list[int]:
-    """The organisation's id and its ancestors' ids, the root first (from its stored path)."""
-    return [int(p) for p in organisation.path.strip("/").split("/") if p] or [organisation.pk]
-
-
-def nearest_allocation(chain: list[int], members: dict[int, int]) -> int | None:
-    """The allocation an organisation counts against: its own, else its nearest ancestor's.
-    ``members``: allocation id by member organisation id (of one event)."""
-    for organisation_id in reversed(chain):
-        if organisation_id in members:
-            return members[organisation_id]
-    return None
-
-
 class Seats:
     """The locked event with the counters of its allocations and sessions, changed in memory
     during one decision and written back by ``flush``."""
@@ -147,6 +115,7 @@ class Seats:
         self._event_dirty = False
         self._dirty_allocations: set[int] = set()
         self._dirty_sessions: set[int] = set()
+        self._notices: list[Notice] = []
 
     # Lazily loaded (one query each) under the event lock, which guards them too. One row
     # already read (and perhaps changed in memory) stays the one in use.
@@ -189,7 +158,7 @@ class Seats:
         else its nearest ancestor's), read with its counters in one query."""
         if organisation is None:
             return None
-        chain = organisation_chain(organisation)
+        chain = organisation.ancestor_ids
         rows = list(
             Allocation.objects.raw(
                 "SELECT a.*, m.organisation_id AS member_id"  # noqa: S608 (parameter marks only)
@@ -205,26 +174,41 @@ class Seats:
         for allocation in allocations:
             self._allocations.setdefault(allocation.pk, allocation)
 
-    # -- decisions --
+    # -- what the rules say, from the counters read under the lock --
+
+    @property
+    def quota_binding(self) -> bool:
+        return quota_binds(self.event, self.at)
+
+    def event_room(self) -> decisions.Room:
+        return decisions.room(self.event, "capacity")
+
+    def allocation_room(self, allocation_id: int | None) -> decisions.Room | None:
+        allocation = self.allocation(allocation_id)
+        return None if allocation is None else decisions.room(allocation, "quota")
 
     def may_take_seat(self, allocation_id: int | None) -> bool:
         """Whether a registration of this allocation may take a seat now."""
-        event = self.event
-        if event.confirmed_count + event.held_count >= event.capacity:
-            return False
-        if quota_binds(event, self.at):
-            allocation = self.allocation(allocation_id)
-            if allocation is None:
-                return False
-            return allocation.confirmed_count + allocation.held_count < allocation.quota
-        return True
+        return decisions.may_take_seat(
+            self.event_room(),
+            # The allocation's row is read only when the quotas bind.
+            self.allocation_room(allocation_id) if self.quota_binding else None,
+            quota_binding=self.quota_binding,
+        )
 
-    def eligible_allocation_ids(self) -> list[int] | None:
-        """In the quota phase, the allocations with a seat left (None: every registration is
-        eligible, the open phase)."""
-        if not quota_binds(self.event, self.at):
-            return None
-        return [a.pk for a in self.allocations.values() if a.taken < a.quota]
+    def placement(self, allocation_id: int | None) -> str:
+        """Where a new registration of this allocation goes (``decisions.placement``)."""
+        return decisions.placement(
+            self.event_room(),
+            self.allocation_room(allocation_id) if self.quota_binding else None,
+            quota_binding=self.quota_binding,
+            waitlist_enabled=self.event.waitlist_enabled,
+        )
+
+    # -- notices: the mail of this decision, sent with the counters --
+
+    def tell(self, *notices: Notice) -> None:
+        self._notices.extend(notices)
 
     # -- counters --
 
@@ -255,8 +239,10 @@ class Seats:
                 self._dirty_sessions.add(session_id)
 
     def flush(self) -> None:
-        """Write the changed counters back."""
+        """Write the changed counters back and queue the decision's notices."""
         event = self.event
+        notices.send(self._notices)
+        self._notices = []
         with connection.cursor() as cursor:
             if self._event_dirty:
                 cursor.execute(
@@ -307,11 +293,9 @@ def open_seats(event_id: int, at: datetime | None = None) -> Seats:
 
 
 def hold_status(event: Event, registration: Registration) -> str:
-    """Confirmed, or held for the manager's approval when the event asks for it (a
-    registration made before approval was switched on has no manager to ask)."""
-    if event.approval_required and registration.manager_email:
-        return Status.PENDING_APPROVAL
-    return Status.CONFIRMED
+    return decisions.seat_status(
+        approval_required=event.approval_required, manager_email=registration.manager_email
+    )
 
 
 def give_seat(seats: Seats, registration: Registration, *, promoted: bool) -> None:
@@ -349,29 +333,43 @@ def free_seat(seats: Seats, registration: Registration, new_status: str) -> None
 
 
 def promote(seats: Seats) -> list[Registration]:
-    """Hand free seats to the people waiting, oldest first, each only if the rules in force
-    let them take a seat. Returns the promoted registrations (their mails are queued)."""
-    from jamlik.core.audit import audit_log
-    from jamlik.events.services import mail
-
+    """Hand free seats to the people waiting (``decisions.promotion``); each promoted
+    registration gets its seat, an audit entry and a notice."""
     event = seats.event
     if not promotes(event, seats.at) or event.waiting_count <= 0:
         return []
     promoted: list[Registration] = []
-    while event.taken < event.capacity:
-        eligible = seats.eligible_allocation_ids()
+    while True:
+        free = seats.event_room().free
+        eligible = decisions.eligible_allocations(
+            {pk: decisions.room(a, "quota") for pk, a in seats.allocations.items()}
+            if seats.quota_binding
+            else {},
+            quota_binding=seats.quota_binding,
+        )
+        if free <= 0 or eligible == []:
+            break
+        # The first part of the list that can fill the free seats; read again only when
+        # someone in it could not take a seat after all.
         waiting = Registration.objects.filter(event=event, status=Status.WAITING)
         if eligible is not None:
-            if not eligible:
-                break
             waiting = waiting.filter(allocation_id__in=eligible)
-        batch_size = 1 if eligible is not None else event.capacity - event.taken
-        batch = list(waiting.order_by("waiting_since", "id")[:batch_size])
+        batch = list(waiting.order_by("waiting_since", "id")[:free])
         if not batch:
             break
+        chosen = set(
+            decisions.promotion(
+                seats.event_room(),
+                {pk: decisions.room(a, "quota") for pk, a in seats.allocations.items()}
+                if seats.quota_binding
+                else {},
+                [Waiting(r.pk, r.allocation_id) for r in batch],
+                quota_binding=seats.quota_binding,
+            )
+        )
         for registration in batch:
-            if not seats.may_take_seat(registration.allocation_id):
-                break
+            if registration.pk not in chosen:
+                continue
             give_seat(seats, registration, promoted=True)
             audit_log(
                 actor=None,
@@ -380,16 +378,17 @@ def promote(seats: Seats) -> list[Registration]:
                 old={"status": Status.WAITING},
                 new={"status": registration.status},
             )
+            seats.tell(mail.promoted(registration))
             promoted.append(registration)
-            mail.registration_promoted(registration, event=event)
+        if len(chosen) == len(batch) and len(batch) < free:
+            break  # the whole list was read and everyone in it seated
+        if not chosen:
+            break
     return promoted
 
 
 def expire_holds(seats: Seats) -> int:
     """Expire the holds whose time has run out; their seats are freed (not yet handed on)."""
-    from jamlik.core.audit import audit_log
-    from jamlik.events.services import mail
-
     event = seats.event
     if event.held_count <= 0:
         return 0
@@ -409,7 +408,7 @@ def expire_holds(seats: Seats) -> int:
             old={"status": Status.PENDING_APPROVAL},
             new={"status": Status.EXPIRED},
         )
-        mail.registration_decided(registration, event=event)
+        seats.tell(mail.decided(registration))
     return len(due)
 
 
@@ -459,12 +458,15 @@ def newest_waiting_position(seats: Seats, registration: Registration) -> int | N
     same figure as ``waiting_position`` without counting rows while the event is locked."""
     if registration.status != Status.WAITING:
         return None
-    if quota_binds(seats.event, seats.at) and registration.allocation_id is not None:
+    allocation_waiting = None
+    if seats.quota_binding and registration.allocation_id is not None:
         allocation = seats.allocation(registration.allocation_id)
         if allocation is None:
             return waiting_position(registration, seats.at)
-        return allocation.waiting_count
-    return seats.event.waiting_count
+        allocation_waiting = allocation.waiting_count
+    return decisions.waiting_place(
+        seats.event.waiting_count, allocation_waiting, quota_binding=seats.quota_binding
+    )
 
 
 def waiting_position(registration: Registration, at: datetime | None = None) -> int | None:

@@ -1,0 +1,69 @@
+"""The input models of the organisation registry's writes (docs/decisions/0022-input-models.md).
+
+``OrganisationIn`` creates an organisation (the API body, a page's form data, one row of an
+import), ``OrganisationPatch`` changes some of its fields. The rules that need the registry
+(unique codes, loops, moves within one's own subtree, a new end date against the stored
+start) stay in ``orgs/services.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Self
+
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, Field, model_validator
+
+from jamlik.core.inputs import FieldError, Input
+from jamlik.core.schemas import NOT_SENT, Code, Domain, ModelId, Name, OptionalEmail
+from jamlik.orgs.models import Kind
+
+MAX_DOMAINS = 50
+
+
+def _unique(domains: list[str]) -> list[str]:
+    # "A.example" and "a.example" are one domain once cleaned; keep the first.
+    return list(dict.fromkeys(domains))
+
+
+OrganisationId = ModelId
+Domains = Annotated[list[Domain], Field(max_length=MAX_DOMAINS), AfterValidator(_unique)]
+
+
+class _Dated(Input):
+    """The rule both models share. No fields here: a base's fields would come first in the
+    API's schemas."""
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Self:
+        start: dt.date | None = getattr(self, "valid_from", None)
+        end: dt.date | None = getattr(self, "valid_to", None)
+        if start and end and end < start:
+            raise FieldError("valid_to", _("The end date comes before the start date."))
+        return self
+
+
+class OrganisationIn(_Dated):
+    code: Code
+    name: Name
+    kind: Kind
+    parent: OrganisationId = None
+    mailbox: OptionalEmail = ""
+    domains: Domains = Field(default_factory=list)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    successor: OrganisationId = None
+
+
+class OrganisationPatch(_Dated):
+    # The defaults only mark a field as not sent: a null code, name, kind or domains is
+    # validated like any other value and refused (400); a null mailbox empties it.
+    code: Code = Field(NOT_SENT)
+    name: Name = Field(NOT_SENT)
+    kind: Kind = Field(NOT_SENT)
+    parent: OrganisationId = None
+    mailbox: OptionalEmail = Field(NOT_SENT)
+    domains: Domains = Field(NOT_SENT)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    successor: OrganisationId = None
