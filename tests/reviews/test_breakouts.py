@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 try:
-    breakouts = importlib.import_module("jamlik.reviews.breakouts")
+    breakouts = importlib.import_module("jamlik.reviews.grouping")
 except ImportError:  # the package is not installed: import from the src/ layout directly
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-    breakouts = importlib.import_module("jamlik.reviews.breakouts")
+    breakouts = importlib.import_module("jamlik.reviews.grouping")
 
 Participant = breakouts.Participant
 form_groups = breakouts.form_groups

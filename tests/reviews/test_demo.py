@@ -15,8 +15,7 @@ from jamlik.demo import reviews as demo_reviews
 from jamlik.demo.loader import DemoResult
 from jamlik.events.models import Event, Status
 from jamlik.notifications.models import OutboxMessage
-from jamlik.reviews import breakouts as grouping
-from jamlik.reviews import reports, services
+from jamlik.reviews import grouping, reports, services
 from jamlik.reviews.models import BoardReport, Breakout, BreakoutNotes, GoodExample, Review
 
 pytestmark = pytest.mark.django_db

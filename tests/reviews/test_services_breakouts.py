@@ -12,8 +12,7 @@ from jamlik.core.errors import Forbidden, Invalid
 from jamlik.core.models import AuditEntry
 from jamlik.events import services as event_services
 from jamlik.events.models import Status
-from jamlik.reviews import breakouts as grouping
-from jamlik.reviews import services
+from jamlik.reviews import grouping, services
 from jamlik.reviews.models import Breakout, BreakoutMember, BreakoutNotes
 from jamlik.reviews.services import NotAWorkshop, NotesRecorded
 from tests.factories import reviews as rf

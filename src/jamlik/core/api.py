@@ -19,13 +19,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from jamlik.core import selectors, services
 from jamlik.core.errors import Forbidden, Invalid, JamlikError, NotFound
 from jamlik.core.http_types import AuthedRequest
-from jamlik.core.inputs import FieldError, schema_errors
+from jamlik.core.inputs import schema_errors
 from jamlik.core.models import User
 from jamlik.core.user_inputs import UserIn, UserPatch
 
@@ -131,18 +131,25 @@ class JamlikAPI(NinjaAPI):
         return schema
 
     def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> Any:
-        # ninja keeps only the text of a validator's exception; a FieldError's field is put
-        # back into the error's location, so it is reported on that field.
-        error = super().validation_error_from_error_contexts(error_contexts)
-        causes = [
-            (item.get("ctx") or {}).get("error")
-            for context in error_contexts
-            for item in context.pydantic_validation_error.errors(include_url=False)
-        ]
-        for item, cause in zip(error.errors, causes, strict=False):
-            if isinstance(cause, FieldError):
-                item["loc"] = (*item["loc"], cause.field)
-        return error
+        # ninja prefixes each location with the parameter's source and name, and keeps only
+        # the text of a validator's exception. The locations are given without the prefix
+        # (so a field called "body" keeps its name) and a FieldError is kept whole, so its
+        # field and code reach ``core.inputs.schema_errors``.
+        errors = []
+        for context in error_contexts:
+            parameters = getattr(context.model, "model_fields", {})
+            for item in context.pydantic_validation_error.errors(include_url=False):
+                loc = tuple(item["loc"])
+                if loc and loc[0] in parameters:
+                    annotation = parameters[loc[0]].annotation
+                    # A body (a schema) names its fields; a plain parameter is the field.
+                    if len(loc) > 1 or (
+                        isinstance(annotation, type) and issubclass(annotation, BaseModel)
+                    ):
+                        loc = loc[1:]
+                item.pop("input", None)
+                errors.append({**item, "loc": loc})
+        return NinjaValidationError(errors)
 
 
 api = JamlikAPI(

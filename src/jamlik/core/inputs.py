@@ -24,18 +24,23 @@ from pydantic import ValidationError as SchemaError
 from jamlik.core.errors import Invalid
 from jamlik.core.schemas import InputSchema
 
-# ninja prefixes an error's location with the parameter's source and name.
-_LOCATION_PREFIXES = ("body", "query", "path", "payload", "data")
-
 
 class FieldError(ValueError):
-    """A rule between fields, raised in a model validator, that names the field the message
-    belongs on (pydantic reports a model validator's error on the model as a whole)."""
+    """A rule between fields, raised in a model validator, that names the field (or fields)
+    its message belongs on: pydantic reports a model validator's error on the model as a
+    whole. ``code`` is the rule's own error code (docs/api.md#errors)."""
 
-    def __init__(self, field: str, message: Any) -> None:
+    def __init__(self, field: str, message: Any, *, code: str = "invalid") -> None:
         super().__init__(str(message))
-        self.field = field
-        self.message = message
+        self.items: list[tuple[str, Any]] = [(field, message)]
+        self.code = code
+
+    @classmethod
+    def many(cls, items: Iterable[tuple[str, Any]], *, code: str = "invalid") -> FieldError:
+        first, *rest = list(items)
+        error = cls(*first, code=code)
+        error.items.extend(rest)
+        return error
 
 
 class Input(InputSchema):
@@ -60,25 +65,31 @@ class Input(InputSchema):
 
 
 def field_name(loc: Iterable[Any]) -> str:
-    parts = [str(p) for p in loc if p not in _LOCATION_PREFIXES]
-    return ".".join(parts) or "__all__"
+    return ".".join(str(part) for part in loc) or "__all__"
 
 
 def schema_errors(items: Iterable[Any]) -> Invalid:
     """pydantic's error list as one ``Invalid``, a message per field in the request's
     language."""
-    errors = []
+    errors: list[dict[str, Any]] = []
+    codes: set[str] = set()
     for item in items:
         cause = (item.get("ctx") or {}).get("error")
+        loc = tuple(item.get("loc", ()))
         if isinstance(cause, FieldError):
-            loc: Iterable[Any] = (*item.get("loc", ()), cause.field)
+            codes.add(cause.code)
+            errors.extend(
+                {"field": field_name((*loc, field)), "message": str(message)}
+                for field, message in cause.items
+            )
         else:
-            loc = item.get("loc", ())
-        errors.append({"field": field_name(loc), "message": schema_message(item)})
+            codes.add("invalid")
+            errors.append({"field": field_name(loc), "message": schema_message(item)})
     detail = _("The request is invalid: %(message)s") % {
         "message": errors[0]["message"] if errors else ""
     }
-    return Invalid(detail, errors=errors)
+    # A rule's own code (``dates_order``) when it is the only kind of error.
+    return Invalid(detail, code=codes.pop() if len(codes) == 1 else "invalid", errors=errors)
 
 
 def schema_message(item: Mapping[str, Any]) -> str:

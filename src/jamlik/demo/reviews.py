@@ -401,7 +401,7 @@ def load(result: Any) -> None:
         services.review_update(actor=None, review=review, campaigns=[campaign])
     made = _examples(review, organisations)
     if not BoardReport.objects.filter(review=review).exists():
-        services.board_report_save(actor=None, review=review, **REPORT)
+        services.board_report_save(actor=None, review=review, data=REPORT)
 
     confirmed = event.registrations.filter(status=Status.CONFIRMED).count()
     result.summary.append(

@@ -1,9 +1,10 @@
-"""Forms of the events pages. They parse and show errors; the rules live in the services,
-whose failures the views put back on the form (``add_rule_error``)."""
+"""Forms of the events pages. They parse and show errors; the rules live in the input models
+of ``events/inputs.py`` and the services, whose failures the views put back on the form
+(``add_rule_error``). The organiser forms hold no bounds of their own."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from jamlik.core.forms import (
     choice_field,
     model_choice_field,
 )
+from jamlik.events.inputs import DEFAULT_HOLD_HOURS, SPEAKERS_MAX
 from jamlik.events.models import Category, EventKind, EventStatus, Status
 from jamlik.events.selectors import TimeSlot
 from jamlik.orgs.models import Kind, Organisation
@@ -228,7 +230,7 @@ class EventForm(AccessibleFormMixin, forms.Form):
     venue = TextField(label=_("Venue"), required=False)
     starts_at = datetime_field(_("Starts at"))
     ends_at = datetime_field(_("Ends at"))
-    capacity = forms.IntegerField(label=_("Capacity (seats)"), min_value=1, max_value=1_000_000)
+    capacity = forms.IntegerField(label=_("Capacity (seats)"))
     opens_at = datetime_field(_("Registration opens at"), required=False)
     quota_lock_until = datetime_field(
         _("Seats allocated per organisation until"),
@@ -251,25 +253,15 @@ class EventForm(AccessibleFormMixin, forms.Form):
         label=_("A manager must approve each registration"), required=False
     )
     approval_hold_hours = forms.IntegerField(
-        label=_("Hours a seat is held while waiting for approval"),
-        min_value=1,
-        max_value=24 * 60,
-        initial=72,
+        label=_("Hours a seat is held while waiting for approval"), initial=DEFAULT_HOLD_HOURS
     )
     waitlist_enabled = forms.BooleanField(label=_("Waiting list"), required=False, initial=True)
     contact_email = EmailField(label=_("Organiser's e-mail"), required=False)
 
-    def clean(self) -> dict[str, Any]:
-        data = cast(dict[str, Any], super().clean())
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The event must end after it starts."))
-        return data
-
 
 class AllocationForm(AccessibleFormMixin, forms.Form):
     name = TextField(label=_("Name"))
-    quota = forms.IntegerField(label=_("Quota (seats)"), min_value=0, max_value=1_000_000)
+    quota = forms.IntegerField(label=_("Quota (seats)"))
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations"),
         queryset=Organisation.objects.none(),
@@ -289,24 +281,13 @@ class SessionForm(AccessibleFormMixin, forms.Form):
     description = TextField(
         label=_("Description"), required=False, multiline=True, max_length=validation.TEXT_MAX
     )
-    speakers = TextField(label=_("Speakers"), required=False, max_length=1000)
+    speakers = TextField(label=_("Speakers"), required=False, max_length=SPEAKERS_MAX)
     room = TextField(label=_("Room"), required=False)
     starts_at = datetime_field(_("Starts at"))
     ends_at = datetime_field(_("Ends at"))
     capacity = forms.IntegerField(
-        label=_("Capacity"),
-        required=False,
-        min_value=0,
-        max_value=1_000_000,
-        help_text=_("Empty: no limit of its own."),
+        label=_("Capacity"), required=False, help_text=_("Empty: no limit of its own.")
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = cast(dict[str, Any], super().clean())
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The session must end after it starts."))
-        return data
 
 
 class MessageForm(AccessibleFormMixin, forms.Form):

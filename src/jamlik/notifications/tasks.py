@@ -13,4 +13,3 @@ def deliver_message(message_id: int) -> bool:
 @task()
 def retry_outbox() -> int:
     return services.outbox_retry_due()
-

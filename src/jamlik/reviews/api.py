@@ -20,18 +20,22 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from jamlik.core.api import errors, paginate
-from jamlik.core.schemas import (
-    Comment,
-    InputSchema,
-    Name,
-    OptionalName,
-    OptionalText,
-    Text,
-    organisation_ref,
-)
+from jamlik.core.schemas import organisation_ref
 from jamlik.core.scoping import scope_for
 from jamlik.reviews import policies, reports, selectors, services
-from jamlik.reviews.services.common import MAX_MILESTONES, MAX_REFERENCES
+from jamlik.reviews.inputs import (
+    BreakoutsIn,
+    ExampleIn,
+    ExamplePatch,
+    MilestoneIn,
+    MilestonePatch,
+    MoveIn,
+    NotesIn,
+    ReportIn,
+    ReportIO,
+    ReviewIn,
+    ReviewPatch,
+)
 
 router = Router(tags=["reviews"])
 
@@ -76,61 +80,11 @@ class ReviewOut(Schema):
         return list(obj.milestones.all())
 
 
-class MilestoneIn(InputSchema):
-    title: Name
-    due: dt.date
-    done: bool = False
-    note: Comment = ""
-
-
-class ReviewIn(InputSchema):
-    title: Name
-    purpose: OptionalText = ""
-    campaigns: list[int] = Field(default_factory=list, max_length=MAX_REFERENCES)
-    workshops: list[int] = Field(default_factory=list, max_length=MAX_REFERENCES)
-    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=MAX_MILESTONES)
-    committee: OptionalName = ""
-    diary_number: str = Field("", max_length=50)
-    case_officer: OptionalName = ""
-
-
-class ReviewPatch(InputSchema):
-    title: Name | None = None
-    purpose: OptionalText | None = None
-    campaigns: list[int] | None = Field(None, max_length=MAX_REFERENCES)
-    workshops: list[int] | None = Field(None, max_length=MAX_REFERENCES)
-    committee: OptionalName | None = None
-    diary_number: str | None = Field(None, max_length=50)
-    case_officer: OptionalName | None = None
-
-
-class MilestonePatch(InputSchema):
-    title: Name | None = None
-    due: dt.date | None = None
-    done: bool | None = None
-    note: Comment | None = None
-
-
-class BreakoutsIn(InputSchema):
-    size: int
-    seed: int = 0
-
-
 class BreakoutOut(Schema):
     id: int
     number: int
     size: int = Field(..., description="Members in the group (all of them, whoever asks).")
     members: list[int]
-
-
-class MoveIn(InputSchema):
-    registration: int
-
-
-class NotesIn(InputSchema):
-    shared: OptionalText = ""
-    questions: OptionalText = ""
-    wishes: OptionalText = ""
 
 
 class NotesOut(Schema):
@@ -151,48 +105,10 @@ class ExampleOut(Schema):
     created_at: dt.datetime
 
 
-class ExampleIn(InputSchema):
-    title: Name
-    text: Text
-    organisation: int
-    requirements: list[str] = Field(default_factory=list, max_length=MAX_REFERENCES)
-    review: int | None = None
-
-
-class ExamplePatch(InputSchema):
-    title: Name | None = None
-    text: Text | None = None
-    organisation: int | None = None
-    requirements: list[str] | None = Field(None, max_length=MAX_REFERENCES)
-    review: int | None = None
-
-
 class ExampleFilter(Schema):
     q: str | None = Field(None, max_length=200)
     requirement: str | None = Field(None, max_length=100)
     organisation: int | None = None
-
-
-class ReportIO(Schema):
-    summary: OptionalText = ""
-    method: OptionalText = ""
-    results: OptionalText = ""
-    workshop_lessons: OptionalText = ""
-    joint_efforts: OptionalText = ""
-    proposed_decision: OptionalText = ""
-    committee: OptionalName = ""
-    date: dt.date | None = None
-    diary_number: str = Field("", max_length=50)
-    case_officer: OptionalName = ""
-    economic_assessment: OptionalText = ""
-    ecological_assessment: OptionalText = ""
-    social_assessment: OptionalText = ""
-    cooperation: OptionalText = ""
-    appendices: OptionalText = ""
-
-
-class ReportIn(InputSchema, ReportIO):
-    """The same fields as a request body (ReportIO also answers with the stored report)."""
 
 
 # ---- Reviews ---------------------------------------------------------------------------------
@@ -208,14 +124,9 @@ def create_review(request: HttpRequest, payload: ReviewIn) -> Any:
     policies.require(policies.may_edit_review, request.user)
     review = services.review_create(
         actor=request.user,
-        title=payload.title,
-        purpose=payload.purpose,
+        data=payload,
         campaigns=selectors.campaign_refs(payload.campaigns, user=request.user),
         workshops=selectors.workshop_refs(payload.workshops),
-        milestones=[m.model_dump() for m in payload.milestones],
-        committee=payload.committee,
-        diary_number=payload.diary_number,
-        case_officer=payload.case_officer,
     )
     return Status(201, selectors.review_get(user=request.user, pk=review.pk))
 
@@ -229,21 +140,14 @@ def get_review(request: HttpRequest, review_id: int) -> Any:
 def update_review(request: HttpRequest, review_id: int, payload: ReviewPatch) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
     policies.require(policies.may_edit_review, request.user)
-    data = payload.model_dump(exclude_unset=True)
-    fields = {k: v for k, v in data.items() if k not in ("campaigns", "workshops")}
-    for required in ("title", "purpose", "committee", "diary_number", "case_officer"):
-        if required in fields and fields[required] is None:
-            del fields[required]
-    campaigns = data.get("campaigns")
-    workshops = data.get("workshops")
     services.review_update(
         actor=request.user,
         review=review,
+        data=payload,
         campaigns=None
-        if campaigns is None
-        else selectors.campaign_refs(campaigns, user=request.user),
-        workshops=None if workshops is None else selectors.workshop_refs(workshops),
-        **fields,
+        if payload.campaigns is None
+        else selectors.campaign_refs(payload.campaigns, user=request.user),
+        workshops=None if payload.workshops is None else selectors.workshop_refs(payload.workshops),
     )
     return selectors.review_get(user=request.user, pk=review.pk)
 
@@ -251,9 +155,7 @@ def update_review(request: HttpRequest, review_id: int, payload: ReviewPatch) ->
 @router.post("/reviews/{review_id}/milestones", response={201: MilestoneOut, **errors(403)})
 def create_milestone(request: HttpRequest, review_id: int, payload: MilestoneIn) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
-    return Status(
-        201, services.milestone_create(actor=request.user, review=review, **payload.model_dump())
-    )
+    return Status(201, services.milestone_create(actor=request.user, review=review, data=payload))
 
 
 @router.patch(
@@ -265,8 +167,7 @@ def update_milestone(
 ) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
     milestone = selectors.milestone_get(user=request.user, review=review, pk=milestone_id)
-    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    return services.milestone_update(actor=request.user, milestone=milestone, **data)
+    return services.milestone_update(actor=request.user, milestone=milestone, data=payload)
 
 
 @router.get("/reviews/{review_id}/report", response=ReportIO)
@@ -278,7 +179,8 @@ def get_report(request: HttpRequest, review_id: int) -> Any:
 @router.put("/reviews/{review_id}/report", response={200: ReportIO, **errors(403)})
 def put_report(request: HttpRequest, review_id: int, payload: ReportIn) -> Any:
     review = selectors.review_get(user=request.user, pk=review_id)
-    return services.board_report_save(actor=request.user, review=review, **payload.model_dump())
+    # PUT: a field the body leaves out takes its default.
+    return services.board_report_save(actor=request.user, review=review, data=payload, replace=True)
 
 
 @router.get("/reviews/{review_id}/report.pdf", response={200: None, **errors(403)})
@@ -317,7 +219,7 @@ def list_breakouts(request: HttpRequest, event_id: int) -> Any:
 @router.post("/events/{event_id}/breakouts", response={201: list[BreakoutOut], **errors(403, 409)})
 def form_breakouts(request: HttpRequest, event_id: int, payload: BreakoutsIn) -> Any:
     event = selectors.event_get(user=request.user, pk=event_id)
-    services.breakouts_form(actor=request.user, event=event, size=payload.size, seed=payload.seed)
+    services.breakouts_form(actor=request.user, event=event, data=payload)
     return Status(
         201,
         _breakout_out(selectors.breakout_list(user=request.user, event=event), user=request.user),
@@ -361,7 +263,7 @@ def get_notes(request: HttpRequest, event_id: int, number: int) -> Any:
 def put_notes(request: HttpRequest, event_id: int, number: int, payload: NotesIn) -> Any:
     event = selectors.event_get(user=request.user, pk=event_id)
     breakout = selectors.breakout_get(user=request.user, event=event, number=number)
-    notes = services.breakout_notes_save(actor=request.user, breakout=breakout, **payload.dict())
+    notes = services.breakout_notes_save(actor=request.user, breakout=breakout, data=payload)
     return {
         "number": breakout.number,
         "shared": notes.shared,
@@ -389,12 +291,10 @@ def list_examples(
 def create_example(request: HttpRequest, payload: ExampleIn) -> Any:
     example = services.example_create(
         actor=request.user,
-        title=payload.title,
-        text=payload.text,
+        data=payload,
         organisation=organisation_ref(
             payload.organisation, field="organisation", scope=scope_for(request.user)
         ),
-        requirement_keys=payload.requirements,
         review=selectors.review_ref(payload.review),
     )
     return Status(201, example)
@@ -408,20 +308,15 @@ def get_example(request: HttpRequest, example_id: int) -> Any:
 @router.patch("/examples/{example_id}", response=ExampleOut)
 def update_example(request: HttpRequest, example_id: int, payload: ExamplePatch) -> Any:
     example = selectors.example_get(user=request.user, pk=example_id)
-    data = payload.model_dump(exclude_unset=True)
-    fields: dict[str, Any] = {}
-    for key in ("title", "text"):
-        if data.get(key) is not None:
-            fields[key] = data[key]
-    if data.get("organisation") is not None:
-        fields["organisation"] = organisation_ref(
-            data["organisation"], field="organisation", scope=scope_for(request.user)
+    # The objects the body names, for the service; a review of null takes the example off it.
+    references: dict[str, Any] = {}
+    if payload.organisation is not None:
+        references["organisation"] = organisation_ref(
+            payload.organisation, field="organisation", scope=scope_for(request.user)
         )
-    if data.get("requirements") is not None:
-        fields["requirement_keys"] = data["requirements"]
-    if "review" in data:
-        fields["review"] = selectors.review_ref(data["review"])
-    return services.example_update(actor=request.user, example=example, **fields)
+    if "review" in payload.given():
+        references["review"] = selectors.review_ref(payload.review)
+    return services.example_update(actor=request.user, example=example, data=payload, **references)
 
 
 @router.delete("/examples/{example_id}", response={204: None})

@@ -1,5 +1,7 @@
-"""Forms of the reviews pages. Field rules are the shared ones (core.forms.TextField); the
-services check everything again, so a form is a convenience, not the guard."""
+"""Forms of the reviews pages: widgets, labels and the parsing of the widgets' text (dates,
+numbers, choices). The rules are the input models' (``reviews/inputs.py``): the view hands
+``cleaned_data`` to the service, and a rule's failure comes back on the field of its name
+(docs/decisions/0022-input-models.md)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jamlik.core import validation
-from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field, model_choice_field
+from jamlik.core.forms import AccessibleFormMixin, choice_field, model_choice_field
 from jamlik.core.models import Role, User
-from jamlik.reviews.services.breakouts import MAX_SEED, MAX_SIZE, MIN_SIZE
-from jamlik.reviews.services.common import DIARY_NUMBER_MAX
+from jamlik.reviews.inputs import DIARY_NUMBER_MAX
 
 if TYPE_CHECKING:
     from jamlik.assessments.models import Campaign
@@ -24,19 +25,30 @@ if TYPE_CHECKING:
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _long(label: Any, help_text: Any = "", rows: int = 5) -> TextField:
-    return TextField(
-        label=label,
-        max_length=validation.TEXT_MAX,
-        multiline=True,
-        required=False,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
+def _text(
+    label: Any,
+    *,
+    required: bool = True,
+    max_length: int = validation.NAME_MAX,
+    rows: int | None = None,
+    help_text: Any = "",
+) -> forms.CharField:
+    """Text as typed (the model trims and checks it); ``maxlength`` only helps the browser."""
+    attrs: dict[str, Any] = {"maxlength": max_length}
+    widget = forms.Textarea(attrs={**attrs, "rows": rows}) if rows else forms.TextInput(attrs)
+    return forms.CharField(
+        label=label, required=required, strip=False, help_text=help_text, widget=widget
+    )
+
+
+def _long(label: Any, help_text: Any = "", rows: int = 5) -> forms.CharField:
+    return _text(
+        label, required=False, max_length=validation.TEXT_MAX, rows=rows, help_text=help_text
     )
 
 
 class ReviewForm(AccessibleFormMixin, forms.Form):
-    title = TextField(label=_("Title"))
+    title = _text(_("Title"))
     purpose = _long(_("Purpose"), _("What the review should lead to, in a few sentences."))
     campaigns: forms.ModelMultipleChoiceField[Campaign] = forms.ModelMultipleChoiceField(
         label=_("Campaigns the review deepens"),
@@ -57,9 +69,9 @@ class ReviewForm(AccessibleFormMixin, forms.Form):
         required=False,
         help_text=_("Gets a reminder by e-mail before each milestone's due date."),
     )
-    committee = TextField(label=_("Committee"), required=False)
-    diary_number = TextField(label=_("Diary number"), max_length=DIARY_NUMBER_MAX, required=False)
-    case_officer = TextField(label=_("Case officer"), required=False)
+    committee = _text(_("Committee"), required=False)
+    diary_number = _text(_("Diary number"), required=False, max_length=DIARY_NUMBER_MAX)
+    case_officer = _text(_("Case officer"), required=False)
 
     def __init__(self, *args: Any, campaigns: Any, workshops: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,25 +83,22 @@ class ReviewForm(AccessibleFormMixin, forms.Form):
 
 
 class MilestoneForm(AccessibleFormMixin, forms.Form):
-    title = TextField(label=_("Milestone"))
+    title = _text(_("Milestone"))
     due = forms.DateField(label=_("Due date"), widget=DATE_WIDGET)
     done = forms.BooleanField(label=_("Done"), required=False)
-    note = TextField(
-        label=_("Note"),
-        max_length=validation.COMMENT_MAX,
-        multiline=True,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = _text(_("Note"), required=False, max_length=validation.COMMENT_MAX, rows=2)
 
 
 class OptionalMilestoneForm(MilestoneForm):
-    """A row of the new review's milestones: a row left empty is skipped."""
+    """A row of the new review's milestones: a row left empty is skipped, so which fields a
+    row needs is the page's to say (the model never sees an empty row)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["due"].required = False
+        # A title of blanks leaves the row empty.
+        cast(forms.CharField, self.fields["title"]).strip = True
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())
@@ -106,15 +115,11 @@ MilestoneFormSet = forms.formset_factory(OptionalMilestoneForm, extra=4, max_num
 class BreakoutForm(AccessibleFormMixin, forms.Form):
     size = forms.IntegerField(
         label=_("Group size"),
-        min_value=MIN_SIZE,
-        max_value=MAX_SIZE,
         initial=5,
         help_text=_("People per group; 4–6 works well. Sizes differ by at most one."),
     )
     seed = forms.IntegerField(
         label=_("Seed"),
-        min_value=0,
-        max_value=MAX_SEED,
         initial=1,
         help_text=_("Any whole number. The same number gives the same groups; another one gives "
                     "other groups that are just as mixed."),
@@ -143,12 +148,11 @@ class NotesForm(AccessibleFormMixin, forms.Form):
 
 
 class ExampleForm(AccessibleFormMixin, forms.Form):
-    title = TextField(label=_("Title"))
-    text = TextField(
-        label=_("Text"),
+    title = _text(_("Title"))
+    text = _text(
+        _("Text"),
         max_length=validation.TEXT_MAX,
-        multiline=True,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        rows=8,
         help_text=_("What the organisation did, what it led to, and whom to ask."),
     )
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
@@ -189,16 +193,16 @@ class ExampleSearchForm(AccessibleFormMixin, forms.Form):
 
 
 class ReportForm(AccessibleFormMixin, forms.Form):
-    committee = TextField(label=pgettext_lazy("board report", "Committee"), required=False)
+    committee = _text(pgettext_lazy("board report", "Committee"), required=False)
     date = forms.DateField(
         label=pgettext_lazy("board report", "Date"), required=False, widget=DATE_WIDGET
     )
-    diary_number = TextField(
-        label=pgettext_lazy("board report", "Diary number"),
-        max_length=DIARY_NUMBER_MAX,
+    diary_number = _text(
+        pgettext_lazy("board report", "Diary number"),
         required=False,
+        max_length=DIARY_NUMBER_MAX,
     )
-    case_officer = TextField(label=pgettext_lazy("board report", "Case officer"), required=False)
+    case_officer = _text(pgettext_lazy("board report", "Case officer"), required=False)
     proposed_decision = _long(pgettext_lazy("board report", "Proposed decision"), rows=4)
     summary = _long(pgettext_lazy("board report", "Summary"), rows=6)
     method = _long(pgettext_lazy("board report", "Method"), rows=6)

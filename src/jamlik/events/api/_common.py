@@ -1,31 +1,29 @@
 """What the Events and Public endpoints share: the two routers, field types, the caller and
-organisation helpers, and the staff endpoints' schemas."""
+organisation helpers, and the staff endpoints' schemas (their bodies are the input models of
+``events/inputs.py``, imported here under the names other modules use)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictInt
 
 from jamlik.core.errors import Invalid
 from jamlik.core.lookups import valid_id
-from jamlik.core.schemas import (
-    DateTimeIn,
-    DateTimeOut,
-    Ids,
-    InputSchema,
-    Name,
-    OptionalEmail,
-    OptionalName,
-    OptionalText,
-    Text,
-)
+from jamlik.core.schemas import DateTimeOut
 from jamlik.core.scoping import scope_for
 from jamlik.events import links, policies, services
-from jamlik.events.models import Category, EventKind, EventStatus
+from jamlik.events.inputs import AllocationIn as AllocationIn
+from jamlik.events.inputs import AllocationPatch as AllocationPatch
+from jamlik.events.inputs import EventIn as EventIn
+from jamlik.events.inputs import EventPatch as EventPatch
+from jamlik.events.inputs import LinksSendIn as LinksSendIn
+from jamlik.events.inputs import MessageIn as MessageIn
+from jamlik.events.inputs import SessionIn as SessionIn
+from jamlik.events.inputs import SessionPatch as SessionPatch
 
 router = Router(tags=["events"])
 public_router = Router(tags=["public"])
@@ -66,47 +64,7 @@ def _organisations(ids: list[int], *, field: str, user: Any = None) -> list[Any]
     return [found[pk] for pk in unique]
 
 
-# ---- Schemas: events ------------------------------------------------------------------------------
-
-
-class EventIn(InputSchema):
-    title: Name
-    description: OptionalText = ""
-    venue: OptionalName = ""
-    starts_at: DateTimeIn
-    ends_at: DateTimeIn
-    capacity: StrictInt = Field(..., ge=1, le=1_000_000)
-    opens_at: DateTimeIn | None = None
-    quota_lock_until: DateTimeIn | None = None
-    closes_at: DateTimeIn | None = None
-    categories: list[Category] = Field(
-        default_factory=lambda: list(Category), min_length=1, max_length=10
-    )
-    approval_required: StrictBool = False
-    approval_hold_hours: StrictInt = Field(72, ge=1, le=24 * 60)
-    waitlist_enabled: StrictBool = True
-    kind: EventKind = EventKind.CONFERENCE
-    status: EventStatus = EventStatus.DRAFT
-    contact_email: OptionalEmail = ""
-
-
-class EventPatch(InputSchema):
-    title: Name | None = None
-    description: OptionalText | None = None
-    venue: OptionalName | None = None
-    starts_at: DateTimeIn | None = None
-    ends_at: DateTimeIn | None = None
-    capacity: StrictInt | None = Field(None, ge=1, le=1_000_000)
-    opens_at: DateTimeIn | None = None
-    quota_lock_until: DateTimeIn | None = None
-    closes_at: DateTimeIn | None = None
-    categories: list[Category] | None = Field(None, min_length=1, max_length=10)
-    approval_required: StrictBool | None = None
-    approval_hold_hours: StrictInt | None = Field(None, ge=1, le=24 * 60)
-    waitlist_enabled: StrictBool | None = None
-    kind: EventKind | None = None
-    status: EventStatus | None = None
-    contact_email: OptionalEmail | None = None
+# ---- Schemas: events (the bodies are the input models of ``events/inputs.py``) -------------------
 
 
 class EventOut(Schema):
@@ -144,18 +102,6 @@ class EventOut(Schema):
         return links.event_public_url(obj)
 
 
-class AllocationIn(InputSchema):
-    name: Name
-    quota: StrictInt = Field(..., ge=0, le=1_000_000)
-    organisations: Ids = Field(default_factory=list)
-
-
-class AllocationPatch(InputSchema):
-    name: Name | None = None
-    quota: StrictInt | None = Field(None, ge=0, le=1_000_000)
-    organisations: Ids | None = None
-
-
 class AllocationOut(Schema):
     id: int
     name: str
@@ -169,26 +115,6 @@ class AllocationOut(Schema):
     @staticmethod
     def resolve_organisations(obj: Any) -> list[int]:
         return [m.organisation_id for m in obj.members.all()]
-
-
-class SessionIn(InputSchema):
-    title: Name
-    description: OptionalText = ""
-    speakers: Annotated[str, Field(max_length=1000)] = ""
-    room: OptionalName = ""
-    starts_at: DateTimeIn
-    ends_at: DateTimeIn
-    capacity: StrictInt | None = Field(None, ge=0, le=1_000_000)
-
-
-class SessionPatch(InputSchema):
-    title: Name | None = None
-    description: OptionalText | None = None
-    speakers: Annotated[str, Field(max_length=1000)] | None = None
-    room: OptionalName | None = None
-    starts_at: DateTimeIn | None = None
-    ends_at: DateTimeIn | None = None
-    capacity: StrictInt | None = Field(None, ge=0, le=1_000_000)
 
 
 class SessionOut(Schema):
@@ -219,10 +145,6 @@ class LinkOut(Schema):
     @staticmethod
     def resolve_url(obj: Any) -> str:
         return links.organisation_link_url(obj)
-
-
-class LinksSendIn(InputSchema):
-    organisations: Ids | None = None
 
 
 class LinksSent(Schema):
@@ -262,14 +184,6 @@ class RegistrationFilter(Schema):
     organisation: int | None = None
     q: str | None = Field(None, max_length=200)
     code: str | None = Field(None, max_length=64)
-
-
-class MessageIn(InputSchema):
-    subject: Name
-    body: Text
-    statuses: list[Literal["confirmed", "pending_approval", "waiting"]] | None = Field(
-        None, min_length=1, max_length=3
-    )
 
 
 class MessageOut(Schema):

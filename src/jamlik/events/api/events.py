@@ -20,7 +20,6 @@ from jamlik.events.api._common import (
     SessionOut,
     SessionPatch,
     _allowed,
-    _organisations,
     _user,
     router,
 )
@@ -36,8 +35,7 @@ def list_events(request: HttpRequest, response: HttpResponse) -> Any:
 @router.post("/events", response={201: EventOut, **errors(403)})
 def create_event(request: HttpRequest, payload: EventIn) -> Any:
     actor = _allowed(request, policies.may_edit_event)
-    data = payload.model_dump()
-    return Status(201, services.event_create(actor=actor, **data))
+    return Status(201, services.event_create(actor=actor, data=payload))
 
 
 @router.get("/events/{event_id}", response=EventOut)
@@ -49,8 +47,7 @@ def get_event(request: HttpRequest, event_id: int) -> Any:
 def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Any:
     actor = _allowed(request, policies.may_edit_event)
     event = selectors.event_get(user=actor, pk=event_id)
-    data = payload.model_dump(exclude_unset=True)
-    return services.event_update(actor=actor, event=event, **data)
+    return services.event_update(actor=actor, event=event, data=payload)
 
 
 # ---- Allocations ---------------------------------------------------------------------------------------
@@ -66,13 +63,7 @@ def list_allocations(request: HttpRequest, response: HttpResponse, event_id: int
 def create_allocation(request: HttpRequest, event_id: int, payload: AllocationIn) -> Any:
     actor = _allowed(request, policies.may_manage_allocations)
     event = selectors.event_get(user=actor, pk=event_id)
-    allocation = services.allocation_create(
-        actor=actor,
-        event=event,
-        name=payload.name,
-        quota=payload.quota,
-        organisations=_organisations(payload.organisations, field="organisations"),
-    )
+    allocation = services.allocation_create(actor=actor, event=event, data=payload)
     return Status(201, selectors.allocation_get(user=actor, event=event, pk=allocation.pk))
 
 
@@ -86,10 +77,7 @@ def update_allocation(
     actor = _allowed(request, policies.may_manage_allocations)
     event = selectors.event_get(user=actor, pk=event_id)
     allocation = selectors.allocation_get(user=actor, event=event, pk=allocation_id)
-    data = payload.model_dump(exclude_unset=True)
-    if data.get("organisations") is not None:
-        data["organisations"] = _organisations(data["organisations"], field="organisations")
-    services.allocation_update(actor=actor, allocation=allocation, **data)
+    services.allocation_update(actor=actor, allocation=allocation, data=payload)
     return selectors.allocation_get(user=actor, event=event, pk=allocation.pk)
 
 
@@ -117,7 +105,7 @@ def list_sessions(request: HttpRequest, response: HttpResponse, event_id: int) -
 def create_session(request: HttpRequest, event_id: int, payload: SessionIn) -> Any:
     actor = _allowed(request, policies.may_manage_programme)
     event = selectors.event_get(user=actor, pk=event_id)
-    return Status(201, services.session_create(actor=actor, event=event, **payload.model_dump()))
+    return Status(201, services.session_create(actor=actor, event=event, data=payload))
 
 
 @router.patch("/events/{event_id}/sessions/{session_id}", response={200: SessionOut, **errors(403)})
@@ -127,8 +115,7 @@ def update_session(
     actor = _allowed(request, policies.may_manage_programme)
     event = selectors.event_get(user=actor, pk=event_id)
     session = selectors.session_get(event=event, pk=session_id)
-    data = payload.model_dump(exclude_unset=True)
-    return services.session_update(actor=actor, session=session, **data)
+    return services.session_update(actor=actor, session=session, data=payload)
 
 
 @router.delete("/events/{event_id}/sessions/{session_id}", response={204: None, **errors(403)})

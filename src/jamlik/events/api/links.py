@@ -8,13 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Status
 
 from jamlik.core.api import paginate
-from jamlik.core.scoping import scope_for
 from jamlik.events import selectors, services
 from jamlik.events.api._common import (
     LinkOut,
     LinksSendIn,
     LinksSent,
-    _organisations,
     _user,
     router,
 )
@@ -32,16 +30,7 @@ def list_links(request: HttpRequest, response: HttpResponse, event_id: int) -> A
 def send_links(request: HttpRequest, event_id: int, payload: LinksSendIn) -> Any:
     user = _user(request)
     event = selectors.event_get(user=user, pk=event_id)
-    scope = scope_for(user)
-    if payload.organisations is None:
-        organisations = (
-            None
-            if scope.everything
-            else [link.organisation for link in selectors.link_list(user=user, event=event)]
-        )
-    else:
-        organisations = _organisations(payload.organisations, field="organisations", user=user)
-    sent = services.links_send(actor=user, event=event, organisations=organisations)
+    sent = services.links_send(actor=user, event=event, data=payload)
     return Status(
         202, {"sent": len(sent), "organisations": [link.organisation_id for link in sent]}
     )

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from jamlik.core import validation
 from jamlik.core.audit import audit_log, changes, snapshot
+from jamlik.core.errors import Invalid
+from jamlik.core.lookups import valid_id
 from jamlik.events import policies
 from jamlik.events.errors import (
     AllocationInUse,
     QuotaBelowTaken,
     invalid,
 )
+from jamlik.events.inputs import AllocationIn, AllocationPatch
 from jamlik.events.models import (
     ACTIVE_STATUSES,
     Allocation,
@@ -22,11 +26,46 @@ from jamlik.events.models import (
     Event,
     Registration,
 )
-from jamlik.events.services._rules import MAX_CAPACITY, _clean, _quota_sum, _quota_sum_error, _whole
 from jamlik.events.services.links import link_ensure
 from jamlik.events.services.seats import open_seats, promote, quota_binds
 
 # ---- Allocations --------------------------------------------------------------------------------
+
+
+def quota_sum(event: Event, *, excluding: int | None = None) -> int:
+    allocations = Allocation.objects.filter(event=event)
+    if excluding is not None:
+        allocations = allocations.exclude(pk=excluding)
+    return allocations.aggregate(total=Sum("quota"))["total"] or 0
+
+
+def quota_sum_error(total: int, capacity: int, field: str) -> Invalid:
+    return invalid(
+        field,
+        _("The quotas add up to %(sum)s, more than the event's %(capacity)s seats.")
+        % {"sum": total, "capacity": capacity},
+        "quota_sum",
+    )
+
+
+def _as_ids(fields: dict[str, Any]) -> dict[str, Any]:
+    """The organisations as ids: pages and tests name them by the objects themselves."""
+    organisations = fields.get("organisations")
+    if organisations is not None and not isinstance(organisations, (str, bytes)):
+        fields["organisations"] = [getattr(o, "pk", o) for o in organisations]
+    return fields
+
+
+def _organisations(ids: Iterable[int]) -> list[Any]:
+    """The organisations named by id; an unknown one is a 400 on ``organisations``."""
+    from jamlik.orgs.models import Organisation
+
+    unique = list(dict.fromkeys(ids))
+    found = Organisation.objects.in_bulk([i for i in unique if valid_id(i)])
+    for pk in unique:
+        if pk not in found:
+            raise Invalid.field("organisations", _("Unknown organisation: %(id)s.") % {"id": pk})
+    return [found[pk] for pk in unique]
 
 
 def _check_members(event: Event, organisations: list[Any], *, allocation_id: int | None) -> list:
@@ -70,24 +109,24 @@ def _allocation_snapshot(allocation: Allocation, organisations: list[Any] | None
 
 @transaction.atomic
 def allocation_create(
-    *, actor: Any, event: Event, name: Any, quota: Any, organisations: list[Any]
+    *,
+    actor: Any,
+    event: Event,
+    data: AllocationIn | Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> Allocation:
+    """A new allocation; ``organisations`` are ids (or, from a page, the objects)."""
     if actor is not None:
         policies.require(policies.may_manage_allocations, actor)
-    cleaned = _clean(
-        {"name": name, "quota": quota},
-        {
-            "name": lambda v: validation.clean_text(v),
-            "quota": lambda v: _whole(v, low=0, high=MAX_CAPACITY),
-        },
-    )
+    payload = AllocationIn.take(data, **_as_ids(fields))
+    organisations = _organisations(payload.organisations)
     seats = open_seats(event.pk)
     event = seats.event
-    total = _quota_sum(event) + cleaned["quota"]
+    total = quota_sum(event) + payload.quota
     if total > event.capacity:
-        raise _quota_sum_error(total, event.capacity, "quota")
-    members = _check_members(event, list(organisations or []), allocation_id=None)
-    allocation = Allocation.objects.create(event=event, **cleaned)
+        raise quota_sum_error(total, event.capacity, "quota")
+    members = _check_members(event, organisations, allocation_id=None)
+    allocation = Allocation.objects.create(event=event, name=payload.name, quota=payload.quota)
     allocation.event = event
     _set_members(allocation, members)
     audit_log(
@@ -99,32 +138,20 @@ def allocation_create(
     return allocation
 
 
-_UNSET: Any = object()
-
-
 @transaction.atomic
 def allocation_update(
     *,
     actor: Any,
     allocation: Allocation,
-    name: Any = _UNSET,
-    quota: Any = _UNSET,
-    organisations: Any = _UNSET,
+    data: AllocationPatch | Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> Allocation:
     if actor is not None:
         policies.require(policies.may_manage_allocations, actor)
-    data = {}
-    if name is not _UNSET and name is not None:
-        data["name"] = name
-    if quota is not _UNSET and quota is not None:
-        data["quota"] = quota
-    cleaned = _clean(
-        data,
-        {
-            "name": lambda v: validation.clean_text(v),
-            "quota": lambda v: _whole(v, low=0, high=MAX_CAPACITY),
-        },
-    )
+    payload = AllocationPatch.take(data, **_as_ids(fields))
+    given = payload.given()
+    cleaned = {k: v for k, v in given.items() if k in ("name", "quota")}
+    organisations = _organisations(given["organisations"]) if "organisations" in given else None
     seats = open_seats(allocation.event_id)
     event = seats.event
     allocation = seats.allocations[allocation.pk]
@@ -132,17 +159,17 @@ def allocation_update(
     current_members = list(allocation.organisations.all())
     before = _allocation_snapshot(allocation, current_members)
     if "quota" in cleaned:
-        total = _quota_sum(event, excluding=allocation.pk) + cleaned["quota"]
+        total = quota_sum(event, excluding=allocation.pk) + cleaned["quota"]
         if total > event.capacity:
-            raise _quota_sum_error(total, event.capacity, "quota")
+            raise quota_sum_error(total, event.capacity, "quota")
         if quota_binds(event, seats.at) and cleaned["quota"] < allocation.taken:
             raise QuotaBelowTaken(allocation.taken)
     for field, value in cleaned.items():
         setattr(allocation, field, value)
     allocation.save(update_fields=list(cleaned) or None)
     members = current_members
-    if organisations is not _UNSET and organisations is not None:
-        members = _check_members(event, list(organisations), allocation_id=allocation.pk)
+    if organisations is not None:
+        members = _check_members(event, organisations, allocation_id=allocation.pk)
         _set_members(allocation, members)
     promote(seats)
     seats.flush()

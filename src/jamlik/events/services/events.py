@@ -8,27 +8,22 @@ so do those of ``allocations``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 
 from jamlik.core.audit import audit_log, changes, snapshot
+from jamlik.core.errors import Invalid
 from jamlik.events import clock, policies
 from jamlik.events.errors import (
     CapacityBelowTaken,
 )
+from jamlik.events.inputs import EventIn, EventPatch, event_time_errors
 from jamlik.events.models import (
-    Category,
     Event,
 )
-from jamlik.events.services._rules import (
-    _EVENT_RULES,
-    _check_dates,
-    _clean,
-    _quota_sum,
-    _quota_sum_error,
-    _required,
-)
+from jamlik.events.services.allocations import quota_sum, quota_sum_error
 from jamlik.events.services.seats import housekeep, open_seats, promote
 
 EVENT_FIELDS = (
@@ -76,18 +71,34 @@ def _schedule_release(event: Event) -> None:
 # ---- Events ----------------------------------------------------------------------------------
 
 
+def _check_times(event: Event) -> None:
+    """The stored times with a change applied, in the order ``EventIn`` demands of new ones."""
+    errors = event_time_errors(
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        opens_at=event.opens_at,
+        quota_lock_until=event.quota_lock_until,
+        closes_at=event.closes_at,
+    )
+    if errors:
+        raise Invalid(
+            errors[0][1],
+            code="dates_order",
+            errors=[{"field": field, "message": message} for field, message in errors],
+        )
+
+
 @transaction.atomic
-def event_create(*, actor: Any, **data: Any) -> Event:
+def event_create(
+    *, actor: Any, data: EventIn | Mapping[str, Any] | None = None, **fields: Any
+) -> Event:
     """A new event; a draft unless ``status`` says otherwise."""
     if actor is not None:
         policies.require(policies.may_edit_event, actor)
-    _required(data, ("title", "starts_at", "ends_at", "capacity"))
-    cleaned = _clean(data, _EVENT_RULES)
-    cleaned.setdefault("categories", list(Category.values))
-    event = Event(**cleaned)
+    payload = EventIn.take(data, **fields)
+    event = Event(**payload.model_dump())
     if getattr(actor, "is_authenticated", False):
         event.created_by = actor
-    _check_dates(event)
     event.save()
     audit_log(
         actor=actor,
@@ -100,27 +111,30 @@ def event_create(*, actor: Any, **data: Any) -> Event:
 
 
 @transaction.atomic
-def event_update(*, actor: Any, event: Event, **data: Any) -> Event:
+def event_update(
+    *,
+    actor: Any,
+    event: Event,
+    data: EventPatch | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Event:
     """Change an event. Capacity below the seats taken is a 409; below the quotas a 400.
     Moving ``quota_lock_until`` into the past releases at once; into the future puts the
     quotas in force again."""
     if actor is not None:
         policies.require(policies.may_edit_event, actor)
-    for name in ("title", "starts_at", "ends_at", "capacity", "categories", "kind", "status"):
-        if name in data and data[name] is None:
-            del data[name]
-    cleaned = _clean(data, _EVENT_RULES)
+    payload = EventPatch.take(data, **fields)
     seats = open_seats(event.pk)
     event = seats.event
     before = _event_snapshot(event)
-    for name, value in cleaned.items():
+    for name, value in payload.given().items():
         setattr(event, name, value)
-    _check_dates(event)
+    _check_times(event)
     if event.capacity < event.taken:
         raise CapacityBelowTaken(event.taken)
-    total = _quota_sum(event)
+    total = quota_sum(event)
     if total > event.capacity:
-        raise _quota_sum_error(total, event.capacity, "capacity")
+        raise quota_sum_error(total, event.capacity, "capacity")
     if before["quota_lock_until"] != event.quota_lock_until:
         if event.quota_lock_until is None or event.quota_lock_until > seats.at:
             event.released_at = None

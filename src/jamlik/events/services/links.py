@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from jamlik.core import validation
 from jamlik.core.audit import audit_log
-from jamlik.core.errors import RateLimited
+from jamlik.core.errors import Invalid, RateLimited
+from jamlik.core.lookups import valid_id
 from jamlik.core.ratelimit import rate_limit_hit, window_remaining
+from jamlik.core.scoping import scope_for
 from jamlik.events import clock, policies
-from jamlik.events.errors import (
-    invalid,
-)
+from jamlik.events.inputs import LinksSendIn, LostLinkRequest
 from jamlik.events.models import (
     AllocationMember,
     Event,
@@ -63,17 +63,44 @@ def link_revoke(*, actor: Any, link: OrganisationLink) -> OrganisationLink:
     return link
 
 
+def _organisations_in_scope(ids: list[int], actor: Any) -> list[int]:
+    """The ids named in a request; unknown ones, or (for a user) ones outside their scope,
+    are a 400 on ``organisations``."""
+    from jamlik.orgs.models import Organisation
+
+    unique = list(dict.fromkeys(ids))
+    found = Organisation.objects.in_bulk([i for i in unique if valid_id(i)])
+    scope = scope_for(actor) if actor is not None else None
+    for pk in unique:
+        organisation = found.get(pk)
+        if organisation is None or (scope is not None and not scope.covers(organisation)):
+            raise Invalid.field("organisations", _("Unknown organisation: %(id)s.") % {"id": pk})
+    return unique
+
+
 @transaction.atomic
 def links_send(
-    *, actor: Any, event: Event, organisations: list[Any] | None = None
+    *,
+    actor: Any,
+    event: Event,
+    data: LinksSendIn | Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> list[OrganisationLink]:
-    """Mail each organisation's link to its functional mailbox (all organisations in an
-    allocation when ``organisations`` is None). Organisations without a mailbox are skipped."""
+    """Mail each organisation's link to its functional mailbox: the ``organisations`` named
+    (ids, or the objects), else every organisation in an allocation that the sender may see.
+    Organisations without a mailbox are skipped."""
     if actor is not None:
         policies.require(policies.may_send_links, actor)
-    members = AllocationMember.objects.filter(event=event).select_related("organisation")
+    organisations = fields.get("organisations")
     if organisations is not None:
-        members = members.filter(organisation_id__in=[o.pk for o in organisations])
+        fields["organisations"] = [getattr(o, "pk", o) for o in organisations]
+    payload = LinksSendIn.take(data, **fields)
+    members = AllocationMember.objects.filter(event=event).select_related("organisation")
+    if payload.organisations is not None:
+        ids = _organisations_in_scope(payload.organisations, actor)
+        members = members.filter(organisation_id__in=ids)
+    elif actor is not None:
+        members = scope_for(actor).filter(members, via="organisation")
     sent = []
     now = clock.now()
     for member in members.order_by("organisation__name", "organisation_id"):
@@ -105,10 +132,7 @@ def lost_link_request(*, event: Event, email: Any, client: str) -> OrganisationL
     answers the same whatever this returns. Rate-limited per address and per client (429)."""
     from jamlik.orgs.selectors import organisation_for_email
 
-    try:
-        email = validation.clean_email(email)
-    except ValidationError as exc:
-        raise invalid("email", exc.messages[0], "invalid") from None
+    email = LostLinkRequest.take(email=email).email
     window = timedelta(hours=1)
     if not rate_limit_hit(
         key=f"events.lost_link.client:{_digest(client)}", limit=LOST_LINK_PER_CLIENT, window=window

@@ -238,7 +238,7 @@ def render(notice: Notice) -> None:
             attachments=[_calendar_attachment(registration, event)],
         )
     elif kind == TRANSFERRED:
-        new = Registration.objects.filter(pk=facts.get("new")).first()
+        new = Registration.objects.filter(pk=facts["new"]).first()
         _send(registration, event, "transferred", kind="events.transferred", new=new)
     elif kind == MANAGE_LINK:
         _send(

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from jamlik.core import validation
 from jamlik.core.audit import audit_log
 from jamlik.events import policies
-from jamlik.events.errors import (
-    invalid,
-)
+from jamlik.events.inputs import MessageIn
 from jamlik.events.models import (
-    ACTIVE_STATUSES,
     Event,
     EventMessage,
     Registration,
     Status,
 )
 from jamlik.events.services import mail
-from jamlik.events.services._rules import _clean
 
 # ---- Messages to participants ----------------------------------------------------------------------
 
@@ -32,9 +26,8 @@ def event_message_send(
     *,
     actor: Any,
     event: Event,
-    subject: Any,
-    body: Any,
-    statuses: Sequence[str] | None = None,
+    data: MessageIn | Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> EventMessage:
     """Mail a message from the organiser to the event's participants (confirmed and held by
     default), limited to the people the sender may see."""
@@ -42,30 +35,17 @@ def event_message_send(
         policies.require(policies.may_message_participants, actor)
     from jamlik.core.scoping import scope_for
 
-    cleaned = _clean(
-        {"subject": subject, "body": body},
-        {
-            "subject": lambda v: validation.clean_text(v),
-            "body": lambda v: validation.clean_text(
-                v, max_length=validation.TEXT_MAX, multiline=True
-            ),
-        },
-    )
-    chosen = statuses or [Status.CONFIRMED, Status.PENDING_APPROVAL]
-    bad = [s for s in chosen if s not in ACTIVE_STATUSES]
-    if bad:
-        raise invalid(
-            "statuses",
-            _("Choose among: %(values)s.") % {"values": ", ".join(ACTIVE_STATUSES)},
-            "invalid",
-        )
+    payload = MessageIn.take(data, **fields)
+    chosen: list[str] = [Status.CONFIRMED, Status.PENDING_APPROVAL]
+    if payload.statuses:
+        chosen = list(payload.statuses)
     recipients = scope_for(actor).filter(
         Registration.objects.filter(event=event, status__in=chosen), via="organisation"
     )
     message = EventMessage.objects.create(
         event=event,
-        subject=cleaned["subject"],
-        body=cleaned["body"],
+        subject=payload.subject,
+        body=payload.body,
         statuses=list(chosen),
         sent_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

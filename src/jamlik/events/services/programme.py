@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -12,19 +13,24 @@ from jamlik.events import policies
 from jamlik.events.errors import (
     invalid,
 )
+from jamlik.events.inputs import SessionIn, SessionPatch, session_time_error
 from jamlik.events.models import (
     Event,
     Session,
 )
-from jamlik.events.services._rules import _SESSION_RULES, SESSION_FIELDS, _clean, _required
 from jamlik.events.services.seats import open_seats
 
 # ---- Programme -------------------------------------------------------------------------------------
 
+SESSION_FIELDS = tuple(SessionIn.model_fields)
+
 
 def _check_session(session: Session, event: Event) -> None:
-    if session.ends_at <= session.starts_at:
-        raise invalid("ends_at", _("The session must end after it starts."), "dates_order")
+    """A new session's own times are ``SessionIn``'s rule; a change is checked here on the
+    stored times with the change applied. Both must lie within the event."""
+    message = session_time_error(session.starts_at, session.ends_at)
+    if message:
+        raise invalid("ends_at", message, "dates_order")
     if session.starts_at < event.starts_at or session.ends_at > event.ends_at:
         raise invalid(
             "starts_at", _("The session must lie within the event's times."), "dates_order"
@@ -32,13 +38,18 @@ def _check_session(session: Session, event: Event) -> None:
 
 
 @transaction.atomic
-def session_create(*, actor: Any, event: Event, **data: Any) -> Session:
+def session_create(
+    *,
+    actor: Any,
+    event: Event,
+    data: SessionIn | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Session:
     if actor is not None:
         policies.require(policies.may_manage_programme, actor)
-    _required(data, ("title", "starts_at", "ends_at"))
-    cleaned = _clean(data, _SESSION_RULES)
+    payload = SessionIn.take(data, **fields)
     seats = open_seats(event.pk)
-    session = Session(event=seats.event, **cleaned)
+    session = Session(event=seats.event, **payload.model_dump())
     _check_session(session, seats.event)
     session.save()
     audit_log(
@@ -51,17 +62,20 @@ def session_create(*, actor: Any, event: Event, **data: Any) -> Session:
 
 
 @transaction.atomic
-def session_update(*, actor: Any, session: Session, **data: Any) -> Session:
+def session_update(
+    *,
+    actor: Any,
+    session: Session,
+    data: SessionPatch | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Session:
     if actor is not None:
         policies.require(policies.may_manage_programme, actor)
-    for name in ("title", "starts_at", "ends_at"):
-        if name in data and data[name] is None:
-            del data[name]
-    cleaned = _clean(data, _SESSION_RULES)
+    payload = SessionPatch.take(data, **fields)
     seats = open_seats(session.event_id)
     session = seats.sessions[session.pk]
     before = {name: getattr(session, name) for name in SESSION_FIELDS}
-    for name, value in cleaned.items():
+    for name, value in payload.given().items():
         setattr(session, name, value)
     _check_session(session, seats.event)
     if session.capacity is not None and session.capacity < session.taken_count:

@@ -1,13 +1,14 @@
 """Breakout groups of a workshop: forming them from the confirmed participants, moving a
 person by hand, and recording each group's notes.
 
-Forming is deterministic (``jamlik.reviews.breakouts.form_groups``): the same confirmed
+Forming is deterministic (``jamlik.reviews.grouping.form_groups``): the same confirmed
 participants, size and seed always give the same groups. Groups are replaced as a whole,
 which is refused (409) once any group has notes, so a workshop's record is never lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -17,14 +18,10 @@ from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid
 from jamlik.events.models import Event, EventKind, Registration, Status
 from jamlik.orgs.models import Kind
-from jamlik.reviews import breakouts as grouping
-from jamlik.reviews import policies
+from jamlik.reviews import grouping, policies
+from jamlik.reviews.inputs import BreakoutsIn, NotesIn
 from jamlik.reviews.models import Breakout, BreakoutMember, BreakoutNotes
-from jamlik.reviews.services.common import Cleaner, NotAWorkshop, NotesRecorded
-
-MIN_SIZE = grouping.MIN_SIZE
-MAX_SIZE = grouping.MAX_SIZE
-MAX_SEED = 2**63 - 1  # fits the BigIntegerField
+from jamlik.reviews.services.common import NotAWorkshop, NotesRecorded, known_fields
 
 
 def participants_of(event: Event) -> list[grouping.Participant]:
@@ -47,18 +44,6 @@ def participants_of(event: Event) -> list[grouping.Participant]:
     ]
 
 
-def _check_size_and_seed(size: Any, seed: Any) -> None:
-    cleaner = Cleaner()
-    if isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE:
-        cleaner.add(
-            "size",
-            _("Enter a group size from %(min)s to %(max)s.") % {"min": MIN_SIZE, "max": MAX_SIZE},
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        cleaner.add("seed", _("Enter a whole number, 0 or more."))
-    cleaner.check()
-
-
 def _lock(event: Event) -> Event:
     """Serialises forming and moving for one event (row lock; SQLite's IMMEDIATE
     transactions serialise all writers anyway)."""
@@ -66,14 +51,23 @@ def _lock(event: Event) -> Event:
 
 
 @transaction.atomic
-def breakouts_form(*, actor: Any, event: Event, size: int, seed: int = 0) -> list[Breakout]:
+def breakouts_form(
+    *,
+    actor: Any,
+    event: Event,
+    data: BreakoutsIn | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> list[Breakout]:
     """Replace the event's groups with ``ceil(n / size)`` new ones over its ``n`` confirmed
     participants; sizes differ by at most one; as few colleagues (same organisation) and
-    same-kind organisations per group as the participants allow. Each returned breakout
-    carries ``member_ids`` (sorted registration ids)."""
+    same-kind organisations per group as the participants allow. ``data`` or the keyword
+    arguments are ``BreakoutsIn``'s ``size`` and ``seed``. Each returned breakout carries
+    ``member_ids`` (sorted registration ids)."""
     if actor is not None:
         policies.require(policies.may_form_breakouts, actor)
-    _check_size_and_seed(size, seed)
+    known_fields(fields, BreakoutsIn)
+    payload = BreakoutsIn.take(data, **fields)
+    size, seed = payload.size, payload.seed
     event = _lock(event)
     if event.kind != EventKind.WORKSHOP:
         raise NotAWorkshop()
@@ -176,19 +170,20 @@ def _notes_snapshot(notes: BreakoutNotes) -> dict[str, Any]:
 
 @transaction.atomic
 def breakout_notes_save(
-    *, actor: Any, breakout: Breakout, shared: Any = "", questions: Any = "", wishes: Any = ""
+    *,
+    actor: Any,
+    breakout: Breakout,
+    data: NotesIn | Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> BreakoutNotes:
     """Record what a group shared, the questions it raised and its wishes for joint
-    city-wide efforts (each ≤ 10,000 characters)."""
+    city-wide efforts (``NotesIn``'s fields). All three are replaced: one not given is
+    empty."""
     if actor is not None:
         policies.require(policies.may_write_notes, actor)
-    cleaner = Cleaner()
-    values = {
-        "shared": cleaner.long_text("shared", shared),
-        "questions": cleaner.long_text("questions", questions),
-        "wishes": cleaner.long_text("wishes", wishes),
-    }
-    cleaner.check()
+    known_fields(fields, NotesIn)
+    payload = NotesIn.take(data, **fields)
+    values = payload.model_dump()
     notes, _created = BreakoutNotes.objects.select_for_update().get_or_create(breakout=breakout)
     before = _notes_snapshot(notes)
     for field, value in values.items():

@@ -1,19 +1,15 @@
-"""What the reviews services share: rule failures and text cleaning (permissions are in
-``reviews/policies.py``)."""
+"""What the reviews services share: the conflicts they raise (input rules are the models of
+``reviews/inputs.py``, permissions are in ``reviews/policies.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
-from jamlik.core import validation
-from jamlik.core.errors import Conflict, Invalid
-
-MAX_MILESTONES = 100
-MAX_REFERENCES = 50  # campaigns, workshops or requirement keys named in one request
-DIARY_NUMBER_MAX = 50
+from jamlik.core.errors import Conflict
+from jamlik.core.inputs import Input
 
 
 class NotAWorkshop(Conflict):
@@ -29,37 +25,12 @@ class NotesRecorded(Conflict):
     )
 
 
-class Cleaner:
-    """Cleans several fields, collecting every error, then raises one Invalid."""
+# The default of a keyword argument that may also be None: left out means "keep as it is".
+UNCHANGED: Any = object()
 
-    def __init__(self) -> None:
-        self.errors: list[dict[str, Any]] = []
 
-    def text(
-        self,
-        field: str,
-        value: Any,
-        *,
-        max_length: int = validation.NAME_MAX,
-        required: bool = True,
-        multiline: bool = False,
-    ) -> str:
-        try:
-            return validation.clean_text(
-                value, max_length=max_length, required=required, multiline=multiline
-            )
-        except ValidationError as exc:
-            self.add(field, exc.messages[0])
-            return ""
-
-    def long_text(self, field: str, value: Any) -> str:
-        return self.text(
-            field, value, max_length=validation.TEXT_MAX, required=False, multiline=True
-        )
-
-    def add(self, field: str, message: Any) -> None:
-        self.errors.append({"field": field, "message": message})
-
-    def check(self) -> None:
-        if self.errors:
-            raise Invalid(self.errors[0]["message"], errors=self.errors)
+def known_fields(fields: Mapping[str, Any], model: type[Input]) -> None:
+    """A misspelt keyword argument is a TypeError: the model would ignore it silently."""
+    unknown = set(fields) - set(model.model_fields)
+    if unknown:
+        raise TypeError(f"unknown {model.__name__} fields: {sorted(unknown)}")

@@ -5,7 +5,7 @@ Any staff user may write one for an organisation in their scope; the city writes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -13,73 +13,79 @@ from django.utils.translation import gettext as _
 
 from jamlik.assessments.models import Requirement
 from jamlik.core.audit import audit_log, changes, snapshot
-from jamlik.core.errors import NotFound
+from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.scoping import scope_for
+from jamlik.orgs.models import Organisation
 from jamlik.reviews import policies
-from jamlik.reviews.models import GoodExample
-from jamlik.reviews.services.common import MAX_REFERENCES, Cleaner
+from jamlik.reviews.inputs import ExampleIn, ExamplePatch
+from jamlik.reviews.models import GoodExample, Review
+from jamlik.reviews.services.common import UNCHANGED, known_fields
 
 EXAMPLE_FIELDS = ("title", "text", "organisation", "requirement_keys", "review")
 
 
-def _check_organisation(actor: Any, organisation: Any, cleaner: Cleaner) -> None:
-    if organisation is None:
-        cleaner.add("organisation", _("This field is required."))
-    elif actor is not None and not scope_for(actor).covers(organisation):
-        cleaner.add("organisation", _("Unknown organisation: %(id)s.") % {"id": organisation.pk})
+def _check_organisation(actor: Any, organisation: Organisation) -> None:
+    if actor is not None and not scope_for(actor).covers(organisation):
+        raise Invalid.field(
+            "organisation", _("Unknown organisation: %(id)s.") % {"id": organisation.pk}
+        )
 
 
-def clean_requirement_keys(keys: Any, cleaner: Cleaner, field: str = "requirements") -> list[str]:
-    """Known requirement keys of any framework version, without repeats, in the order given."""
-    if not isinstance(keys, (list, tuple)):
-        cleaner.add(field, _("Enter a list."))
-        return []
-    if len(keys) > MAX_REFERENCES:
-        cleaner.add(field, _("Too many items."))
-        return []
-    wanted: list[str] = []
-    for key in keys:
-        if not isinstance(key, str) or not key.strip() or len(key) > 100:
-            cleaner.add(field, _("Unknown requirement: %(key)s.") % {"key": str(key)[:100]})
-            return []
-        if key.strip() not in wanted:
-            wanted.append(key.strip())
-    known = set(Requirement.objects.filter(key__in=wanted).values_list("key", flat=True))
-    for key in wanted:
-        if key not in known:
-            cleaner.add(field, _("Unknown requirement: %(key)s.") % {"key": key})
-    return wanted
+def _check_requirements(keys: list[str]) -> None:
+    """Every key must be a requirement of some framework version."""
+    known = set(Requirement.objects.filter(key__in=keys).values_list("key", flat=True))
+    errors = [
+        {
+            "field": "requirements",
+            "message": _("Unknown requirement: %(key)s.") % {"key": key[:100]},
+        }
+        for key in keys
+        if key not in known
+    ]
+    if errors:
+        raise Invalid(errors[0]["message"], errors=errors)
+
+
+def _ids(**objects: Any) -> dict[str, Any]:
+    """The ids of the objects given, under the model's field names, so the model sees what a
+    request body would carry."""
+    return {name: o.pk for name, o in objects.items() if o is not None and o is not UNCHANGED}
 
 
 def _snapshot(example: GoodExample) -> dict[str, Any]:
-    return snapshot(example, ("title", "text", "organisation", "requirement_keys", "review"))
+    return snapshot(example, EXAMPLE_FIELDS)
 
 
 @transaction.atomic
 def example_create(
     *,
     actor: Any,
-    title: Any,
-    text: Any,
-    organisation: Any,
+    data: ExampleIn | Mapping[str, Any] | None = None,
+    organisation: Organisation | None = None,
+    review: Review | None = None,
     requirement_keys: Sequence[str] = (),
-    review: Any = None,
+    **fields: Any,
 ) -> GoodExample:
+    """A good example: ``data`` or the keyword arguments are ``ExampleIn``'s fields
+    (``requirement_keys`` its ``requirements``); ``organisation`` and ``review`` are the
+    objects its ids name."""
     if actor is not None:
         policies.require(policies.may_write_examples, actor)
-    cleaner = Cleaner()
-    example = GoodExample(
-        title=cleaner.text("title", title),
-        text=cleaner.text("text", text, max_length=10_000, multiline=True),
+    known_fields(fields, ExampleIn)
+    refs = _ids(organisation=organisation, review=review)
+    payload = ExampleIn.take(data, **fields, **refs, requirements=list(requirement_keys))
+    if organisation is None:
+        raise TypeError("example_create needs the organisation its data names")
+    _check_organisation(actor, organisation)
+    _check_requirements(payload.requirements)
+    example = GoodExample.objects.create(
+        title=payload.title,
+        text=payload.text,
+        organisation=organisation,
+        requirement_keys=payload.requirements,
         review=review,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _check_organisation(actor, organisation, cleaner)
-    example.requirement_keys = clean_requirement_keys(list(requirement_keys), cleaner)
-    cleaner.check()
-    example.organisation = organisation
-    example.full_clean()
-    example.save()
     audit_log(actor=actor, action="reviews.example.created", obj=example, new=_snapshot(example))
     return example
 
@@ -94,30 +100,40 @@ def require_example_editor(actor: Any, example: GoodExample) -> None:
 
 
 @transaction.atomic
-def example_update(*, actor: Any, example: GoodExample, **data: Any) -> GoodExample:
-    unknown = set(data) - set(EXAMPLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown example fields: {sorted(unknown)}")
+def example_update(
+    *,
+    actor: Any,
+    example: GoodExample,
+    data: ExamplePatch | Mapping[str, Any] | None = None,
+    organisation: Any = UNCHANGED,
+    review: Any = UNCHANGED,
+    requirement_keys: Any = UNCHANGED,
+    **fields: Any,
+) -> GoodExample:
+    """Change the fields given (``ExamplePatch``'s; null is not changing). ``organisation``
+    and ``review`` are the objects the model's ids name, given when they change (a ``review``
+    of None takes the example off its review)."""
     example = (
         GoodExample.objects.select_for_update().select_related("organisation").get(pk=example.pk)
     )
     require_example_editor(actor, example)
-    cleaner = Cleaner()
+    known_fields(fields, ExamplePatch)
+    if requirement_keys is not UNCHANGED:
+        fields["requirements"] = requirement_keys
+    payload = ExamplePatch.take(data, **fields, **_ids(organisation=organisation, review=review))
     before = _snapshot(example)
-    if "title" in data:
-        example.title = cleaner.text("title", data["title"])
-    if "text" in data:
-        example.text = cleaner.text("text", data["text"], max_length=10_000, multiline=True)
-    if "organisation" in data:
-        _check_organisation(actor, data["organisation"], cleaner)
-    if "requirement_keys" in data:
-        example.requirement_keys = clean_requirement_keys(data["requirement_keys"], cleaner)
-    cleaner.check()
-    if "organisation" in data:
-        example.organisation = data["organisation"]
-    if "review" in data:
-        example.review = data["review"]
-    example.full_clean()
+    if payload.title is not None:
+        example.title = payload.title
+    if payload.text is not None:
+        example.text = payload.text
+    if organisation is not UNCHANGED and organisation is not None:
+        _check_organisation(actor, organisation)
+        example.organisation = organisation
+    if payload.requirements is not None:
+        _check_requirements(payload.requirements)
+        example.requirement_keys = payload.requirements
+    if review is not UNCHANGED:
+        example.review = review
     example.save()
     old, new = changes(before, _snapshot(example))
     if new:

@@ -12,98 +12,48 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jamlik.assessments.models import Campaign
 from jamlik.core.audit import audit_log, changes, snapshot
+from jamlik.core.errors import Invalid
 from jamlik.core.models import User
-from jamlik.events.models import EventKind
+from jamlik.events.models import Event, EventKind
 from jamlik.notifications.services import mail_enqueue
 from jamlik.reviews import policies
+from jamlik.reviews.inputs import MAX_MILESTONES, MilestoneIn, MilestonePatch, ReviewIn, ReviewPatch
 from jamlik.reviews.models import Milestone, MilestoneReminder, Review
-from jamlik.reviews.services.common import (
-    DIARY_NUMBER_MAX,
-    MAX_MILESTONES,
-    MAX_REFERENCES,
-    Cleaner,
-)
+from jamlik.reviews.services.common import UNCHANGED, known_fields
 
 logger = logging.getLogger(__name__)
 
 # Reminders go to the owner this many days before a due date; at most one per threshold.
 REMINDER_DAYS = (14, 1)
-# The earliest and latest due dates accepted: a typo such as 0202 or 20211 is an error.
-EARLIEST_DUE = dt.date(2000, 1, 1)
-LATEST_DUE = dt.date(2100, 12, 31)
 
 REVIEW_FIELDS = ("title", "purpose", "committee", "diary_number", "case_officer", "owner")
 
 
 def _snapshot(review: Review) -> dict[str, Any]:
-    return snapshot(
-        review, ("title", "purpose", "committee", "diary_number", "case_officer", "owner")
-    )
+    return snapshot(review, REVIEW_FIELDS)
 
 
-def _clean_review_fields(data: Mapping[str, Any], cleaner: Cleaner) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "title" in data:
-        out["title"] = cleaner.text("title", data["title"])
-    if "purpose" in data:
-        out["purpose"] = cleaner.long_text("purpose", data["purpose"])
-    for field in ("committee", "case_officer"):
-        if field in data:
-            out[field] = cleaner.text(field, data[field], required=False)
-    if "diary_number" in data:
-        out["diary_number"] = cleaner.text(
-            "diary_number", data["diary_number"], max_length=DIARY_NUMBER_MAX, required=False
-        )
-    if "owner" in data:
-        owner = data["owner"]
-        if owner is not None and not getattr(owner, "is_active", False):
-            cleaner.add("owner", _("Choose an active user as the owner."))
-        out["owner"] = owner
-    return out
+def _ids(**objects: Sequence[Any] | None) -> dict[str, list[Any]]:
+    """The ids of the objects a caller looked up, under the model's field names, so the
+    model's rules (how many) hold for a page's choices as for a request's ids."""
+    return {name: [o.pk for o in items] for name, items in objects.items() if items is not None}
 
 
-def _check_references(
-    cleaner: Cleaner, campaigns: Sequence[Any] | None, workshops: Sequence[Any] | None
-) -> None:
-    if campaigns is not None and len(campaigns) > MAX_REFERENCES:
-        cleaner.add("campaigns", _("Too many items."))
-    if workshops is not None:
-        if len(workshops) > MAX_REFERENCES:
-            cleaner.add("workshops", _("Too many items."))
-        for event in workshops:
-            if event.kind != EventKind.WORKSHOP:
-                cleaner.add(
-                    "workshops",
-                    _("“%(title)s” is not a workshop.") % {"title": event.title},
-                )
+def _check_workshops(workshops: Sequence[Event] | None) -> None:
+    errors = [
+        {"field": "workshops", "message": _("“%(title)s” is not a workshop.") % {"title": e.title}}
+        for e in workshops or ()
+        if e.kind != EventKind.WORKSHOP
+    ]
+    if errors:
+        raise Invalid(errors[0]["message"], errors=errors)
 
 
-def _clean_due(cleaner: Cleaner, field: str, due: Any) -> dt.date | None:
-    if not isinstance(due, dt.date) or isinstance(due, dt.datetime):
-        cleaner.add(field, _("Enter a valid date (YYYY-MM-DD)."))
-        return None
-    if not EARLIEST_DUE <= due <= LATEST_DUE:
-        cleaner.add(
-            field,
-            _("Enter a date between %(first)s and %(last)s.")
-            % {"first": EARLIEST_DUE.isoformat(), "last": LATEST_DUE.isoformat()},
-        )
-        return None
-    return due
-
-
-def _clean_milestone(cleaner: Cleaner, prefix: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "title" in data:
-        out["title"] = cleaner.text(f"{prefix}title", data["title"])
-    if "due" in data:
-        out["due"] = _clean_due(cleaner, f"{prefix}due", data["due"])
-    if "note" in data:
-        out["note"] = cleaner.long_text(f"{prefix}note", data["note"] or "")
-    if "done" in data:
-        out["done"] = bool(data["done"])
-    return out
+def _check_owner(owner: User | None) -> None:
+    if owner is not None and not owner.is_active:
+        raise Invalid.field("owner", _("Choose an active user as the owner."))
 
 
 def _milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
@@ -114,53 +64,33 @@ def _milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
 def review_create(
     *,
     actor: Any,
-    title: Any,
-    purpose: Any = "",
-    campaigns: Sequence[Any] = (),
-    workshops: Sequence[Any] = (),
-    milestones: Sequence[Mapping[str, Any]] = (),
-    owner: Any = None,
-    committee: Any = "",
-    diary_number: Any = "",
-    case_officer: Any = "",
+    data: ReviewIn | Mapping[str, Any] | None = None,
+    campaigns: Sequence[Campaign] = (),
+    workshops: Sequence[Event] = (),
+    owner: User | None = None,
+    **fields: Any,
 ) -> Review:
-    """A review with its campaigns, workshops and milestones. The owner (who gets the
-    reminders) is the creating user unless another one is named."""
+    """A review with its campaigns, workshops and milestones: ``data`` or the keyword
+    arguments are ``ReviewIn``'s fields; ``campaigns`` and ``workshops`` the objects its ids
+    name. The owner (who gets the reminders) is the creating user unless another is named."""
     if actor is not None:
         policies.require(policies.may_edit_review, actor)
-    cleaner = Cleaner()
+    known_fields(fields, ReviewIn)
+    payload = ReviewIn.take(data, **fields, **_ids(campaigns=campaigns, workshops=workshops))
+    _check_workshops(workshops)
     if owner is None and getattr(actor, "is_authenticated", False):
         owner = actor
-    fields = _clean_review_fields(
-        {
-            "title": title,
-            "purpose": purpose,
-            "committee": committee,
-            "diary_number": diary_number,
-            "case_officer": case_officer,
-            "owner": owner,
-        },
-        cleaner,
-    )
-    _check_references(cleaner, campaigns, workshops)
-    if len(milestones) > MAX_MILESTONES:
-        cleaner.add("milestones", _("Too many items."))
-        milestones = ()
-    cleaned_milestones = [
-        _clean_milestone(cleaner, f"milestones.{i}.", {"done": False, "note": "", **m})
-        for i, m in enumerate(milestones)
-    ]
-    for i, m in enumerate(cleaned_milestones):
-        for required in ("title", "due"):
-            if required not in m:
-                cleaner.add(f"milestones.{i}.{required}", _("This field is required."))
-    cleaner.check()
+    _check_owner(owner)
 
-    review = Review(created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    for field, value in fields.items():
-        setattr(review, field, value)
-    review.full_clean()
-    review.save()
+    review = Review.objects.create(
+        title=payload.title,
+        purpose=payload.purpose,
+        committee=payload.committee,
+        diary_number=payload.diary_number,
+        case_officer=payload.case_officer,
+        owner=owner,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     review.campaigns.set(list(campaigns))
     review.workshops.set(list(workshops))
     now = timezone.now()
@@ -168,14 +98,14 @@ def review_create(
         [
             Milestone(
                 review=review,
-                title=m["title"],
-                due=m["due"],
-                done=m["done"],
-                done_at=now if m["done"] else None,
-                note=m["note"],
+                title=m.title,
+                due=m.due,
+                done=m.done,
+                done_at=now if m.done else None,
+                note=m.note,
                 order=i,
             )
-            for i, m in enumerate(cleaned_milestones)
+            for i, m in enumerate(payload.milestones)
         ]
     )
     audit_log(
@@ -187,8 +117,8 @@ def review_create(
             "campaigns": sorted(c.pk for c in campaigns),
             "workshops": sorted(e.pk for e in workshops),
             "milestones": [
-                {"title": m["title"], "due": m["due"].isoformat(), "done": m["done"]}
-                for m in cleaned_milestones
+                {"title": m.title, "due": m.due.isoformat(), "done": m.done}
+                for m in payload.milestones
             ],
         },
     )
@@ -201,26 +131,31 @@ def review_update(
     *,
     actor: Any,
     review: Review,
-    campaigns: Sequence[Any] | None = None,
-    workshops: Sequence[Any] | None = None,
-    **data: Any,
+    data: ReviewPatch | Mapping[str, Any] | None = None,
+    campaigns: Sequence[Campaign] | None = None,
+    workshops: Sequence[Event] | None = None,
+    owner: Any = UNCHANGED,
+    **fields: Any,
 ) -> Review:
-    """Change the fields given (``title``, ``purpose``, ``committee``, ``diary_number``,
-    ``case_officer``, ``owner``); ``campaigns``/``workshops`` replace the sets when given."""
+    """Change the fields given (``ReviewPatch``'s; null is not changing) and ``owner`` when
+    given; ``campaigns``/``workshops`` replace the sets when given."""
     if actor is not None:
         policies.require(policies.may_edit_review, actor)
-    unknown = set(data) - set(REVIEW_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown review fields: {sorted(unknown)}")
+    known_fields(fields, ReviewPatch)
+    payload = ReviewPatch.take(data, **fields, **_ids(campaigns=campaigns, workshops=workshops))
+    values = {
+        field: value
+        for field, value in payload.given().items()
+        if value is not None and field not in ("campaigns", "workshops")
+    }
+    _check_workshops(workshops)
+    if owner is not UNCHANGED:
+        _check_owner(owner)
+        values["owner"] = owner
     review = Review.objects.select_for_update().get(pk=review.pk)
-    cleaner = Cleaner()
-    fields = _clean_review_fields(data, cleaner)
-    _check_references(cleaner, campaigns, workshops)
-    cleaner.check()
     before = _snapshot(review)
-    for field, value in fields.items():
+    for field, value in values.items():
         setattr(review, field, value)
-    review.full_clean()
     review.save()
     old, new = changes(before, _snapshot(review))
     if campaigns is not None:
@@ -240,26 +175,32 @@ def review_update(
 
 @transaction.atomic
 def milestone_create(
-    *, actor: Any, review: Review, title: Any, due: Any, done: bool = False, note: Any = ""
+    *,
+    actor: Any,
+    review: Review,
+    data: MilestoneIn | Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> Milestone:
+    """A milestone of ``review``: ``data`` or the keyword arguments are ``MilestoneIn``'s
+    fields."""
     if actor is not None:
         policies.require(policies.may_manage_milestones, actor)
-    cleaner = Cleaner()
-    fields = _clean_milestone(cleaner, "", {"title": title, "due": due, "done": done, "note": note})
+    known_fields(fields, MilestoneIn)
+    payload = MilestoneIn.take(data, **fields)
     if review.milestones.count() >= MAX_MILESTONES:
-        cleaner.add(
+        raise Invalid.field(
             "__all__", _("A review can have at most %(n)s milestones.") % {"n": MAX_MILESTONES}
         )
-    cleaner.check()
     order = (review.milestones.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    milestone = Milestone(
+    milestone = Milestone.objects.create(
         review=review,
         order=order,
-        done_at=timezone.now() if fields["done"] else None,
-        **fields,
+        title=payload.title,
+        due=payload.due,
+        done=payload.done,
+        done_at=timezone.now() if payload.done else None,
+        note=payload.note,
     )
-    milestone.full_clean()
-    milestone.save()
     audit_log(
         actor=actor,
         action="reviews.milestone.created",
@@ -271,23 +212,26 @@ def milestone_create(
 
 
 @transaction.atomic
-def milestone_update(*, actor: Any, milestone: Milestone, **data: Any) -> Milestone:
-    """Change a milestone's ``title``, ``due``, ``note`` or ``done`` (any of them)."""
+def milestone_update(
+    *,
+    actor: Any,
+    milestone: Milestone,
+    data: MilestonePatch | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Milestone:
+    """Change a milestone's ``title``, ``due``, ``note`` or ``done`` (any of them; null is
+    not changing)."""
     if actor is not None:
         policies.require(policies.may_manage_milestones, actor)
-    unknown = set(data) - {"title", "due", "note", "done"}
-    if unknown:
-        raise TypeError(f"unknown milestone fields: {sorted(unknown)}")
+    known_fields(fields, MilestonePatch)
+    payload = MilestonePatch.take(data, **fields)
+    values = {field: value for field, value in payload.given().items() if value is not None}
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    cleaner = Cleaner()
-    fields = _clean_milestone(cleaner, "", data)
-    cleaner.check()
     before = _milestone_snapshot(milestone)
-    if "done" in fields and fields["done"] != milestone.done:
-        milestone.done_at = timezone.now() if fields["done"] else None
-    for field, value in fields.items():
+    if "done" in values and values["done"] != milestone.done:
+        milestone.done_at = timezone.now() if values["done"] else None
+    for field, value in values.items():
         setattr(milestone, field, value)
-    milestone.full_clean()
     milestone.save()
     old, new = changes(before, _milestone_snapshot(milestone))
     if new:
@@ -304,7 +248,7 @@ def milestone_set_done(
     data: dict[str, Any] = {"done": bool(done)}
     if note is not None:
         data["note"] = note
-    return milestone_update(actor=actor, milestone=milestone, **data)
+    return milestone_update(actor=actor, milestone=milestone, data=data)
 
 
 @transaction.atomic

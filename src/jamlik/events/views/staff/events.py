@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jamlik.core.errors import JamlikError
+from jamlik.core.formpost import handle_form
 from jamlik.events import policies, selectors, services
 from jamlik.events.forms import (
     AllocationForm,
@@ -51,21 +50,14 @@ def event_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"categories": ["employee", "elected", "partner"], "waitlist_enabled": True},
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                event = services.event_create(actor=request.user, **form.cleaned_data)
-            except JamlikError as exc:
-                form.add_rule_error(exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The event was created as a draft."))
-                return redirect("events:edit", pk=event.pk)
-        else:
-            status = 400
-    return render(
-        request, "events/staff/event_form.html", {"form": form, "event": None}, status=status
+    return handle_form(
+        request,
+        form,
+        lambda data: services.event_create(actor=request.user, data=data),
+        template="events/staff/event_form.html",
+        context={"event": None},
+        success_message=_("The event was created as a draft."),
+        success_url=lambda event: reverse("events:edit", kwargs={"pk": event.pk}),
     )
 
 
@@ -83,31 +75,25 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit:
         for field in form.fields.values():
             field.disabled = True
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.event_update(actor=request.user, event=event, **form.cleaned_data)
-            except JamlikError as exc:
-                form.add_rule_error(exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The changes were saved."))
-                return redirect("events:edit", pk=event.pk)
-        else:
-            status = 400
-    return render(
+    return handle_form(
         request,
-        "events/staff/event_edit.html",
-        _base(
+        form,
+        lambda data: services.event_update(actor=request.user, event=event, data=data),
+        render_page=lambda status: render(
             request,
-            event,
-            "edit",
-            form=form,
-            allocations=selectors.allocation_list(user=request.user, event=event),
-            slots=selectors.programme(event),
+            "events/staff/event_edit.html",
+            _base(
+                request,
+                event,
+                "edit",
+                form=form,
+                allocations=selectors.allocation_list(user=request.user, event=event),
+                slots=selectors.programme(event),
+            ),
+            status=status,
         ),
-        status=status,
+        success_message=_("The changes were saved."),
+        success_url=reverse("events:edit", kwargs={"pk": event.pk}),
     )
 
 
@@ -133,40 +119,22 @@ def allocation_form(request: HttpRequest, pk: int, aid: int | None = None) -> Ht
         else {}
     )
     form = AllocationForm(request.POST or None, initial=initial, selected=selected)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if allocation is None:
-                    services.allocation_create(
-                        actor=request.user,
-                        event=event,
-                        name=data["name"],
-                        quota=data["quota"],
-                        organisations=list(data["organisations"]),
-                    )
-                else:
-                    services.allocation_update(
-                        actor=request.user,
-                        allocation=allocation,
-                        name=data["name"],
-                        quota=data["quota"],
-                        organisations=list(data["organisations"]),
-                    )
-            except JamlikError as exc:
-                form.add_rule_error(exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The allocation was saved."))
-                return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + "#allocations")
-        else:
-            status = 400
-    return render(
+
+    def save(data: dict[str, Any]) -> Any:
+        # The form gives the organisations as objects; the service takes them so too.
+        fields = {**data, "organisations": list(data["organisations"])}
+        if allocation is None:
+            return services.allocation_create(actor=request.user, event=event, **fields)
+        return services.allocation_update(actor=request.user, allocation=allocation, **fields)
+
+    return handle_form(
         request,
-        "events/staff/allocation_form.html",
-        _base(request, event, "edit", form=form, allocation=allocation),
-        status=status,
+        form,
+        save,
+        template="events/staff/allocation_form.html",
+        context=_base(request, event, "edit", allocation=allocation),
+        success_message=_("The allocation was saved."),
+        success_url=reverse("events:edit", kwargs={"pk": event.pk}) + "#allocations",
     )
 
 
@@ -211,9 +179,6 @@ def _confirm_delete(
 # ---- Programme ----------------------------------------------------------------------------------------
 
 
-SESSION_FIELDS = ("title", "description", "speakers", "room", "starts_at", "ends_at", "capacity")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_form(request: HttpRequest, pk: int, sid: int | None = None) -> HttpResponse:
@@ -221,35 +186,26 @@ def session_form(request: HttpRequest, pk: int, sid: int | None = None) -> HttpR
     event = _event(request, pk)
     session = selectors.session_get(event=event, pk=sid) if sid is not None else None
     if session:
-        initial = {name: getattr(session, name) for name in SESSION_FIELDS}
+        initial = {name: getattr(session, name) for name in services.programme.SESSION_FIELDS}
         initial["starts_at"] = _local(session.starts_at)
         initial["ends_at"] = _local(session.ends_at)
     else:
         initial = {"starts_at": _local(event.starts_at), "ends_at": _local(event.ends_at)}
     form = SessionForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                if session is None:
-                    services.session_create(actor=request.user, event=event, **form.cleaned_data)
-                else:
-                    services.session_update(
-                        actor=request.user, session=session, **form.cleaned_data
-                    )
-            except JamlikError as exc:
-                form.add_rule_error(exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The session was saved."))
-                return redirect(reverse("events:edit", kwargs={"pk": event.pk}) + "#programme")
-        else:
-            status = 400
-    return render(
+
+    def save(data: dict[str, Any]) -> Any:
+        if session is None:
+            return services.session_create(actor=request.user, event=event, data=data)
+        return services.session_update(actor=request.user, session=session, data=data)
+
+    return handle_form(
         request,
-        "events/staff/session_form.html",
-        _base(request, event, "edit", form=form, session=session),
-        status=status,
+        form,
+        save,
+        template="events/staff/session_form.html",
+        context=_base(request, event, "edit", session=session),
+        success_message=_("The session was saved."),
+        success_url=reverse("events:edit", kwargs={"pk": event.pk}) + "#programme",
     )
 
 

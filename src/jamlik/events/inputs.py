@@ -1,0 +1,291 @@
+"""The input models of the events app's staff writes (docs/decisions/0022-input-models.md).
+
+Each write is described once here: the API declares the model as its body, a page's form
+hands its ``cleaned_data`` to the service, and the service starts with ``Model.take(data)``.
+Fields carry the rules (``core/schemas.py``), validators the rules between fields that need no
+database. What needs the database or the current state (the quota sum, seats taken, the
+stored times a partial change is combined with) stays in the services.
+
+The class names are those of the API's schemas (``EventIn``, ``EventPatch``, …): the OpenAPI
+document names its components after them. For the same reason the classes have no
+docstrings (pydantic would publish them as the schemas' descriptions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Self
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
+
+from jamlik.core import validation
+from jamlik.core.inputs import FieldError, Input
+from jamlik.core.schemas import (
+    DateTimeIn,
+    Email,
+    Ids,
+    Name,
+    OptionalEmail,
+    OptionalName,
+    OptionalText,
+    Text,
+)
+from jamlik.events.models import Category, EventKind, EventStatus
+
+# The bounds of the events app's own values, named once.
+MAX_HOLD_HOURS = 24 * 60
+DEFAULT_HOLD_HOURS = 72
+MAX_CATEGORIES = 10
+SPEAKERS_MAX = 1000
+MAX_MESSAGE_STATUSES = 3
+
+
+# ---- Field types ---------------------------------------------------------------------------
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # A time without an offset is Stockholm time.
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _in_category_order(value: list[Category]) -> list[Category]:
+    # Stored once each, in the order of the choices, whatever order they were sent in.
+    return [c for c in Category if c in value]
+
+
+def _speakers(value: Any) -> str:
+    try:
+        return validation.clean_text(value, max_length=SPEAKERS_MAX, required=False)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
+Time = Annotated[DateTimeIn, AfterValidator(_aware)]
+Categories = Annotated[list[Category], AfterValidator(_in_category_order)]
+Capacity = Annotated[StrictInt, Field(ge=1, le=validation.MAX_COUNT)]
+Count = Annotated[StrictInt, Field(ge=0, le=validation.MAX_COUNT)]
+HoldHours = Annotated[StrictInt, Field(ge=1, le=MAX_HOLD_HOURS)]
+# Field(max_length) as well, so the OpenAPI document states the bound.
+Speakers = Annotated[str, BeforeValidator(_speakers), Field(max_length=SPEAKERS_MAX)]
+MessageStatus = Literal["confirmed", "pending_approval", "waiting"]
+
+
+# ---- Rules between fields (also used by the services on the stored values) -------------------
+
+
+def event_time_errors(
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    opens_at: dt.datetime | None,
+    quota_lock_until: dt.datetime | None,
+    closes_at: dt.datetime | None,
+) -> list[tuple[str, str]]:
+    """Times in order: opens ≤ release ≤ closes ≤ end, opens < closes, start < end."""
+    errors = []
+    if ends_at <= starts_at:
+        errors.append(("ends_at", _("The event must end after it starts.")))
+    if opens_at and closes_at and closes_at <= opens_at:
+        errors.append(("closes_at", _("Registration must close after it opens.")))
+    if opens_at and opens_at >= ends_at:
+        errors.append(("opens_at", _("Registration must open before the event ends.")))
+    if closes_at and closes_at > ends_at:
+        errors.append(("closes_at", _("Registration cannot close after the event has ended.")))
+    if quota_lock_until:
+        if opens_at and quota_lock_until < opens_at:
+            message = _("The release date cannot come before registration opens.")
+            errors.append(("quota_lock_until", message))
+        if closes_at and quota_lock_until > closes_at:
+            message = _("The release date cannot come after registration closes.")
+            errors.append(("quota_lock_until", message))
+        if quota_lock_until > ends_at:
+            errors.append(("quota_lock_until", _("The release date cannot come after the event.")))
+    return errors
+
+
+def session_time_error(starts_at: dt.datetime, ends_at: dt.datetime) -> str | None:
+    if ends_at <= starts_at:
+        return _("The session must end after it starts.")
+    return None
+
+
+def _unchanged_when_null(model: Input, names: tuple[str, ...]) -> None:
+    # In a change, null for a field that cannot be empty means "leave it as it is".
+    for name in names:
+        if name in model.model_fields_set and getattr(model, name) is None:
+            model.model_fields_set.discard(name)
+
+
+# ---- Events --------------------------------------------------------------------------------
+
+
+class EventIn(Input):
+    title: Name
+    description: OptionalText = ""
+    venue: OptionalName = ""
+    starts_at: Time
+    ends_at: Time
+    capacity: Capacity
+    opens_at: Time | None = None
+    quota_lock_until: Time | None = None
+    closes_at: Time | None = None
+    categories: Categories = Field(
+        default_factory=lambda: list(Category), min_length=1, max_length=MAX_CATEGORIES
+    )
+    approval_required: StrictBool = False
+    approval_hold_hours: HoldHours = DEFAULT_HOLD_HOURS
+    waitlist_enabled: StrictBool = True
+    kind: EventKind = EventKind.CONFERENCE
+    status: EventStatus = EventStatus.DRAFT
+    contact_email: OptionalEmail = ""
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> Self:
+        errors = event_time_errors(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            opens_at=self.opens_at,
+            quota_lock_until=self.quota_lock_until,
+            closes_at=self.closes_at,
+        )
+        if errors:
+            raise FieldError.many(errors, code="dates_order")
+        return self
+
+
+# What null means in a change: nothing for these (they cannot be empty), empty for the texts,
+# "not set" for the optional times; a flag or a number cannot be null.
+EVENT_NOT_NULL = ("title", "starts_at", "ends_at", "capacity", "categories", "kind", "status")
+
+
+class EventPatch(Input):
+    title: Name | None = None
+    description: OptionalText | None = None
+    venue: OptionalName | None = None
+    starts_at: Time | None = None
+    ends_at: Time | None = None
+    capacity: Capacity | None = None
+    opens_at: Time | None = None
+    quota_lock_until: Time | None = None
+    closes_at: Time | None = None
+    categories: Categories | None = Field(None, min_length=1, max_length=MAX_CATEGORIES)
+    approval_required: StrictBool | None = None
+    approval_hold_hours: HoldHours | None = None
+    waitlist_enabled: StrictBool | None = None
+    kind: EventKind | None = None
+    status: EventStatus | None = None
+    contact_email: OptionalEmail | None = None
+
+    @field_validator("description", "venue", "contact_email")
+    @classmethod
+    def _empty_text(cls, value: str | None) -> str:
+        return value or ""
+
+    @field_validator("approval_required", "waitlist_enabled")
+    @classmethod
+    def _a_flag(cls, value: bool | None) -> bool:
+        if value is None:
+            raise ValueError(_("Enter true or false."))
+        return value
+
+    @field_validator("approval_hold_hours")
+    @classmethod
+    def _a_number(cls, value: int | None) -> int:
+        if value is None:
+            raise ValueError(_("Enter a whole number."))
+        return value
+
+    @model_validator(mode="after")
+    def _null_leaves_unchanged(self) -> Self:
+        _unchanged_when_null(self, EVENT_NOT_NULL)
+        return self
+
+
+# ---- Allocations ---------------------------------------------------------------------------
+
+
+class AllocationIn(Input):
+    name: Name
+    quota: Count
+    organisations: Ids = Field(default_factory=list)
+
+
+class AllocationPatch(Input):
+    name: Name | None = None
+    quota: Count | None = None
+    organisations: Ids | None = None
+
+    @model_validator(mode="after")
+    def _null_leaves_unchanged(self) -> Self:
+        _unchanged_when_null(self, ("name", "quota", "organisations"))
+        return self
+
+
+# ---- Programme -----------------------------------------------------------------------------
+
+
+class SessionIn(Input):
+    title: Name
+    description: OptionalText = ""
+    speakers: Speakers = ""
+    room: OptionalName = ""
+    starts_at: Time
+    ends_at: Time
+    capacity: Count | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        message = session_time_error(self.starts_at, self.ends_at)
+        if message:
+            raise FieldError("ends_at", message, code="dates_order")
+        return self
+
+
+class SessionPatch(Input):
+    title: Name | None = None
+    description: OptionalText | None = None
+    speakers: Speakers | None = None
+    room: OptionalName | None = None
+    starts_at: Time | None = None
+    ends_at: Time | None = None
+    capacity: Count | None = None
+
+    @field_validator("description", "speakers", "room")
+    @classmethod
+    def _empty_text(cls, value: str | None) -> str:
+        return value or ""
+
+    @model_validator(mode="after")
+    def _null_leaves_unchanged(self) -> Self:
+        _unchanged_when_null(self, ("title", "starts_at", "ends_at"))
+        return self
+
+
+# ---- Links and messages --------------------------------------------------------------------
+
+
+class LinksSendIn(Input):
+    organisations: Ids | None = None
+
+
+class LostLinkRequest(Input):
+    email: Email
+
+
+class MessageIn(Input):
+    subject: Name
+    body: Text
+    statuses: list[MessageStatus] | None = Field(
+        None, min_length=1, max_length=MAX_MESSAGE_STATUSES
+    )
