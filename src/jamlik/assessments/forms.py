@@ -11,29 +11,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jamlik.assessments.inputs import MAX_RESPONDENTS
+from jamlik.assessments.inputs import (
+    MAX_RESPONDENTS,
+    ActionInput,
+    CampaignInput,
+    InviteIn,
+    ReopenIn,
+    SubmitIn,
+)
 from jamlik.assessments.models import ActionStatus, Requirement, ResponseStatus
 from jamlik.core import validation
 from jamlik.core.errors import JamlikError
-from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field
+from jamlik.core.forms import AccessibleFormMixin, CheckedTextField, TextField, choice_field
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-class InputText(forms.CharField):
-    """Text handed on as typed: the input model applies the text rules, so the page shows
-    the API's messages. ``required`` and ``max_length`` only mark the field for the browser
-    (and the label)."""
-
-    def __init__(
-        self, *, max_length: int = validation.NAME_MAX, multiline: bool = False, **kw: Any
-    ) -> None:
-        if multiline:
-            kw.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-        super().__init__(max_length=max_length, strip=False, **kw)
-
-    def clean(self, value: Any) -> str:
-        return "" if value is None else str(value)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -67,7 +58,9 @@ class IdChoiceField(forms.TypedChoiceField):
 
 
 class CampaignForm(AccessibleFormMixin, forms.Form):
-    title = InputText(label=_("Title"), help_text=_("E.g. Självskattning arbetsmiljö 2025"))
+    input_model = CampaignInput
+
+    title = TextField(label=_("Title"), help_text=_("E.g. Självskattning arbetsmiljö 2025"))
     framework = forms.TypedChoiceField(label=_("Framework version"), coerce=int)
     organisations = forms.TypedMultipleChoiceField(
         label=_("Organisations"),
@@ -127,6 +120,8 @@ class ResponseFilterForm(AccessibleFormMixin, forms.Form):
 class InviteForm(AccessibleFormMixin, forms.Form):
     """Which organisations' units to invite (none chosen: all that have not submitted)."""
 
+    input_model = InviteIn
+
     organisations = forms.TypedMultipleChoiceField(
         label=_("Only these organisations"),
         coerce=int,
@@ -167,7 +162,9 @@ class RespondentsForm(AccessibleFormMixin, forms.Form):
 
 
 class ReopenForm(AccessibleFormMixin, forms.Form):
-    reason = InputText(
+    input_model = ReopenIn
+
+    reason = TextField(
         label=_("Reason for reopening"),
         max_length=validation.COMMENT_MAX,
         multiline=True,
@@ -202,13 +199,13 @@ class ResultsFilterForm(AccessibleFormMixin, forms.Form):
 class ReportForm(AccessibleFormMixin, forms.Form):
     """The cover page of the PDF report: what a committee matter (tjänsteutlåtande) needs."""
 
-    committee = TextField(label=_("Committee"), required=False)
+    committee = CheckedTextField(label=_("Committee"), required=False)
     date = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    diary_number = TextField(label=_("Diary number"), max_length=100, required=False)
-    case_officer = TextField(label=_("Case officer"), required=False)
-    summary = TextField(
+    diary_number = CheckedTextField(label=_("Diary number"), max_length=100, required=False)
+    case_officer = CheckedTextField(label=_("Case officer"), required=False)
+    summary = CheckedTextField(
         label=_("Summary"),
         max_length=validation.TEXT_MAX,
         multiline=True,
@@ -269,7 +266,7 @@ class ResponseForm(AccessibleFormMixin, forms.Form):
                 choices=[(o["value"], o["label"]) for o in options],
                 widget=forms.RadioSelect,
             )
-            self.fields[comment_name(requirement.key)] = InputText(
+            self.fields[comment_name(requirement.key)] = TextField(
                 label=_("Comment"),
                 help_text=_("No names of individuals and no individual cases."),
                 max_length=validation.COMMENT_MAX,
@@ -311,7 +308,9 @@ class ResponseForm(AccessibleFormMixin, forms.Form):
 
 
 class SubmitForm(AccessibleFormMixin, forms.Form):
-    submitted_by = InputText(
+    input_model = SubmitIn
+
+    submitted_by = TextField(
         label=_("Your name"),
         help_text=_("Recorded with the submitted version, which becomes a public record."),
     )
@@ -369,16 +368,18 @@ def requirement_choices(frameworks: Iterable[Any]) -> list[tuple[str, Any]]:
 
 
 class ActionForm(AccessibleFormMixin, forms.Form):
-    title = InputText(label=_("What (title)"))
+    input_model = ActionInput
+
+    title = TextField(label=_("What (title)"))
     requirement = forms.ChoiceField(label=_("Requirement"))
     organisation = forms.TypedChoiceField(label=_("Organisation or unit"), coerce=int)
     campaign = IdChoiceField(
         label=_("Campaign"), help_text=_("The campaign whose result led to the action.")
     )
-    description = InputText(
+    description = TextField(
         label=_("Description"), max_length=validation.TEXT_MAX, multiline=True, required=False
     )
-    owner = InputText(label=_("Who (owner)"), help_text=_("A name or a role, e.g. HR-chef."))
+    owner = TextField(label=_("Who (owner)"), help_text=_("A name or a role, e.g. HR-chef."))
     due = forms.DateField(label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 

@@ -12,7 +12,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from jamlik.core import services, validation
 from jamlik.core.clientip import client_address
-from jamlik.core.errors import JamlikError, RateLimited
+from jamlik.core.errors import Invalid, JamlikError, RateLimited
+from jamlik.core.inputs import Input
 
 
 # ``form.fields`` holds plain ``Field``s to the type checker: these name the kind a field is
@@ -52,6 +53,30 @@ class AccessibleFormMixin:
         super().__init__(*args, **kwargs)
         self._wire_descriptions()
 
+    # The write's input model (core/inputs.py), when the form is a write's page. The service
+    # applies it to a valid form; this applies it to an invalid one too, so that every
+    # error shows at once rather than the rules' errors only after the form's own.
+    input_model: type[Input] | None = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        errors = self._errors  # type: ignore[attr-defined]
+        if self.input_model is None or not errors:
+            return
+        fields = self.fields  # type: ignore[attr-defined]
+        values = {
+            name: self.cleaned_data[name]  # type: ignore[attr-defined]
+            for name in fields
+            if name in self.input_model.model_fields and name in self.cleaned_data  # type: ignore[attr-defined]
+        }
+        try:
+            self.input_model.take(values)
+        except Invalid as exc:
+            for item in exc.errors:
+                name = item["field"]
+                if name in fields and name in values and name not in errors:
+                    self.add_error(name, str(item["message"]))  # type: ignore[attr-defined]
+
     def add_rule_error(self, exc: JamlikError) -> None:
         """Show a service's rule failure on the form: per field where it names fields."""
         placed = False
@@ -66,7 +91,41 @@ class AccessibleFormMixin:
 
 
 class TextField(forms.CharField):
-    """A CharField that applies the shared text rules (length, blank, control characters)."""
+    """Text handed on as typed, for a form whose data goes to a write: the write's input
+    model (docs/decisions/0022-input-models.md) applies the text rules, so the page shows the
+    API's messages. ``required`` and ``max_length`` only mark the field for the browser."""
+
+    def __init__(
+        self,
+        *,
+        max_length: int = validation.NAME_MAX,
+        multiline: bool = False,
+        rows: int = 4,
+        **kw: Any,
+    ):
+        if multiline:
+            kw.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, strip=False, **kw)
+        self.validators = []  # the length is the input model's rule; maxlength stays
+
+    def to_python(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
+    def validate(self, value: Any) -> None:
+        pass  # blank or not is the input model's rule too
+
+
+class EmailField(TextField):
+    """An e-mail address as typed (the input model checks it)."""
+
+    def __init__(self, **kw: Any):
+        kw.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
+        super().__init__(max_length=validation.EMAIL_MAX, **kw)
+
+
+class CheckedTextField(forms.CharField):
+    """Text checked by the shared text rules here, for a form that is not a write (the PDF
+    report's cover page) and so has no input model."""
 
     def __init__(
         self, *, max_length: int = validation.NAME_MAX, multiline: bool = False, **kw: Any
@@ -85,15 +144,6 @@ class TextField(forms.CharField):
             required=self.required,
             multiline=self.multiline,
         )
-
-
-class EmailField(forms.CharField):
-    def __init__(self, **kw: Any):
-        kw.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
-        super().__init__(max_length=validation.EMAIL_MAX, **kw)
-
-    def clean(self, value: Any) -> str:
-        return validation.clean_email(value, required=self.required)
 
 
 RATE_LIMITED = "rate_limited"

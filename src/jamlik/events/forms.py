@@ -19,7 +19,15 @@ from jamlik.core.forms import (
     choice_field,
     model_choice_field,
 )
-from jamlik.events.inputs import DEFAULT_HOLD_HOURS, SPEAKERS_MAX
+from jamlik.events.inputs import (
+    DEFAULT_HOLD_HOURS,
+    SPEAKERS_MAX,
+    AllocationIn,
+    EventIn,
+    LostLinkRequest,
+    MessageIn,
+    SessionIn,
+)
 from jamlik.events.models import Category, EventKind, EventStatus, Status
 from jamlik.events.selectors import TimeSlot
 from jamlik.orgs.models import Kind, Organisation
@@ -207,6 +215,8 @@ class TransferForm(AccessibleFormMixin, forms.Form):
 
 
 class LostLinkForm(AccessibleFormMixin, forms.Form):
+    input_model = LostLinkRequest
+
     email = EmailField(
         label=_("Your work e-mail"),
         help_text=_("If the address belongs to an organisation, we send its link there."),
@@ -217,6 +227,8 @@ class LostLinkForm(AccessibleFormMixin, forms.Form):
 
 
 class EventForm(AccessibleFormMixin, forms.Form):
+    input_model = EventIn
+
     title = TextField(label=_("Title"))
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     status = forms.ChoiceField(
@@ -260,6 +272,8 @@ class EventForm(AccessibleFormMixin, forms.Form):
 
 
 class AllocationForm(AccessibleFormMixin, forms.Form):
+    input_model = AllocationIn
+
     name = TextField(label=_("Name"))
     quota = forms.IntegerField(label=_("Quota (seats)"))
     organisations = forms.ModelMultipleChoiceField(
@@ -277,6 +291,8 @@ class AllocationForm(AccessibleFormMixin, forms.Form):
 
 
 class SessionForm(AccessibleFormMixin, forms.Form):
+    input_model = SessionIn
+
     title = TextField(label=_("Title"))
     description = TextField(
         label=_("Description"), required=False, multiline=True, max_length=validation.TEXT_MAX
@@ -291,6 +307,8 @@ class SessionForm(AccessibleFormMixin, forms.Form):
 
 
 class MessageForm(AccessibleFormMixin, forms.Form):
+    input_model = MessageIn
+
     subject = TextField(label=_("Subject"))
     body = TextField(label=_("Message"), multiline=True, max_length=validation.TEXT_MAX)
     statuses = forms.MultipleChoiceField(

@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from jamlik.core import validation
 from jamlik.core.errors import JamlikError
 from jamlik.core.forms import AccessibleFormMixin, model_choice_field
+from jamlik.orgs.inputs import OrganisationIn
 from jamlik.orgs.models import Kind, Organisation
 
 
 class OrganisationForm(AccessibleFormMixin, forms.Form):
     """What the page needs: widgets, labels and parsing. The rules are
     ``orgs.inputs.OrganisationIn`` / ``OrganisationPatch``, checked by the service."""
+
+    input_model = OrganisationIn
 
     name = forms.CharField(
         label=_("Name"), widget=forms.TextInput(attrs={"maxlength": validation.NAME_MAX})

@@ -12,9 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jamlik.core import validation
-from jamlik.core.forms import AccessibleFormMixin, choice_field, model_choice_field
+from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field, model_choice_field
 from jamlik.core.models import Role, User
-from jamlik.reviews.inputs import DIARY_NUMBER_MAX
+from jamlik.reviews.inputs import (
+    DIARY_NUMBER_MAX,
+    BreakoutsIn,
+    ExampleIn,
+    MilestoneIn,
+    MoveIn,
+    NotesIn,
+    ReportIn,
+    ReviewIn,
+)
 
 if TYPE_CHECKING:
     from jamlik.assessments.models import Campaign
@@ -32,22 +41,26 @@ def _text(
     max_length: int = validation.NAME_MAX,
     rows: int | None = None,
     help_text: Any = "",
-) -> forms.CharField:
-    """Text as typed (the model trims and checks it); ``maxlength`` only helps the browser."""
-    attrs: dict[str, Any] = {"maxlength": max_length}
-    widget = forms.Textarea(attrs={**attrs, "rows": rows}) if rows else forms.TextInput(attrs)
-    return forms.CharField(
-        label=label, required=required, strip=False, help_text=help_text, widget=widget
+) -> TextField:
+    return TextField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        multiline=rows is not None,
+        rows=rows or 4,
+        help_text=help_text,
     )
 
 
-def _long(label: Any, help_text: Any = "", rows: int = 5) -> forms.CharField:
+def _long(label: Any, help_text: Any = "", rows: int = 5) -> TextField:
     return _text(
         label, required=False, max_length=validation.TEXT_MAX, rows=rows, help_text=help_text
     )
 
 
 class ReviewForm(AccessibleFormMixin, forms.Form):
+    input_model = ReviewIn
+
     title = _text(_("Title"))
     purpose = _long(_("Purpose"), _("What the review should lead to, in a few sentences."))
     campaigns: forms.ModelMultipleChoiceField[Campaign] = forms.ModelMultipleChoiceField(
@@ -83,6 +96,8 @@ class ReviewForm(AccessibleFormMixin, forms.Form):
 
 
 class MilestoneForm(AccessibleFormMixin, forms.Form):
+    input_model = MilestoneIn
+
     title = _text(_("Milestone"))
     due = forms.DateField(label=_("Due date"), widget=DATE_WIDGET)
     done = forms.BooleanField(label=_("Done"), required=False)
@@ -92,6 +107,8 @@ class MilestoneForm(AccessibleFormMixin, forms.Form):
 class OptionalMilestoneForm(MilestoneForm):
     """A row of the new review's milestones: a row left empty is skipped, so which fields a
     row needs is the page's to say (the model never sees an empty row)."""
+
+    input_model = None  # type: ignore[assignment]  # an empty row is no milestone; the rows are checked as they are
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,6 +130,8 @@ MilestoneFormSet = forms.formset_factory(OptionalMilestoneForm, extra=4, max_num
 
 
 class BreakoutForm(AccessibleFormMixin, forms.Form):
+    input_model = BreakoutsIn
+
     size = forms.IntegerField(
         label=_("Group size"),
         initial=5,
@@ -127,6 +146,8 @@ class BreakoutForm(AccessibleFormMixin, forms.Form):
 
 
 class MoveForm(AccessibleFormMixin, forms.Form):
+    input_model = MoveIn
+
     registration = forms.TypedChoiceField(label=_("Person"), coerce=int)
     number = forms.TypedChoiceField(label=_("To group"), coerce=int)
 
@@ -142,12 +163,16 @@ class MoveForm(AccessibleFormMixin, forms.Form):
 
 
 class NotesForm(AccessibleFormMixin, forms.Form):
+    input_model = NotesIn
+
     shared = _long(_("What was shared"), _("Experiences and ways of working the group shared."), 8)
     questions = _long(_("Questions raised"), rows=6)
     wishes = _long(_("Wishes for joint city-wide efforts"), rows=6)
 
 
 class ExampleForm(AccessibleFormMixin, forms.Form):
+    input_model = ExampleIn
+
     title = _text(_("Title"))
     text = _text(
         _("Text"),
@@ -193,6 +218,8 @@ class ExampleSearchForm(AccessibleFormMixin, forms.Form):
 
 
 class ReportForm(AccessibleFormMixin, forms.Form):
+    input_model = ReportIn
+
     committee = _text(pgettext_lazy("board report", "Committee"), required=False)
     date = forms.DateField(
         label=pgettext_lazy("board report", "Date"), required=False, widget=DATE_WIDGET
