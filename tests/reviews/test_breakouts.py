@@ -1,4 +1,4 @@
-"""Property tests for workshop breakout group formation (jamlik.reviews.breakouts).
+"""Property tests for workshop breakout group formation (jamlik.reviews.grouping).
 
 The central claim checked here is that ``form_groups`` reaches the exact optimum of the
 same-organisation measure (and, when every organisation has one kind, of the same-kind measure

@@ -1,4 +1,5 @@
-"""Pydantic field types for the API, built on the same rules as the forms (validation.py)."""
+"""Pydantic field types of the input models (core/inputs.py), built on the shared text rules
+(validation.py)."""
 
 from __future__ import annotations
 

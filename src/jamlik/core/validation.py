@@ -1,4 +1,4 @@
-"""Input rules shared by every form and API schema (docs/api.md#pagination).
+"""The text rules every input model applies through core/schemas.py (docs/api.md#input-rules).
 
 Names and titles ≤ 200 characters, texts ≤ 10,000, comments ≤ 5,000, e-mail ≤ 254. Blank
 after trimming is invalid where text is required; NUL, other control characters and text

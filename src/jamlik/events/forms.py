@@ -26,7 +26,9 @@ from jamlik.events.inputs import (
     EventIn,
     LostLinkRequest,
     MessageIn,
+    RegistrationIn,
     SessionIn,
+    TransferIn,
 )
 from jamlik.events.models import Category, EventKind, EventStatus, Status
 from jamlik.events.selectors import TimeSlot
@@ -102,6 +104,8 @@ ACCESSIBILITY_NEEDS = [
 
 
 class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
+    input_model = RegistrationIn
+
     organisation = forms.ChoiceField(label=_("Organisation"), choices=())
     name = TextField(label=_("Name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = EmailField(label=_("Work e-mail"))
@@ -210,6 +214,8 @@ class SessionsForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
 
 
 class TransferForm(AccessibleFormMixin, forms.Form):
+    input_model = TransferIn
+
     name = TextField(label=_("Your colleague's name"))
     email = EmailField(label=_("Your colleague's work e-mail"))
 

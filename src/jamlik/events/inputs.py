@@ -32,6 +32,7 @@ from pydantic import (
 from jamlik.core import validation
 from jamlik.core.inputs import FieldError, Input
 from jamlik.core.schemas import (
+    Comment,
     DateTimeIn,
     Email,
     Ids,
@@ -289,3 +290,51 @@ class MessageIn(Input):
     statuses: list[MessageStatus] | None = Field(
         None, min_length=1, max_length=MAX_MESSAGE_STATUSES
     )
+
+
+# ---- Registrations -------------------------------------------------------------------------------
+
+MAX_SESSIONS = 50
+SessionIds = Annotated[list[StrictInt], Field(max_length=MAX_SESSIONS)]
+
+
+class RegistrationIn(Input):
+    """One person's registration. What depends on the event (its categories, whether a
+    manager must approve, its sessions) is checked by the service."""
+
+    name: Name
+    email: Email
+    category: str = Field(..., max_length=30)
+    title: OptionalName = ""
+    sessions: SessionIds = Field(default_factory=list)
+    dietary: Comment = ""
+    accessibility: Comment = ""
+    manager_email: OptionalEmail = ""
+    consent: StrictBool = False
+
+    @model_validator(mode="after")
+    def _known_category_and_consent(self) -> Self:
+        problems = []
+        if self.category not in Category.values:
+            message = _("Choose one of the allowed values.")
+            problems.append(("category", message, "category_not_allowed"))
+        if self.consent is not True:
+            message = _("Please accept the privacy notice to register.")
+            problems.append(("consent", message, "consent_required"))
+        if problems:
+            code = problems[0][2] if len(problems) == 1 else "invalid"
+            raise FieldError.many([(f, m) for f, m, _code in problems], code=code)
+        return self
+
+
+class PublicRegistrationIn(RegistrationIn):
+    organisation: StrictInt | None = None
+
+
+class SessionsIn(Input):
+    sessions: SessionIds
+
+
+class TransferIn(Input):
+    name: Name
+    email: Email

@@ -8,28 +8,24 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictInt
 
 from jamlik.core.api import errors
 from jamlik.core.clientip import client_address
 from jamlik.core.errors import NotFound
 from jamlik.core.i18n import request_language
 from jamlik.core.schemas import (
-    Comment,
     DateTimeOut,
     Email,
     InputSchema,
-    Name,
-    OptionalEmail,
-    OptionalName,
 )
 from jamlik.events import downloads, links, selectors, services
 from jamlik.events.api._common import (
-    SessionIds,
     SessionOut,
     _organisations,
     public_router,
 )
+from jamlik.events.inputs import PublicRegistrationIn, RegistrationIn, SessionsIn, TransferIn
 
 # ==== Public (the token in the path is the credential) ==========================================================
 
@@ -90,22 +86,6 @@ class PublicLinkOut(Schema):
     closed_reason: str | None = None
 
 
-class RegistrationIn(InputSchema):
-    name: Name
-    email: Email
-    category: str = Field(..., max_length=30)
-    title: OptionalName = ""
-    sessions: SessionIds = Field(default_factory=list)
-    dietary: Comment = ""
-    accessibility: Comment = ""
-    manager_email: OptionalEmail = ""
-    consent: StrictBool = False
-
-
-class PublicRegistrationIn(RegistrationIn):
-    organisation: StrictInt | None = None
-
-
 class RegistrationCreated(Schema):
     id: int
     status: str
@@ -149,15 +129,6 @@ class PublicRegistrationOut(Schema):
     @staticmethod
     def resolve_calendar_url(obj: Any) -> str:
         return links.calendar_url(obj)
-
-
-class SessionsIn(InputSchema):
-    sessions: SessionIds
-
-
-class TransferIn(InputSchema):
-    name: Name
-    email: Email
 
 
 class TransferOut(Schema):
@@ -212,15 +183,7 @@ def _register(
     outcome = services.registration_create(
         event=event,
         organisation=organisation,
-        name=payload.name,
-        email=payload.email,
-        category=payload.category,
-        title=payload.title,
-        dietary=payload.dietary,
-        accessibility=payload.accessibility,
-        manager_email=payload.manager_email,
-        sessions=payload.sessions,
-        consent=payload.consent,
+        data=payload,
         language=request_language(request),
         via_link=via_link,
     )
@@ -326,8 +289,7 @@ def public_registration_transfer(request: HttpRequest, token: str, payload: Tran
     registration = selectors.registration_by_manage_token(token)
     new = services.registration_transfer(
         registration=registration,
-        name=payload.name,
-        email=payload.email,
+        data=payload,
         language=request_language(request),
     )
     return Status(201, new)

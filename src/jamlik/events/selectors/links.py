@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+
 from jamlik.core.errors import NotFound
 from jamlik.core.scoping import scope_for
 from jamlik.core.sql import parameter_marks
@@ -52,17 +54,29 @@ class PublicLink:
     organisation: Organisation
 
 
+def _from_db(field: Any, value: Any) -> Any:
+    expression = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(
+        connection
+    ):
+        value = converter(value, expression, connection)
+    return value
+
+
 def link_by_token(token: str) -> PublicLink:
     """The event and organisation of an active link of a public event; 404 for anything else.
 
     Written in SQL: every registration through a link starts here, and the ORM's joined query
-    cost twice these two (benchmarks/storm.py)."""
+    cost twice this one (benchmarks/storm.py)."""
     if not _is_token(token):
         raise NotFound()
+    columns = [f.column for f in Organisation._meta.concrete_fields]
+    organisation_columns = ", ".join(f"o.{c} AS organisation__{c}" for c in columns)
     events = list(
         Event.objects.raw(
-            "SELECT e.*, l.organisation_id AS link_organisation_id"  # noqa: S608 (parameter marks only)
+            f"SELECT e.*, {organisation_columns}"  # noqa: S608 (column names and parameter marks only)
             " FROM events_organisationlink l JOIN events_event e ON e.id = l.event_id"
+            " JOIN orgs_organisation o ON o.id = l.organisation_id"
             " WHERE l.token = %s AND l.revoked_at IS NULL"
             f" AND e.status IN ({parameter_marks(PUBLIC_STATUSES)})",
             [token, *(status.value for status in PUBLIC_STATUSES)],
@@ -71,13 +85,10 @@ def link_by_token(token: str) -> PublicLink:
     if not events:
         raise NotFound()
     event = events[0]
-    organisation = next(
-        iter(
-            Organisation.objects.raw(
-                "SELECT * FROM orgs_organisation WHERE id = %s", [event.link_organisation_id]
-            )
-        )
-    )
+    # The organisation from the same row, converted as the ORM converts a row it reads.
+    fields = Organisation._meta.concrete_fields
+    values = [_from_db(f, getattr(event, f"organisation__{f.column}")) for f in fields]
+    organisation = Organisation.from_db(event._state.db, [f.attname for f in fields], values)
     return PublicLink(event=event, organisation=organisation)
 
 

@@ -8,11 +8,9 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from jamlik.core import validation
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.events.errors import (
     Closed,
@@ -21,10 +19,10 @@ from jamlik.events.errors import (
     SessionFull,
     invalid,
 )
+from jamlik.events.inputs import MAX_SESSIONS, RegistrationIn
 from jamlik.events.models import (
     ACTIVE_STATUSES,
     AllocationMember,
-    Category,
     Event,
     Registration,
     Session,
@@ -36,85 +34,28 @@ from jamlik.events.services.seats import (
     quota_binds,
 )
 
-MAX_SESSIONS = 50
+PERSON_FIELDS = {"name", "email", "category", "title", "dietary", "accessibility", "manager_email"}
 
 
 # ---- Checks -------------------------------------------------------------------------------------
 
 
-def clean_person(
-    *,
-    event: Event,
-    name: Any,
-    email: Any,
-    category: Any,
-    title: Any = "",
-    dietary: Any = "",
-    accessibility: Any = "",
-    manager_email: Any = "",
-    consent: Any = True,
-) -> dict[str, Any]:
-    """The person's fields checked by the shared text rules and the event's rules (400)."""
-    cleaned: dict[str, Any] = {}
-    errors: list[dict[str, Any]] = []
-    rules = {
-        "name": lambda v: validation.clean_text(v),
-        "email": lambda v: validation.clean_email(v),
-        "title": lambda v: validation.clean_text(v, required=False),
-        "dietary": lambda v: validation.clean_text(
-            v, max_length=validation.COMMENT_MAX, required=False, multiline=True
-        ),
-        "accessibility": lambda v: validation.clean_text(
-            v, max_length=validation.COMMENT_MAX, required=False, multiline=True
-        ),
-        "manager_email": lambda v: validation.clean_email(v, required=False),
-    }
-    values = {
-        "name": name,
-        "email": email,
-        "title": title,
-        "dietary": dietary,
-        "accessibility": accessibility,
-        "manager_email": manager_email,
-    }
-    for field, rule in rules.items():
-        try:
-            cleaned[field] = rule(values[field])
-        except ValidationError as exc:
-            errors.append({"field": field, "message": exc.messages[0]})
-    if category not in Category.values:
-        errors.append({"field": "category", "message": _("Choose one of the allowed values.")})
-    elif category not in (event.categories or []):
-        errors.append(
-            {"field": "category", "message": _("This event is not open to that category.")}
-        )
-    else:
-        cleaned["category"] = category
-    if (
-        event.approval_required
-        and not cleaned.get("manager_email")
-        and "manager_email" not in {e["field"] for e in errors}
-    ):
-        errors.append(
-            {
-                "field": "manager_email",
-                "message": _("Your manager's e-mail address is needed for the approval."),
-            }
-        )
-    if consent is not True:
-        errors.append(
-            {"field": "consent", "message": _("Please accept the privacy notice to register.")}
-        )
+def person_for_event(event: Event, payload: RegistrationIn) -> dict[str, Any]:
+    """The person's fields of a registration, with the rules that depend on the event: a
+    category it is open to, and the manager's address when a manager must approve (400)."""
+    errors = []
+    if payload.category not in (event.categories or []):
+        message = _("This event is not open to that category.")
+        errors.append(("category", message, "category_not_allowed"))
+    if event.approval_required and not payload.manager_email:
+        message = _("Your manager's e-mail address is needed for the approval.")
+        errors.append(("manager_email", message, "manager_email_required"))
     if errors:
-        codes = {
-            "category": "category_not_allowed",
-            "manager_email": "manager_email_required",
-            "consent": "consent_required",
-        }
-        first = errors[0]
-        code = codes.get(first["field"], "invalid") if len(errors) == 1 else "invalid"
-        raise Invalid(first["message"], code=code, errors=errors)
-    return cleaned
+        code = errors[0][2] if len(errors) == 1 else "invalid"
+        raise Invalid(
+            errors[0][1], code=code, errors=[{"field": f, "message": m} for f, m, _c in errors]
+        )
+    return payload.model_dump(include=PERSON_FIELDS)
 
 
 def chosen_sessions(sessions: dict[int, Session], session_ids: Iterable[Any]) -> list[Session]:

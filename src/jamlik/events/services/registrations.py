@@ -6,17 +6,15 @@ transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jamlik.core import validation
 from jamlik.core.audit import audit_log
-from jamlik.core.errors import Invalid, JamlikError
+from jamlik.core.errors import JamlikError
 from jamlik.events import decisions, policies
 from jamlik.events.errors import (
     AlreadyRegistered,
@@ -26,6 +24,7 @@ from jamlik.events.errors import (
     QuotaFull,
     invalid,
 )
+from jamlik.events.inputs import RegistrationIn, TransferIn
 from jamlik.events.models import (
     SEAT_STATUSES,
     Event,
@@ -40,7 +39,7 @@ from jamlik.events.services._checks import (
     _reload,
     active_registration_for,
     chosen_sessions,
-    clean_person,
+    person_for_event,
 )
 from jamlik.events.services.seats import (
     closed_reason,
@@ -68,41 +67,26 @@ def registration_create(
     *,
     event: Event,
     organisation: Any,
-    name: Any,
-    email: Any,
-    category: Any,
-    title: Any = "",
-    dietary: Any = "",
-    accessibility: Any = "",
-    manager_email: Any = "",
-    sessions: Iterable[Any] = (),
-    consent: Any = False,
+    data: RegistrationIn | Mapping[str, Any] | None = None,
     language: str = "sv",
     via_link: bool = True,
     actor: Any = None,
+    **fields: Any,
 ) -> RegistrationOutcome:
-    """Register one person. ``via_link``: through the organisation's link (works in the quota
-    phase); otherwise through the public event page (open phase only).
+    """Register one person (``data``: a ``RegistrationIn`` or its fields). ``via_link``:
+    through the organisation's link (works in the quota phase); otherwise through the public
+    event page (open phase only).
 
     An address that already holds an active registration gets that registration back
     (``created`` False) and its manage link by mail, never a second registration."""
-    person = clean_person(
-        event=event,
-        name=name,
-        email=email,
-        category=category,
-        title=title,
-        dietary=dietary,
-        accessibility=accessibility,
-        manager_email=manager_email,
-        consent=consent,
-    )
+    payload = RegistrationIn.take(data, **fields)
+    person = person_for_event(event, payload)
     try:
         return _register(
             event=event,
             organisation=organisation,
             person=person,
-            session_ids=list(sessions or []),
+            session_ids=list(payload.sessions),
             language=language,
             via_link=via_link,
             actor=actor,
@@ -283,22 +267,18 @@ def _check_colleague_domain(registration: Registration, email: str) -> None:
 
 
 def registration_transfer(
-    *, registration: Registration, name: Any, email: Any, language: str = "", actor: Any = None
+    *,
+    registration: Registration,
+    data: TransferIn | Mapping[str, Any] | None = None,
+    language: str = "",
+    actor: Any = None,
+    **fields: Any,
 ) -> Registration:
     """Hand the seat (or the place in the waiting list) to a colleague of the same
     organisation: the new registration keeps the seat, the allocation and the sessions; the
     old one becomes ``transferred``."""
-    errors = []
-    try:
-        name = validation.clean_text(name)
-    except ValidationError as exc:
-        errors.append({"field": "name", "message": exc.messages[0]})
-    try:
-        email = validation.clean_email(email)
-    except ValidationError as exc:
-        errors.append({"field": "email", "message": exc.messages[0]})
-    if errors:
-        raise Invalid(errors[0]["message"], errors=errors)
+    payload = TransferIn.take(data, **fields)
+    name, email = payload.name, payload.email
     with transaction.atomic():
         seats = open_seats(registration.event_id)
         old = _reload(seats, registration)

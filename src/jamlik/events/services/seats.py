@@ -240,12 +240,30 @@ class Seats:
 
     def flush(self) -> None:
         """Write the changed counters back and queue the decision's notices."""
-        event = self.event
         notices.send(self._notices)
         self._notices = []
+        updates = self._counter_updates()
+        if not updates:
+            return
         with connection.cursor() as cursor:
-            if self._event_dirty:
+            if connection.vendor == "postgresql" and len(updates) > 1:
+                # One statement under the lock instead of one a row: PostgreSQL runs the
+                # updates of a data-modifying WITH together (different rows each).
+                parts = [f"u{n} AS ({sql})" for n, (sql, _) in enumerate(updates[:-1])]
                 cursor.execute(
+                    f"WITH {', '.join(parts)} {updates[-1][0]}",
+                    [value for _, values in updates for value in values],
+                )
+            else:
+                for sql, values in updates:
+                    cursor.execute(sql, values)
+
+    def _counter_updates(self) -> list[tuple[str, list[Any]]]:
+        event = self.event
+        updates: list[tuple[str, list[Any]]] = []
+        if self._event_dirty:
+            updates.append(
+                (
                     "UPDATE events_event SET confirmed_count = %s, held_count = %s,"
                     " waiting_count = %s, released_at = %s WHERE id = %s",
                     [
@@ -256,10 +274,12 @@ class Seats:
                         event.pk,
                     ],
                 )
-                self._event_dirty = False
-            for allocation_id in sorted(self._dirty_allocations):
-                allocation = self._allocations[allocation_id]
-                cursor.execute(
+            )
+            self._event_dirty = False
+        for allocation_id in sorted(self._dirty_allocations):
+            allocation = self._allocations[allocation_id]
+            updates.append(
+                (
                     "UPDATE events_allocation SET confirmed_count = %s, held_count = %s,"
                     " waiting_count = %s WHERE id = %s",
                     [
@@ -269,13 +289,17 @@ class Seats:
                         allocation_id,
                     ],
                 )
-            self._dirty_allocations.clear()
-            for session_id in sorted(self._dirty_sessions):
-                cursor.execute(
+            )
+        self._dirty_allocations.clear()
+        for session_id in sorted(self._dirty_sessions):
+            updates.append(
+                (
                     "UPDATE events_session SET taken_count = %s WHERE id = %s",
                     [self.sessions[session_id].taken_count, session_id],
                 )
-            self._dirty_sessions.clear()
+            )
+        self._dirty_sessions.clear()
+        return updates
 
     def mark_event_dirty(self) -> None:
         self._event_dirty = True
@@ -439,9 +463,8 @@ def housekeeping_due(event: Event, at: datetime) -> bool:
 
 def event_release_if_due(*, event: Event) -> Event:
     """Serve the release (and expired holds) of an event if due; idempotent. Called by the
-    worker at ``quota_lock_until`` and at the start of every read or change of the event's
-    seats, so the rules in force are applied before anyone looks. Returns the event, fresh
-    when something changed."""
+    worker at ``quota_lock_until`` and by its periodic run (every seat service serves what
+    is due in ``open_seats`` too). Returns the event, fresh when something changed."""
     at = clock.now()
     if not housekeeping_due(event, at):
         return event
