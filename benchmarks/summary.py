@@ -292,7 +292,7 @@ def measure(size: int, frameworks: dict[str, Any], args: argparse.Namespace) -> 
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from jamlik.assessments import report, reports, selectors, services
+    from jamlik.assessments import reports, selectors, services
     from jamlik.core.models import Role, User
 
     started = time.perf_counter()
@@ -357,7 +357,7 @@ def measure(size: int, frameworks: dict[str, Any], args: argparse.Namespace) -> 
     else:
         row["xlsx"] = None
     row["pdf"] = timed(
-        lambda: report.campaign_report_pdf(user=city_user, campaign=campaign, compare_to=earlier),
+        lambda: reports.campaign_report_pdf(user=city_user, campaign=campaign, compare_to=earlier),
         max(1, args.repeat // 2),
     )
     return row

@@ -10,7 +10,8 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from jamlik.assessments import charts, report, selectors
+from jamlik.assessments import charts, selectors
+from jamlik.assessments.reports import pdf as report
 from tests.factories import assessments as f
 from tests.factories.orgs import UnitFactory
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from jamlik.assessments import reports
+from jamlik.assessments.reports import xlsx as reports
 from jamlik.core.xlsxstream import column_letter, xlsx_stream_bytes
 from tests.factories import assessments as f
 

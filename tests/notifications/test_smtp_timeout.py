@@ -97,7 +97,7 @@ def test_with_the_worker_the_retry_is_queued_for_later(
     with django_capture_on_commit_callbacks(execute=True):
         assert outbox_deliver(message_id=message.pk) is False
     message.refresh_from_db()
-    retry = DBTaskResult.objects.get(task_path="jamlik.notifications.tasks.deliver_message")
+    retry = DBTaskResult.objects.get(task_path="jamlik.notifications.services.deliver_message")
     assert retry.status == "READY"
     assert retry.args_kwargs["args"] == [message.pk]
     assert abs((retry.run_after - message.next_attempt_at).total_seconds()) < 5

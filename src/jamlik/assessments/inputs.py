@@ -16,14 +16,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Self
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import (
     BeforeValidator,
     Field,
     StrictInt,
     TypeAdapter,
-    field_validator,
     model_validator,
 )
 from pydantic import ValidationError as SchemaError
@@ -63,11 +61,11 @@ Key = Annotated[str, Field(max_length=KEY_MAX, pattern=r"^[A-Za-z0-9_-]+$")]
 ReminderDays = Annotated[StrictInt, Field(ge=0, le=MAX_REMINDER_DAYS)]
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A time without an offset is Stockholm time."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
+def closes_after_opening(model: Any) -> Any:
+    """A campaign closes after it opens (in a change, when both dates are sent)."""
+    if model.opens_at and model.closes_at and model.closes_at <= model.opens_at:
+        raise FieldError("closes_at", closing_message())
+    return model
 
 
 def closing_message() -> str:
@@ -86,16 +84,9 @@ class CampaignInput(Input):
     closes_at: DateTimeIn
     reminder_interval_days: ReminderDays = 7
 
-    @field_validator("opens_at", "closes_at")
-    @classmethod
-    def _stockholm_time(cls, value: Any) -> Any:
-        return _aware(value)
-
     @model_validator(mode="after")
     def _closes_after_opening(self) -> Self:
-        if self.closes_at <= self.opens_at:
-            raise FieldError("closes_at", closing_message())
-        return self
+        return closes_after_opening(self)
 
 
 class CampaignIn(CampaignInput):
@@ -114,16 +105,9 @@ class CampaignPatch(Input):
     closes_at: DateTimeIn | None = None
     reminder_interval_days: ReminderDays | None = None
 
-    @field_validator("opens_at", "closes_at")
-    @classmethod
-    def _stockholm_time(cls, value: Any) -> Any:
-        return _aware(value)
-
     @model_validator(mode="after")
     def _closes_after_opening(self) -> Self:
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise FieldError("closes_at", closing_message())
-        return self
+        return closes_after_opening(self)
 
     def changes(self) -> dict[str, Any]:
         return {name: value for name, value in self.given().items() if value is not None}

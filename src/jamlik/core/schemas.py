@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -159,8 +160,14 @@ def _local_iso(value: dt.datetime) -> str:
     return timezone.localtime(value).isoformat()
 
 
-# A time in a request body: ISO 8601 text only.
-DateTimeIn = Annotated[dt.datetime, BeforeValidator(_iso_text)]
+def _stockholm(value: dt.datetime) -> dt.datetime:
+    # A time without an offset is Stockholm time (the zone of the settings).
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+# A time in a request body: ISO 8601 text only (or a datetime from a page's form); one
+# without an offset is Stockholm time.
+DateTimeIn = Annotated[dt.datetime, BeforeValidator(_iso_text), AfterValidator(_stockholm)]
 # A time in an answer: ISO 8601 with the Stockholm offset.
 DateTimeOut = Annotated[dt.datetime, PlainSerializer(_local_iso, return_type=str)]
 # Ids in a request body: integers (no numeric strings), at most MAX_IDS of them.

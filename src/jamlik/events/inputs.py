@@ -17,7 +17,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import (
     AfterValidator,
@@ -55,11 +54,6 @@ MAX_MESSAGE_STATUSES = 3
 # ---- Field types ---------------------------------------------------------------------------
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    # A time without an offset is Stockholm time.
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
 def _in_category_order(value: list[Category]) -> list[Category]:
     # Stored once each, in the order of the choices, whatever order they were sent in.
     return [c for c in Category if c in value]
@@ -72,7 +66,7 @@ def _speakers(value: Any) -> str:
         raise ValueError(exc.messages[0]) from None
 
 
-Time = Annotated[DateTimeIn, AfterValidator(_aware)]
+Time = DateTimeIn
 Categories = Annotated[list[Category], AfterValidator(_in_category_order)]
 Capacity = Annotated[StrictInt, Field(ge=1, le=validation.MAX_COUNT)]
 Count = Annotated[StrictInt, Field(ge=0, le=validation.MAX_COUNT)]

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django_tasks import task
 
 from jamlik.notifications.models import OutboxMessage, OutboxStatus
 
@@ -81,8 +82,6 @@ def mail_enqueue(
 
 
 def _schedule(message_id: int, *, delay: timedelta | None = None) -> None:
-    from jamlik.notifications.tasks import deliver_message
-
     try:
         if delay is not None and deliver_message.get_backend().supports_defer:
             deliver_message.using(run_after=timezone.now() + delay).enqueue(message_id)
@@ -131,6 +130,13 @@ def outbox_deliver(*, message_id: int) -> bool:
             update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
         )
         return True
+
+
+@task()
+def deliver_message(message_id: int) -> bool:
+    """The worker's delivery of one message (queued by ``_schedule``, so it lives here: the
+    import goes one way)."""
+    return outbox_deliver(message_id=message_id)
 
 
 # A message still queued this long after it fell due has lost its delivery task (the worker

@@ -3,11 +3,9 @@
 from django_tasks import task
 
 from jamlik.notifications import services
+from jamlik.notifications.services import deliver_message
 
-
-@task()
-def deliver_message(message_id: int) -> bool:
-    return services.outbox_deliver(message_id=message_id)
+__all__ = ["deliver_message", "retry_outbox"]
 
 
 @task()

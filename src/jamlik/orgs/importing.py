@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jamlik.core.errors import Invalid
 from jamlik.core.scoping import Scope
+from jamlik.orgs.chains import follow_link
 from jamlik.orgs.inputs import OrganisationIn
 from jamlik.orgs.models import Kind, Organisation
 
@@ -39,6 +41,31 @@ KIND_NAMES = {
 EXPORT_COLUMNS = [
     "code", "name", "kind", "parent", "mailbox", "domains", "valid_from", "valid_to", "successor",
 ]  # fmt: skip
+
+
+@dataclass
+class ImportRow:
+    line: int
+    code: str
+    action: str = ""  # created, updated, unchanged, failed
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    rows: list[ImportRow]
+    file_error: str = ""
+
+    @property
+    def failed(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.failed
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action and not r.errors)
 
 
 def read_file(content: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
@@ -160,7 +187,6 @@ def prepare_rows(
 ) -> tuple[Any, list[tuple[Any, dict[str, Any]]]]:
     """Check every record; return the report and, when all is well, the rows in an order
     where every parent comes before its children."""
-    from jamlik.orgs.services import ImportReport, ImportRow, follow_link
 
     rows: list[ImportRow] = []
     parsed: dict[str, tuple[ImportRow, dict[str, Any]]] = {}
@@ -252,7 +278,6 @@ def prepare_rows(
 def _parent_first_order(parsed: dict, existing: dict, rows: list) -> list[str]:
     """Order the file's codes so parents come first, marking rows whose parent chain loops
     (through the file or through organisations already in the registry)."""
-    from jamlik.orgs.services import follow_link
 
     code_by_id = {org.pk: code for code, org in existing.items()}
 

@@ -3,9 +3,8 @@ and the all-or-nothing import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Value
@@ -17,6 +16,8 @@ from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.schemas import organisation_ref
 from jamlik.core.scoping import scope_for
 from jamlik.orgs import policies
+from jamlik.orgs.chains import follow_link
+from jamlik.orgs.importing import ImportReport, prepare_rows
 from jamlik.orgs.inputs import OrganisationIn, OrganisationPatch
 from jamlik.orgs.models import Kind, Organisation
 
@@ -31,28 +32,6 @@ FIELDS = (
     "valid_to",
     "successor",
 )
-
-
-K = TypeVar("K", bound=Hashable)
-
-
-def follow_link(start: K, follow: Callable[[K], K | None]) -> tuple[list[K], list[K]]:
-    """Walk a link (parent, successor) from ``start`` until it ends (``follow`` answers
-    None or an empty key) or comes back to a key already walked.
-
-    Returns the keys walked in order and the loop it ran into, from the repeated key around
-    to it again (``[a, b, a]``), or an empty list when the chain ends. The one loop check of
-    the registry: the API and the import (parents and successors) all ask it."""
-    position: dict[K, int] = {}
-    chain: list[K] = []
-    key: K | None = start
-    while key and key not in position:
-        position[key] = len(chain)
-        chain.append(key)
-        key = follow(key)
-    if not key:
-        return chain, []
-    return chain, [*chain[position[key] :], key]
 
 
 def _successor_loop(org: Organisation) -> list[int]:
@@ -194,31 +173,6 @@ def _move_descendants(*, old_path: str, new_path: str) -> None:
 # ---- Import ------------------------------------------------------------------------------
 
 
-@dataclass
-class ImportRow:
-    line: int
-    code: str
-    action: str = ""  # created, updated, unchanged, failed
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    rows: list[ImportRow]
-    file_error: str = ""
-
-    @property
-    def failed(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_error and not self.failed
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action and not r.errors)
-
-
 @transaction.atomic
 def organisations_import(
     *, actor: Any, records: list[tuple[int, dict[str, Any]]], dry_run: bool = False
@@ -231,7 +185,6 @@ def organisations_import(
     """
     if actor is not None:
         policies.require(policies.may_import_organisations, actor)
-    from jamlik.orgs.importing import prepare_rows
 
     scope = scope_for(actor) if actor is not None else None
     existing = {o.code.lower(): o for o in Organisation.objects.all()}

@@ -17,8 +17,8 @@ from jamlik.core.formpost import handle_form
 from jamlik.core.scoping import scope_for
 from jamlik.orgs import importing, policies, selectors, services
 from jamlik.orgs.forms import ImportForm, OrganisationFilterForm, OrganisationForm
+from jamlik.orgs.importing import ImportReport
 from jamlik.orgs.models import Organisation
-from jamlik.orgs.services import ImportReport
 
 
 @login_required

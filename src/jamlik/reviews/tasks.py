@@ -1,11 +1,6 @@
-"""Background tasks of the reviews app (run by ``jamlik db_worker``)."""
+"""Background tasks of the reviews app (run by ``jamlik db_worker``). The reminder task is
+defined beside the service that queues it."""
 
-from django_tasks import task
+from jamlik.reviews.services.reviews import send_milestone_reminders
 
-from jamlik.reviews.services import reviews
-
-
-@task()
-def send_milestone_reminders() -> int:
-    """Remind review owners of milestones coming due; safe to run any number of times."""
-    return reviews.milestone_reminders_send()
+__all__ = ["send_milestone_reminders"]

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema, Status
 
-from jamlik.assessments import policies, report, reports, selectors, services
+from jamlik.assessments import policies, reports, selectors, services
 from jamlik.assessments.api.common import (
     XLSX,
     DateTimeOut,
@@ -274,14 +274,14 @@ def campaign_export(request: HttpRequest, campaign_id: int, filters: Query[Summa
 @router.get("/campaigns/{campaign_id}/report.pdf", response={200: None})
 def campaign_report(request: HttpRequest, campaign_id: int, filters: Query[ReportFilter]) -> Any:
     args = _summary_args(request, campaign_id, filters)
-    matter = report.Matter(
+    matter = reports.Matter(
         committee=filters.committee,
         date=filters.date,
         diary_number=filters.diary_number,
         case_officer=filters.case_officer,
         summary=filters.summary,
     )
-    content = report.campaign_report_pdf(matter=matter, **args)
+    content = reports.campaign_report_pdf(matter=matter, **args)
     answer = HttpResponse(content, content_type="application/pdf")
     answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "pdf")}"'
     return answer

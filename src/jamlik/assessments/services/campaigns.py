@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from jamlik.assessments import policies
 from jamlik.assessments.inputs import (
@@ -323,14 +324,19 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
+@task()
+def send_campaign_reminders(campaign_id: int, token: str) -> int:
+    """One campaign's reminders, rescheduling itself each interval while it is open (queued
+    by ``schedule_reminders``, so it lives here: the import goes one way)."""
+    return campaign_reminder_run(campaign_id=campaign_id, token=token)
+
+
 def schedule_reminders(campaign_id: int, *, token: str | None = None) -> bool:
     """Let the worker remind this campaign's units one interval from now, and again each
     interval while the campaign is open (``campaign_reminder_run``). One chain per campaign:
     a new schedule replaces the token, and a task whose token is no longer the campaign's
     stops. Needs a task backend that runs deferred tasks (the database backend); elsewhere
     `jamlik campaigns remind` from cron does the same. Returns whether a task was queued."""
-    from jamlik.assessments.tasks import send_campaign_reminders
-
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     now = timezone.now()
     if campaign is None or campaign.reminder_interval_days <= 0 or now >= campaign.closes_at:

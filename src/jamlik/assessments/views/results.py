@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from jamlik.assessments import charts, panels, policies, report, selectors
+from jamlik.assessments import charts, panels, policies, reports, selectors
 from jamlik.assessments.figures import build_figures
 from jamlik.assessments.forms import ReportForm, ResultsFilterForm
 from jamlik.assessments.models import OPEN_ACTION_STATUSES, Campaign
@@ -146,7 +146,6 @@ def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     form, organisation, compare_to, _o, _c = _filters(request, campaign, request.GET)
     if form.is_bound and form.errors:
         raise Invalid(" ".join(str(e) for errors in form.errors.values() for e in errors))
-    from jamlik.assessments import reports  # the domain's export module
 
     content = reports.campaign_xlsx(
         user=request.user, campaign=campaign, organisation=organisation, compare_to=compare_to
@@ -180,12 +179,12 @@ def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
         compare_to = selectors.campaign_ref(
             form.cleaned_data["compare_to"], user=request.user, field="compare_to"
         )
-    content = report.campaign_report_pdf(
+    content = reports.campaign_report_pdf(
         user=request.user,
         campaign=campaign,
         organisation=organisation,
         compare_to=compare_to,
-        matter=report.Matter(
+        matter=reports.Matter(
             committee=form.cleaned_data["committee"],
             date=form.cleaned_data["date"],
             diary_number=form.cleaned_data["diary_number"],

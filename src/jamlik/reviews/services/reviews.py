@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from jamlik.assessments.models import Campaign
 from jamlik.core.audit import audit_log, changes, snapshot
@@ -339,12 +340,17 @@ def _send_reminder(
     return 1
 
 
+@task()
+def send_milestone_reminders() -> int:
+    """Remind review owners of milestones coming due; safe to run any number of times
+    (queued by ``schedule_reminders``, so it lives here: the import goes one way)."""
+    return milestone_reminders_send()
+
+
 def schedule_reminders(*, review_id: int) -> None:
     """Ask the worker to run the reminder check on the mornings a reminder of this review
     falls due. Only for task backends that can defer; the daily ``jamlik reviews remind``
     covers the rest, and sending twice is impossible."""
-    from jamlik.reviews.tasks import send_milestone_reminders
-
     try:
         if not send_milestone_reminders.get_backend().supports_defer:
             return

@@ -2,7 +2,7 @@
 status, one sheet each, headings in the request's language (Swedish by default), filters on.
 
 It reads the same ``selectors.campaign_summary`` as the API, the pages and the PDF report
-(``report.py``), so the figures agree everywhere. The raw answers are streamed from the
+(``pdf.py``), so the figures agree everywhere. The raw answers are streamed from the
 database in chunks into the workbook (``xlsxstream``), so a city-wide campaign's hundred
 thousand answers take seconds, not minutes.
 """
