@@ -76,6 +76,29 @@ def _register(
     return redirect("events_public:confirmation", token=outcome.registration.manage_token)
 
 
+def _event_page(
+    request: HttpRequest, context: dict[str, Any], *, form: RegistrationForm | None, via_link: bool
+) -> HttpResponse:
+    """The event page of a link or of the public: shown, or its registration form answered
+    (409 while the event takes no registrations here, 400 for a form that does not parse)."""
+    template = "events/public/event.html"
+    if request.method != "POST":
+        return render(request, template, context)
+    if form is None:
+        return render(request, template, context, status=409)
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    return _register(
+        request,
+        event=context["event"],
+        organisation=context["organisation"],
+        form=form,
+        via_link=via_link,
+        template=template,
+        context=context,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -94,21 +117,8 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
         "action": request.path,
         **selectors.seats_for_visitor(event, link.organisation).as_context(),
     }
-    if request.method == "POST":
-        if context["reason"] is not None:
-            return render(request, "events/public/event.html", context, status=409)
-        if not form.is_valid():
-            return render(request, "events/public/event.html", context, status=400)
-        return _register(
-            request,
-            event=event,
-            organisation=link.organisation,
-            form=form,
-            via_link=True,
-            template="events/public/event.html",
-            context=context,
-        )
-    return render(request, "events/public/event.html", context)
+    refused = context["reason"] is not None
+    return _event_page(request, context, form=None if refused else form, via_link=True)
 
 
 @never_cache
@@ -137,21 +147,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
         "public_page": True,
         **availability.as_context(),
     }
-    if request.method == "POST":
-        if form is None:
-            return render(request, "events/public/event.html", context, status=409)
-        if not form.is_valid():
-            return render(request, "events/public/event.html", context, status=400)
-        return _register(
-            request,
-            event=event,
-            organisation=None,
-            form=form,
-            via_link=False,
-            template="events/public/event.html",
-            context=context,
-        )
-    return render(request, "events/public/event.html", context)
+    return _event_page(request, context, form=form, via_link=False)
 
 
 @never_cache
