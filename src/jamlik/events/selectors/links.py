@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
 from jamlik.core.errors import NotFound
 from jamlik.core.scoping import scope_for
-from jamlik.core.sql import parameter_marks
+from jamlik.core.sql import model_from_row, parameter_marks, prefixed_columns
 from jamlik.events.models import (
     AllocationMember,
     Event,
@@ -54,15 +52,6 @@ class PublicLink:
     organisation: Organisation
 
 
-def _from_db(field: Any, value: Any) -> Any:
-    expression = field.get_col(field.model._meta.db_table)
-    for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(
-        connection
-    ):
-        value = converter(value, expression, connection)
-    return value
-
-
 def link_by_token(token: str) -> PublicLink:
     """The event and organisation of an active link of a public event; 404 for anything else.
 
@@ -70,8 +59,7 @@ def link_by_token(token: str) -> PublicLink:
     cost twice this one (benchmarks/storm.py)."""
     if not _is_token(token):
         raise NotFound()
-    columns = [f.column for f in Organisation._meta.concrete_fields]
-    organisation_columns = ", ".join(f"o.{c} AS organisation__{c}" for c in columns)
+    organisation_columns = prefixed_columns(Organisation, "o", "organisation__")
     events = list(
         Event.objects.raw(
             f"SELECT e.*, {organisation_columns}"  # noqa: S608 (column names and parameter marks only)
@@ -85,10 +73,7 @@ def link_by_token(token: str) -> PublicLink:
     if not events:
         raise NotFound()
     event = events[0]
-    # The organisation from the same row, converted as the ORM converts a row it reads.
-    fields = Organisation._meta.concrete_fields
-    values = [_from_db(f, getattr(event, f"organisation__{f.column}")) for f in fields]
-    organisation = Organisation.from_db(event._state.db, [f.attname for f in fields], values)
+    organisation = model_from_row(Organisation, event, "organisation__")
     return PublicLink(event=event, organisation=organisation)
 
 

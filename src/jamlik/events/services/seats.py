@@ -89,7 +89,12 @@ def lock_event(event_id: int) -> Event:
     """Lock the event row for the rest of the transaction and return it freshly read.
 
     Every seat decision of the event goes through here first; tests of the race replace it
-    with a version without the lock to show that the lock is what keeps the rules."""
+    with a version without the lock to show that the lock is what keeps the rules.
+
+    The counters of allocations are read by a statement of their own after this one: under
+    READ COMMITTED a row joined into the locking statement would be the version of that
+    statement's snapshot, taken before the wait for the lock, not the one the previous
+    holder of the lock wrote (tests/events/test_concurrency.py caught exactly that)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_event must run inside a transaction")
     sql = "SELECT * FROM events_event WHERE id = %s"
