@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models.sql import InsertQuery
 from django.forms.models import model_to_dict
 
 from jamlik.core.models import AuditEntry
@@ -24,8 +25,23 @@ def audit_log(
 ) -> AuditEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_log must run inside the service's transaction")
+    entry = audit_entry(actor=actor, action=action, obj=obj, old=old, new=new)
+    entry.save()
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The entry ``audit_log`` writes, not yet written: for a service that writes its
+    entries together with its other changes (``insert_statement``)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=user,
         actor_label=str(actor) if actor is not None else "",
         action=action,
@@ -35,6 +51,16 @@ def audit_log(
         old=old,
         new=new,
     )
+
+
+def insert_statement(entries: Sequence[AuditEntry]) -> tuple[str, list[Any]]:
+    """The one INSERT of ``entries`` as Django would run it (``bulk_create``'s statement,
+    with its conversions), to be run by the caller, perhaps inside a larger statement."""
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(AuditEntry)
+    query.insert_values(fields, list(entries))
+    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:

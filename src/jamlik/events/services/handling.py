@@ -48,16 +48,16 @@ def approval_decide(*, registration: Registration, approve: bool) -> Registratio
     registration.decided_at = seats.at
     registration.save(update_fields=["status", "decided_at"])
     seats.tell(mail.decided(registration))
-    if not approve:
-        promote(seats)
-    seats.flush()
-    audit_log(
+    seats.audit(
         actor=None,
         action="events.registration.approved" if approve else "events.registration.declined",
         obj=registration,
         old={"status": Status.PENDING_APPROVAL},
         new={"status": new_status},
     )
+    if not approve:
+        promote(seats)
+    seats.flush()
     return registration
 
 

@@ -156,8 +156,7 @@ def _register(
                 seats.take_sessions([s.pk for s in sessions], +1)
         position = newest_waiting_position(seats, registration)
         seats.tell(mail.created(registration, position=position))
-        seats.flush()
-        audit_log(
+        seats.audit(
             actor=actor,
             action="events.registration.created",
             obj=registration,
@@ -168,6 +167,7 @@ def _register(
                 "status": registration.status,
             },
         )
+        seats.flush()
     return RegistrationOutcome(registration, True, position)
 
 
@@ -241,16 +241,16 @@ def registration_cancel(*, registration: Registration, actor: Any = None) -> Reg
     registration.cancelled_at = seats.at
     registration.save(update_fields=["status", "cancelled_at"])
     seats.tell(mail.cancelled(registration))
-    if old in SEAT_STATUSES:
-        promote(seats)
-    seats.flush()
-    audit_log(
+    seats.audit(
         actor=actor,
         action="events.registration.cancelled",
         obj=registration,
         old={"status": old},
         new={"status": Status.CANCELLED},
     )
+    if old in SEAT_STATUSES:
+        promote(seats)
+    seats.flush()
     return registration
 
 

@@ -29,7 +29,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from jamlik.core.audit import audit_log
+from jamlik.core.audit import audit_entry, insert_statement
+from jamlik.core.models import AuditEntry
 from jamlik.core.sql import parameter_marks
 from jamlik.events import clock, decisions
 from jamlik.events.decisions import (
@@ -121,6 +122,7 @@ class Seats:
         self._dirty_allocations: set[int] = set()
         self._dirty_sessions: set[int] = set()
         self._notices: list[Notice] = []
+        self._audit: list[AuditEntry] = []
 
     # Lazily loaded (one query each) under the event lock, which guards them too. One row
     # already read (and perhaps changed in memory) stays the one in use.
@@ -244,24 +246,40 @@ class Seats:
                 self._dirty_sessions.add(session_id)
 
     def flush(self) -> None:
-        """Write the changed counters back and queue the decision's notices."""
+        """Write the changed counters and the decision's audit entries, and queue its
+        notices."""
         notices.send(self._notices)
         self._notices = []
-        updates = self._counter_updates()
-        if not updates:
+        statements = self._counter_updates()
+        if self._audit:
+            statements.append(insert_statement(self._audit))
+            self._audit = []
+        if not statements:
             return
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and len(updates) > 1:
+            if connection.vendor == "postgresql" and len(statements) > 1:
                 # One statement under the lock instead of one a row: PostgreSQL runs the
-                # updates of a data-modifying WITH together (different rows each).
-                parts = [f"u{n} AS ({sql})" for n, (sql, _) in enumerate(updates[:-1])]
+                # parts of a data-modifying WITH together (each on rows of its own).
+                parts = [f"w{n} AS ({sql})" for n, (sql, _) in enumerate(statements[:-1])]
                 cursor.execute(
-                    f"WITH {', '.join(parts)} {updates[-1][0]}",
-                    [value for _, values in updates for value in values],
+                    f"WITH {', '.join(parts)} {statements[-1][0]}",
+                    [value for _, values in statements for value in values],
                 )
             else:
-                for sql, values in updates:
+                for sql, values in statements:
                     cursor.execute(sql, values)
+
+    def audit(
+        self,
+        *,
+        actor: Any,
+        action: str,
+        obj: Any,
+        old: dict[str, Any] | None = None,
+        new: dict[str, Any] | None = None,
+    ) -> None:
+        """An audit entry of this decision, written by ``flush`` with the counters."""
+        self._audit.append(audit_entry(actor=actor, action=action, obj=obj, old=old, new=new))
 
     def _counter_updates(self) -> list[tuple[str, list[Any]]]:
         event = self.event
@@ -400,7 +418,7 @@ def promote(seats: Seats) -> list[Registration]:
             if registration.pk not in chosen:
                 continue
             give_seat(seats, registration, promoted=True)
-            audit_log(
+            seats.audit(
                 actor=None,
                 action="events.registration.promoted",
                 obj=registration,
@@ -430,7 +448,7 @@ def expire_holds(seats: Seats) -> int:
         free_seat(seats, registration, Status.EXPIRED)
         registration.decided_at = seats.at
         registration.save(update_fields=["status", "decided_at"])
-        audit_log(
+        seats.audit(
             actor=None,
             action="events.registration.expired",
             obj=registration,
