@@ -649,3 +649,27 @@ def test_registration_of_other_organisation_is_404_by_url_guessing(open_event, p
     assert web.post(f"/events/{other.pk}/checkin/{alva.pk}/").status_code == 404
     assert web.post(f"/events/{open_event.pk}/checkin/99999999999999999999999/").status_code == 404
     assert Registration.objects.get(pk=alva.pk).checked_in_at is None
+
+
+def test_the_dashboard_lists_the_head_of_a_long_waiting_list(
+    personas, django_assert_max_num_queries
+):
+    """The dashboard lists the first WAITING_SHOWN waiting, says how many wait in all and
+    links to the full list; its size and queries do not grow with the list."""
+    from jamlik.events.selectors.registrations import WAITING_SHOWN
+
+    event = EventFactory(capacity=1, quota_lock_until=None)
+    names = [f"Väntare {n:03}" for n in range(WAITING_SHOWN + 15)]
+    register(event, personas.org_a, name="Först")
+    for name in names:
+        register(event, personas.org_a, name=name)
+    web = personas.web(personas.city_coordinator)
+    with django_assert_max_num_queries(20):
+        html = web.get(f"/events/{event.pk}/").content.decode()
+    waiting = html.split('id="waiting-heading"')[1].split('id="registrations-heading"')[0]
+    shown = [name for name in names if name in waiting]
+    assert shown == names[:WAITING_SHOWN]
+    assert f"De första {WAITING_SHOWN} av {len(names)} på väntelistan" in waiting
+    assert "?status=waiting" in waiting
+    full = web.get(f"/events/{event.pk}/?status=waiting").content.decode()
+    assert names[-1] in full

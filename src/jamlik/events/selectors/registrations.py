@@ -146,9 +146,10 @@ def registration_by_approval_token(token: str) -> Registration:
     return registration
 
 
-def waiting_positions(event: Event) -> dict[int, int]:
+def waiting_positions(event: Event, only: set[int] | None = None) -> dict[int, int]:
     """Every waiting registration's position (docs/rules.md#events-waiting-list: the waiting registrations that would be
-    served before it under the rules in force, plus one), from one query."""
+    served before it under the rules in force, plus one), from one query. With ``only``,
+    the queue is read only as far as the last of those registrations."""
     in_quota_phase = quota_binds(event, clock.now())
     ranks: dict[Any, int] = defaultdict(int)
     positions = {}
@@ -157,7 +158,12 @@ def waiting_positions(event: Event) -> dict[int, int]:
         .order_by("waiting_since", "id")
         .values_list("id", "allocation_id")
     )
-    for registration_id, allocation_id in queue:
+    wanted = set(only) if only is not None else None
+    for registration_id, allocation_id in queue.iterator(chunk_size=500):
+        if wanted is not None and not wanted:
+            break
+        if wanted is not None:
+            wanted.discard(registration_id)
         key = allocation_id if in_quota_phase and allocation_id is not None else "all"
         if in_quota_phase and allocation_id is None:
             # No allocation: served at the release, after everyone waiting before it.
@@ -173,7 +179,8 @@ def waiting_positions(event: Event) -> dict[int, int]:
 def with_positions(registrations: Any, event: Event) -> list[Registration]:
     """The registrations as a list, each with ``position`` (None unless waiting)."""
     rows = list(registrations)
-    positions = waiting_positions(event) if any(r.status == Status.WAITING for r in rows) else {}
+    waiting = {r.pk for r in rows if r.status == Status.WAITING}
+    positions = waiting_positions(event, only=waiting) if waiting else {}
     for registration in rows:
         registration.position = positions.get(registration.pk)
     return rows
@@ -185,6 +192,30 @@ def waiting_list(*, user: Any, event: Event) -> list[Registration]:
         "waiting_since", "id"
     )
     return with_positions(waiting, event)
+
+
+# How many of the people waiting the organiser's dashboard lists: the head of the queue;
+# the registrations list (filtered on "waiting") pages through the rest.
+WAITING_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class WaitingHead:
+    rows: list[Registration]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def waiting_head(*, user: Any, event: Event, limit: int = WAITING_SHOWN) -> WaitingHead:
+    """The first ``limit`` of the waiting list in queue order (scoped, with positions) and
+    how many wait in all: two queries and a bounded read, whatever the list's length."""
+    waiting = registration_list(user=user, event=event, status=Status.WAITING)
+    rows = with_positions(waiting.order_by("waiting_since", "id")[:limit], event)
+    total = len(rows) if len(rows) < limit else waiting.count()
+    return WaitingHead(rows=rows, total=total)
 
 
 PAGE_SIZE = 50

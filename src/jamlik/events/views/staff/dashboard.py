@@ -68,7 +68,7 @@ def dashboard(request: HtmxRequest, pk: int) -> HttpResponse:
     context.update(
         quota=selectors.quota_use(user=request.user, event=event),
         totals=selectors.totals(user=request.user, event=event),
-        waiting=selectors.waiting_list(user=request.user, event=event),
+        waiting=selectors.waiting_head(user=request.user, event=event),
         phase=services.event_phase(event),
     )
     response = render(request, "events/staff/dashboard.html", context)
