@@ -24,6 +24,8 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django_tasks import task
 
+from jamlik.notifications.services import delivery_at_commit
+
 logger = logging.getLogger(__name__)
 
 Renderer = Callable[["Notice"], None]
@@ -61,7 +63,13 @@ def render_notices(items: list[dict[str, Any]]) -> int:
 
 def render(items: Iterable[dict[str, Any]]) -> int:
     """Turn stored notices into mail, each in its own transaction (one that cannot be
-    rendered does not keep back the others). Returns how many were rendered."""
+    rendered does not keep back the others), and send each mail when its transaction
+    commits. Returns how many were rendered."""
+    with delivery_at_commit():
+        return _render(items)
+
+
+def _render(items: Iterable[dict[str, Any]]) -> int:
     rendered = 0
     for item in items:
         notice = Notice(kind=item["kind"], facts=item.get("facts") or {})

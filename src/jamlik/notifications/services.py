@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
@@ -77,8 +80,35 @@ def mail_enqueue(
         ],
         about=about[:100],
     )
-    transaction.on_commit(lambda: _schedule(message.pk))
+    if getattr(_delivery, "at_commit", False):
+        transaction.on_commit(lambda: _deliver_or_schedule(message.pk))
+    else:
+        transaction.on_commit(lambda: _schedule(message.pk))
     return message
+
+
+_delivery = threading.local()
+
+
+@contextmanager
+def delivery_at_commit() -> Iterator[None]:
+    """Within it, a message stored by ``mail_enqueue`` is sent by this process as soon as its
+    transaction commits, instead of by a task of its own: the worker rendering notices sends
+    what it rendered in the same run (one task a decision, not one more a mail)."""
+    before = getattr(_delivery, "at_commit", False)
+    _delivery.at_commit = True
+    try:
+        yield
+    finally:
+        _delivery.at_commit = before
+
+
+def _deliver_or_schedule(message_id: int) -> None:
+    try:
+        outbox_deliver(message_id=message_id)
+    except DatabaseError:
+        # The message is stored; its delivery task (or `jamlik outbox retry`) sends it later.
+        _schedule(message_id)
 
 
 def _schedule(message_id: int, *, delay: timedelta | None = None) -> None:
