@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from django.apps import apps
@@ -120,17 +120,24 @@ Domain = Annotated[str, _pydantic(validation.clean_domain)]
 Username = Annotated[str, _pydantic(validation.clean_text, max_length=150)]
 
 
-def organisation_ref(pk: int | None, *, field: str, scope: Scope | None = None) -> Any:
-    """The organisation a request body names by id; unknown or out-of-scope ids are a 400.
+def organisation_refs(ids: Iterable[Any], *, field: str, scope: Scope | None = None) -> list[Any]:
+    """The organisations a request names by id, in the order named (each once), in one
+    query; an unknown id, or one outside ``scope``, is a 400 on ``field``.
 
     Looked up through the app registry because core sits below the orgs app."""
-    if pk is None:
-        return None
     organisation_model = apps.get_model("orgs", "Organisation")
-    organisation = organisation_model.objects.filter(pk=pk).first() if valid_id(pk) else None
-    if organisation is None or (scope is not None and not scope.covers(organisation)):
-        raise Invalid.field(field, _("Unknown organisation: %(id)s.") % {"id": pk})
-    return organisation
+    unique = list(dict.fromkeys(ids))
+    found = organisation_model.objects.in_bulk([pk for pk in unique if valid_id(pk)])
+    for pk in unique:
+        organisation = found.get(pk)
+        if organisation is None or (scope is not None and not scope.covers(organisation)):
+            raise Invalid.field(field, _("Unknown organisation: %(id)s.") % {"id": pk})
+    return [found[pk] for pk in unique]
+
+
+def organisation_ref(pk: Any, *, field: str, scope: Scope | None = None) -> Any:
+    """One organisation named by id (None when none is named); see ``organisation_refs``."""
+    return None if pk is None else organisation_refs([pk], field=field, scope=scope)[0]
 
 
 def _pk(value: Any) -> Any:

@@ -7,17 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
 from ninja import Router
 
 from jamlik.assessments.inputs import MAX_ANSWERS_PER_REQUEST, DateIn, Key
-from jamlik.core.errors import Invalid
-from jamlik.core.lookups import valid_id
 from jamlik.core.schemas import (
     MAX_IDS,
     DateTimeIn,
     DateTimeOut,
     Ids,
+    organisation_refs,
 )
 from jamlik.core.scoping import scope_for
 from jamlik.orgs.models import Organisation
@@ -31,17 +29,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organisations(ids: list[int], *, field: str, user: Any) -> list[Organisation]:
-    """Organisations named by id in a body: unknown or out-of-scope → 400."""
-    unique = list(dict.fromkeys(ids))
-    found = {
-        o.pk: o for o in Organisation.objects.filter(pk__in=[i for i in unique if valid_id(i)])
-    }
-    scope = scope_for(user)
-    for pk in unique:
-        organisation = found.get(pk)
-        if organisation is None or not scope.covers(organisation):
-            raise Invalid.field(field, _("Unknown organisation: %(id)s.") % {"id": pk})
-    return [found[pk] for pk in unique]
+    """Organisations named by id in a body, within the caller's scope (else 400)."""
+    return organisation_refs(ids, field=field, scope=scope_for(user))
 
 
 def _json(data: Any, response: HttpResponse | None = None) -> JsonResponse:

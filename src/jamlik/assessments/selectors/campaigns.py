@@ -30,6 +30,7 @@ from jamlik.assessments.models import (
 )
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.lookups import get_or_404, valid_id
+from jamlik.core.schemas import organisation_ref
 from jamlik.core.scoping import Scope, scope_for
 from jamlik.orgs.models import Organisation
 
@@ -110,12 +111,7 @@ def campaign_ref(pk: Any, *, user: Any, field: str) -> Campaign:
 
 def organisation_filter(pk: Any, *, user: Any, field: str = "organisation") -> Organisation | None:
     """The organisation a ``?organisation=`` filter names, within the user's scope; else 400."""
-    if pk is None:
-        return None
-    organisation = Organisation.objects.filter(pk=pk).first() if valid_id(pk) else None
-    if organisation is None or not scope_for(user).covers(organisation):
-        raise Invalid.field(field, _("Unknown organisation: %(id)s.") % {"id": pk})
-    return organisation
+    return organisation_ref(pk, field=field, scope=scope_for(user))
 
 
 def _responses(

@@ -7,14 +7,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import StrictInt
 
-from jamlik.core.errors import Invalid
-from jamlik.core.lookups import valid_id
 from jamlik.core.schemas import DateTimeOut
-from jamlik.core.scoping import scope_for
 from jamlik.events import links, policies, services
 from jamlik.events.inputs import AllocationIn as AllocationIn
 from jamlik.events.inputs import AllocationPatch as AllocationPatch
@@ -46,22 +42,6 @@ def _allowed(request: HttpRequest, rule: Any) -> Any:
     user = _user(request)
     policies.require(rule, user)
     return user
-
-
-def _organisations(ids: list[int], *, field: str, user: Any = None) -> list[Any]:
-    """Organisations named by id in a body: unknown (or, with ``user``, out-of-scope) → 400."""
-    from jamlik.orgs.models import Organisation
-
-    unique = list(dict.fromkeys(ids))
-    found = {
-        o.pk: o for o in Organisation.objects.filter(pk__in=[i for i in unique if valid_id(i)])
-    }
-    scope = scope_for(user) if user is not None else None
-    for pk in unique:
-        org = found.get(pk)
-        if org is None or (scope is not None and not scope.covers(org)):
-            raise Invalid.field(field, _("Unknown organisation: %(id)s.") % {"id": pk})
-    return [found[pk] for pk in unique]
 
 
 # ---- Schemas: events (the bodies are the input models of ``events/inputs.py``) -------------------

@@ -18,11 +18,11 @@ from jamlik.core.schemas import (
     DateTimeOut,
     Email,
     InputSchema,
+    organisation_ref,
 )
 from jamlik.events import downloads, links, selectors, services
 from jamlik.events.api._common import (
     SessionOut,
-    _organisations,
     public_router,
 )
 from jamlik.events.inputs import PublicRegistrationIn, RegistrationIn, SessionsIn, TransferIn
@@ -243,11 +243,7 @@ def public_event_register(
     request: HttpRequest, event_id: int, payload: PublicRegistrationIn
 ) -> Any:
     event = selectors.event_public_get(pk=event_id)
-    organisation = (
-        _organisations([payload.organisation], field="organisation")[0]
-        if (payload.organisation is not None)
-        else None
-    )
+    organisation = organisation_ref(payload.organisation, field="organisation")
     return _register(request, event, organisation, payload, via_link=False)
 
 

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from jamlik.core.api import errors, paginate
-from jamlik.core.errors import Invalid
 from jamlik.core.exports import csv_response, xlsx_response
-from jamlik.core.lookups import valid_id
+from jamlik.core.schemas import organisation_ref
 from jamlik.events import downloads, policies, selectors, services
 from jamlik.events.api._common import (
     MessageIn,
@@ -25,23 +24,6 @@ from jamlik.events.api._common import (
 )
 
 # ---- Registrations, check-in, exports ---------------------------------------------------------------------
-
-
-def _organisation_filter(user: Any, organisation_id: int | None) -> Any:
-    if organisation_id is None:
-        return None
-    from jamlik.orgs.models import Organisation
-
-    org = (
-        Organisation.objects.filter(pk=organisation_id).first()
-        if valid_id(organisation_id)
-        else None
-    )
-    if org is None:
-        raise Invalid.field(
-            "organisation", _("Unknown organisation: %(id)s.") % {"id": organisation_id}
-        )
-    return org
 
 
 @router.get("/events/{event_id}/registrations", response=list[RegistrationOut])
@@ -57,7 +39,7 @@ def list_registrations(
         user=user,
         event=event,
         status=filters.status,
-        organisation=_organisation_filter(user, filters.organisation),
+        organisation=organisation_ref(filters.organisation, field="organisation"),
         q=filters.q,
         code=filters.code,
     )

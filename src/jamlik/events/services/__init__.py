@@ -29,6 +29,7 @@ from jamlik.events.services.links import (
     lost_link_request,
 )
 from jamlik.events.services.messages import event_message_send
+from jamlik.events.services.positions import waiting_position
 from jamlik.events.services.programme import session_create, session_delete, session_update
 from jamlik.events.services.registrations import (
     RegistrationOutcome,
@@ -47,7 +48,6 @@ from jamlik.events.services.seats import (
     event_phase,
     event_release_if_due,
     quota_binds,
-    waiting_position,
 )
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid
-from jamlik.core.lookups import valid_id
+from jamlik.core.schemas import organisation_refs
 from jamlik.events import policies
 from jamlik.events.errors import (
     AllocationInUse,
@@ -54,18 +54,6 @@ def _as_ids(fields: dict[str, Any]) -> dict[str, Any]:
     if organisations is not None and not isinstance(organisations, (str, bytes)):
         fields["organisations"] = [getattr(o, "pk", o) for o in organisations]
     return fields
-
-
-def _organisations(ids: Iterable[int]) -> list[Any]:
-    """The organisations named by id; an unknown one is a 400 on ``organisations``."""
-    from jamlik.orgs.models import Organisation
-
-    unique = list(dict.fromkeys(ids))
-    found = Organisation.objects.in_bulk([i for i in unique if valid_id(i)])
-    for pk in unique:
-        if pk not in found:
-            raise Invalid.field("organisations", _("Unknown organisation: %(id)s.") % {"id": pk})
-    return [found[pk] for pk in unique]
 
 
 def _check_members(event: Event, organisations: list[Any], *, allocation_id: int | None) -> list:
@@ -119,7 +107,7 @@ def allocation_create(
     if actor is not None:
         policies.require(policies.may_manage_allocations, actor)
     payload = AllocationIn.take(data, **_as_ids(fields))
-    organisations = _organisations(payload.organisations)
+    organisations = organisation_refs(payload.organisations, field="organisations")
     seats = open_seats(event.pk)
     event = seats.event
     total = quota_sum(event) + payload.quota
@@ -151,7 +139,11 @@ def allocation_update(
     payload = AllocationPatch.take(data, **_as_ids(fields))
     given = payload.given()
     cleaned = {k: v for k, v in given.items() if k in ("name", "quota")}
-    organisations = _organisations(given["organisations"]) if "organisations" in given else None
+    organisations = (
+        organisation_refs(given["organisations"], field="organisations")
+        if "organisations" in given
+        else None
+    )
     seats = open_seats(allocation.event_id)
     event = seats.event
     allocation = seats.allocations[allocation.pk]

@@ -8,12 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from jamlik.core.audit import audit_log
-from jamlik.core.errors import Invalid, RateLimited
-from jamlik.core.lookups import valid_id
+from jamlik.core.errors import RateLimited
 from jamlik.core.ratelimit import rate_limit_hit, window_remaining
+from jamlik.core.schemas import organisation_refs
 from jamlik.core.scoping import scope_for
 from jamlik.events import clock, policies
 from jamlik.events.inputs import LinksSendIn, LostLinkRequest
@@ -63,21 +62,6 @@ def link_revoke(*, actor: Any, link: OrganisationLink) -> OrganisationLink:
     return link
 
 
-def _organisations_in_scope(ids: list[int], actor: Any) -> list[int]:
-    """The ids named in a request; unknown ones, or (for a user) ones outside their scope,
-    are a 400 on ``organisations``."""
-    from jamlik.orgs.models import Organisation
-
-    unique = list(dict.fromkeys(ids))
-    found = Organisation.objects.in_bulk([i for i in unique if valid_id(i)])
-    scope = scope_for(actor) if actor is not None else None
-    for pk in unique:
-        organisation = found.get(pk)
-        if organisation is None or (scope is not None and not scope.covers(organisation)):
-            raise Invalid.field("organisations", _("Unknown organisation: %(id)s.") % {"id": pk})
-    return unique
-
-
 @transaction.atomic
 def links_send(
     *,
@@ -97,8 +81,9 @@ def links_send(
     payload = LinksSendIn.take(data, **fields)
     members = AllocationMember.objects.filter(event=event).select_related("organisation")
     if payload.organisations is not None:
-        ids = _organisations_in_scope(payload.organisations, actor)
-        members = members.filter(organisation_id__in=ids)
+        scope = scope_for(actor) if actor is not None else None
+        named = organisation_refs(payload.organisations, field="organisations", scope=scope)
+        members = members.filter(organisation_id__in=[o.pk for o in named])
     elif actor is not None:
         members = scope_for(actor).filter(members, via="organisation")
     sent = []

@@ -41,14 +41,13 @@ from jamlik.events.services._checks import (
     chosen_sessions,
     person_for_event,
 )
+from jamlik.events.services.positions import newest_waiting_position, waiting_position
 from jamlik.events.services.seats import (
     closed_reason,
     free_seat,
     give_seat,
-    newest_waiting_position,
     open_seats,
     promote,
-    waiting_position,
 )
 from jamlik.notifications import notices
 

@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from jamlik.core.audit import audit_entry, insert_statement
 from jamlik.core.models import AuditEntry
@@ -194,19 +193,17 @@ class Seats:
         allocation = self.allocation(allocation_id)
         return None if allocation is None else decisions.room(allocation, "quota")
 
-    def may_take_seat(self, allocation_id: int | None) -> bool:
-        """Whether a registration of this allocation may take a seat now."""
-        return decisions.may_take_seat(
-            self.event_room(),
-            # The allocation's row is read only when the quotas bind.
-            self.allocation_room(allocation_id) if self.quota_binding else None,
-            quota_binding=self.quota_binding,
-        )
+    def allocation_rooms(self) -> dict[int, decisions.Room]:
+        """Every allocation's room while the quotas bind (read then); none in the open phase."""
+        if not self.quota_binding:
+            return {}
+        return {pk: decisions.room(a, "quota") for pk, a in self.allocations.items()}
 
     def placement(self, allocation_id: int | None) -> str:
         """Where a new registration of this allocation goes (``decisions.placement``)."""
         return decisions.placement(
             self.event_room(),
+            # The allocation's row is read only when the quotas bind.
             self.allocation_room(allocation_id) if self.quota_binding else None,
             quota_binding=self.quota_binding,
             waitlist_enabled=self.event.waitlist_enabled,
@@ -388,12 +385,8 @@ def promote(seats: Seats) -> list[Registration]:
     promoted: list[Registration] = []
     while True:
         free = seats.event_room().free
-        eligible = decisions.eligible_allocations(
-            {pk: decisions.room(a, "quota") for pk, a in seats.allocations.items()}
-            if seats.quota_binding
-            else {},
-            quota_binding=seats.quota_binding,
-        )
+        rooms = seats.allocation_rooms()
+        eligible = decisions.eligible_allocations(rooms, quota_binding=seats.quota_binding)
         if free <= 0 or eligible == []:
             break
         # The first part of the list that can fill the free seats; read again only when
@@ -407,9 +400,7 @@ def promote(seats: Seats) -> list[Registration]:
         chosen = set(
             decisions.promotion(
                 seats.event_room(),
-                {pk: decisions.room(a, "quota") for pk, a in seats.allocations.items()}
-                if seats.quota_binding
-                else {},
+                rooms,
                 [Waiting(r.pk, r.allocation_id) for r in batch],
                 quota_binding=seats.quota_binding,
             )
@@ -495,40 +486,3 @@ def event_release_if_due(*, event: Event) -> Event:
         seats = open_seats(event.pk, at)
         seats.flush()
     return seats.event
-
-
-def newest_waiting_position(seats: Seats, registration: Registration) -> int | None:
-    """The place of a registration that has just joined the waiting list in this decision,
-    from the counters read under the lock: it joined last (``waiting_since`` is the lock's
-    time), so its place is the number waiting that the rules in force count it among — the
-    same figure as ``waiting_position`` without counting rows while the event is locked."""
-    if registration.status != Status.WAITING:
-        return None
-    allocation_waiting = None
-    if seats.quota_binding and registration.allocation_id is not None:
-        allocation = seats.allocation(registration.allocation_id)
-        if allocation is None:
-            return waiting_position(registration, seats.at)
-        allocation_waiting = allocation.waiting_count
-    return decisions.waiting_place(
-        seats.event.waiting_count, allocation_waiting, quota_binding=seats.quota_binding
-    )
-
-
-def waiting_position(registration: Registration, at: datetime | None = None) -> int | None:
-    """The 1-based place among the waiting registrations that would be served before this one
-    under the rules in force (docs/rules.md#events-waiting-list): in the quota phase those of the same allocation, in the
-    open phase everyone waiting."""
-    if registration.status != Status.WAITING:
-        return None
-    at = at or clock.now()
-    event = registration.event
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Status.WAITING
-    ).filter(
-        Q(waiting_since__lt=registration.waiting_since)
-        | Q(waiting_since=registration.waiting_since, id__lt=registration.pk)
-    )
-    if quota_binds(event, at) and registration.allocation_id is not None:
-        ahead = ahead.filter(allocation_id=registration.allocation_id)
-    return ahead.count() + 1
