@@ -109,6 +109,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] not in ("", ":memory:"):
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with the health check only after idle time (core/postgresql/base.py).
+    _db["ENGINE"] = "jamlik.core.postgresql"
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
     # Server-side binding lets PostgreSQL prepare a statement once per connection and reuse

@@ -185,6 +185,51 @@ def test_a_task_whose_end_could_not_be_saved_is_marked_failed(settings, mailoutb
     assert is_sent(first) and is_sent(second)
 
 
+def started_worker() -> ResilientWorker:
+    """A worker past its start-up (no tick queued), polling by hand."""
+    worker = make_worker(batch=True)
+    worker.started = True
+    worker.last_beat = time.monotonic()
+    return worker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poll_claims_several_tasks_in_one_round_trip(settings, mailoutbox):
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = DATABASE_TASKS
+    messages = [queue_mail(f"Nummer {n}") for n in range(3)]
+    worker = started_worker()
+    with CaptureQueriesContext(connection) as queries:
+        worker.iterate()
+    assert all(is_sent(m) for m in messages)
+    task_sql = [q["sql"] for q in queries if "django_tasks_database_dbtaskresult" in q["sql"]]
+    # One SELECT for all three, one UPDATE claiming them, then each task's own end.
+    assert sum(sql.startswith("SELECT") for sql in task_sql) == 1
+    assert len([sql for sql in task_sql if sql.startswith("UPDATE")]) == 1 + 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_claimed_but_not_started_go_back_when_the_worker_stops(settings, mailoutbox):
+    settings.TASKS = DATABASE_TASKS
+    messages = [queue_mail(f"Nummer {n}") for n in range(3)]
+    worker = started_worker()
+    real_run_task = ResilientWorker.run_task
+
+    def run_one_then_stop(self, task_result):
+        real_run_task(self, task_result)
+        self.running = False  # as SIGTERM does
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ResilientWorker, "run_task", run_one_then_stop)
+        worker.iterate()
+    assert [is_sent(m) for m in messages] == [True, False, False]
+    waiting = DBTaskResult.objects.exclude(status="SUCCESSFUL")
+    assert [(t.status, t.started_at) for t in waiting] == [("READY", None)] * 2
+    started_worker().iterate()  # the next worker runs them
+    assert all(is_sent(m) for m in messages)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres_only
 @needs_postgres

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
 from jamlik.assessments.reports import xlsx as reports
+from jamlik.core import xlsxstream
 from jamlik.core.xlsxstream import column_letter, xlsx_stream_bytes
 from tests.factories import assessments as f
 
@@ -75,3 +77,47 @@ def test_export_splits_answers_over_sheets(personas, monkeypatch):
         r for name in ("Svar", "Svar 2") for r in book[name].iter_rows(min_row=2, values_only=True)
     ]
     assert len(rows) == 6  # two units × three requirements
+
+
+def test_a_column_keeps_values_of_different_types_apart():
+    # True == 1 == 1.0: a remembered cell must not be reused for a value of another type.
+    rows = [[True], [1], [1.0], ["1"], [False], [0], [None], [True]]
+    sheet = read(xlsx_stream_bytes([("Blandat", ["Värde"], rows)])).worksheets[0]
+    values = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values == [True, 1, 1.0, "1", False, 0, None, True]
+    assert [type(v) for v in values[:4]] == [bool, int, float, str]
+
+
+def test_repeated_text_is_stored_once_in_the_shared_strings():
+    rows = [["Förvaltning A", "Ja"], ["Förvaltning A", "Nej"], ["Förvaltning B", "Ja"]] * 100
+    content = xlsx_stream_bytes(
+        [("Ett", ["Organisation", "Svar"], rows), ("Två", ["Organisation"], [["Förvaltning A"]])]
+    )
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        shared = archive.read("xl/sharedStrings.xml").decode()
+    # Two headings, two organisations and two answers, each once however often it is used.
+    assert shared.count("<si>") == 6
+    book = read(content)
+    assert [r for r in book["Ett"].iter_rows(min_row=2, values_only=True)] == [
+        tuple(r) for r in rows
+    ]
+    assert book["Två"]["A2"].value == "Förvaltning A"
+
+
+def test_more_distinct_values_than_a_column_remembers(monkeypatch):
+    monkeypatch.setattr(xlsxstream, "_REMEMBERED", 3)
+    rows = [[f"kommentar {n}", n] for n in range(10)] * 2
+    sheet = read(xlsx_stream_bytes([("Svar", ["Kommentar", "Tal"], rows)])).worksheets[0]
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == rows
+
+
+@pytest.mark.django_db
+def test_export_reports_its_progress_up_to_every_answer(personas, monkeypatch):
+    campaign = f.campaign(organisations=[personas.org_a, personas.org_b])
+    f.answer_in_bulk(campaign)
+    monkeypatch.setattr(reports, "CHUNK", 2)
+    calls: list[tuple[int, int]] = []
+    reports.campaign_xlsx(
+        user=personas.city_coordinator, campaign=campaign, progress=lambda *a: calls.append(a)
+    )
+    assert calls == [(2, 6), (4, 6), (6, 6), (6, 6)]

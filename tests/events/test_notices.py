@@ -67,3 +67,70 @@ def test_a_notice_that_cannot_be_rendered_does_not_keep_back_the_others(
     assert notices.render(items) == 1
     assert seen == ["broken.thing"]
     assert OutboxMessage.objects.filter(kind="events.confirmation").count() == 1
+
+
+def test_the_worker_sends_from_memory_and_marks_sent_in_one_statement(
+    personas, clock, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = DATABASE_TASKS
+    event = EventFactory(capacity=5, quota_lock_until=None)
+    register(event, personas.org_a)
+    row = DBTaskResult.objects.get(task_path="jamlik.notifications.notices.render_notices")
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True):
+            _run(row)
+    outbox_sql = [q["sql"] for q in queries if "notifications_outboxmessage" in q["sql"]]
+    # Stored once, marked sent once; never read back.
+    assert [sql.split()[0] for sql in outbox_sql] == ["INSERT", "UPDATE"]
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == (OutboxStatus.SENT, 1)
+    sent = mail.outbox[0]
+    assert sent.subject == message.subject
+    assert sorted(a[0] for a in sent.attachments) == ["incheckning.png", "kalender.ics"]
+
+
+def test_a_failed_send_from_memory_leaves_the_message_to_its_delivery_task(
+    personas, clock, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    settings.TASKS = DATABASE_TASKS
+    event = EventFactory(capacity=5, quota_lock_until=None)
+    register(event, personas.org_a)
+    row = DBTaskResult.objects.get(task_path="jamlik.notifications.notices.render_notices")
+
+    def refused(self, fail_silently=False):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        _run(row)
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == (OutboxStatus.QUEUED, 0)
+    delivery = DBTaskResult.objects.get(task_path="jamlik.notifications.services.deliver_message")
+    assert delivery.args_kwargs["args"] == [message.pk]
+
+
+def test_a_message_no_longer_queued_is_not_marked_again(
+    personas, clock, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    settings.TASKS = DATABASE_TASKS
+    event = EventFactory(capacity=5, quota_lock_until=None)
+    register(event, personas.org_a)
+    row = DBTaskResult.objects.get(task_path="jamlik.notifications.notices.render_notices")
+    original = EmailMultiAlternatives.send
+
+    def send_after_someone_else(self, fail_silently=False):
+        OutboxMessage.objects.update(status=OutboxStatus.FAILED)
+        return original(self, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send_after_someone_else)
+    with django_capture_on_commit_callbacks(execute=True):
+        _run(row)
+    assert OutboxMessage.objects.get().status == OutboxStatus.FAILED

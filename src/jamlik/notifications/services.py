@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -81,7 +81,7 @@ def mail_enqueue(
         about=about[:100],
     )
     if getattr(_delivery, "at_commit", False):
-        transaction.on_commit(lambda: _deliver_or_schedule(message.pk))
+        transaction.on_commit(lambda: _deliver_rendered(message, attachments or []))
     else:
         transaction.on_commit(lambda: _schedule(message.pk))
     return message
@@ -103,12 +103,50 @@ def delivery_at_commit() -> Iterator[None]:
         _delivery.at_commit = before
 
 
-def _deliver_or_schedule(message_id: int) -> None:
+def _deliver_rendered(message: OutboxMessage, attachments: list[Attachment]) -> None:
+    """Send a message just stored, from what is still in memory (no second read of the row),
+    then mark it sent in one statement. Nobody else holds this row: no delivery task was
+    queued for it, and the tick requeues only messages left queued for ``STALE_AFTER``. A
+    failed send goes the usual way: its delivery task retries it with back-off."""
+    email = _email(message, [(a.filename, a.content, a.content_type) for a in attachments])
     try:
-        outbox_deliver(message_id=message_id)
+        email.send()
+    except Exception as exc:  # SMTP and socket errors of every kind
+        logger.warning("outbox message %s not sent at once (%s)", message.pk, type(exc).__name__)
+        _schedule(message.pk)
+        return
+    try:
+        marked = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.QUEUED).update(
+            status=OutboxStatus.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            next_attempt_at=None,
+        )
     except DatabaseError:
-        # The message is stored; its delivery task (or `jamlik outbox retry`) sends it later.
-        _schedule(message_id)
+        # Sent but not marked: the tick requeues it after STALE_AFTER and it goes out twice,
+        # the at-least-once edge of any mail sent before its row is updated.
+        logger.warning("outbox message %s sent but not marked sent", message.pk)
+        return
+    if not marked:
+        logger.warning("outbox message %s was no longer queued when sent", message.pk)
+
+
+def _email(
+    message: OutboxMessage, attachments: list[tuple[str, bytes, str]]
+) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        reply_to=[message.reply_to] if message.reply_to else None,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for filename, content, content_type in attachments:
+        email.attach(filename, content, content_type)
+    return email
 
 
 def _schedule(message_id: int, *, delay: timedelta | None = None) -> None:
@@ -127,17 +165,13 @@ def outbox_deliver(*, message_id: int) -> bool:
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != OutboxStatus.QUEUED:
             return False
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to],
-            reply_to=[message.reply_to] if message.reply_to else None,
+        email = _email(
+            message,
+            [
+                (item["filename"], base64.b64decode(item["content"]), item["content_type"])
+                for item in message.attachments
+            ],
         )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        for item in message.attachments:
-            email.attach(item["filename"], base64.b64decode(item["content"]), item["content_type"])
         message.attempts += 1
         try:
             email.send()

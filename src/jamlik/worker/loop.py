@@ -10,6 +10,10 @@ connections, waits (1 s, doubling, at most 15 s) and goes on; the loop never end
 A task whose end could not be recorded is marked failed once the database is back, instead
 of staying RUNNING for ever (a mail it was sending stays queued; the tick requeues it).
 
+A poll claims up to ``CLAIM_AT_ONCE`` ready tasks in one transaction (one SELECT … FOR
+UPDATE SKIP LOCKED and one UPDATE) and runs them in turn; tasks claimed but not started when
+the worker stops, or when the database goes away, are handed back to the queue.
+
 It also writes the ``worker`` heartbeat as it polls (at most every ``HEARTBEAT_EVERY``
 seconds) and sends ``worker_started`` before its first poll, which queues the periodic work.
 """
@@ -24,6 +28,7 @@ from typing import Any
 
 from django.db import close_old_connections, connections
 from django.db.utils import OperationalError
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -38,6 +43,9 @@ logger = logging.getLogger("jamlik.worker")
 BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 15.0
 HEARTBEAT_EVERY = 10.0
+# Tasks claimed in one round trip; small, so a stopped worker hands back few and a second
+# worker still finds work.
+CLAIM_AT_ONCE = 10
 
 
 def drop_connections() -> None:
@@ -56,6 +64,9 @@ class ResilientWorker(Worker):
         # A task result whose end could not be saved because the connection was lost.
         self.unrecorded: tuple[DBTaskResult, BaseException] | None = None
         self.sleep = time.sleep  # tests shorten the waits
+        self.claim_at_once = CLAIM_AT_ONCE
+        # Claimed in this iteration and not yet started.
+        self.unstarted: list[DBTaskResult] = []
 
     def run(self) -> None:
         logger.info(
@@ -90,6 +101,8 @@ class ResilientWorker(Worker):
         close_old_connections()
         if self.unrecorded is not None:
             self.record_lost_task()
+        if self.unstarted:  # the database went away in the middle of a claimed batch
+            self.release_unstarted()
         if not self.started:
             self.start()
         self.beat()
@@ -102,23 +115,24 @@ class ResilientWorker(Worker):
 
         with exclusive_transaction(tasks.db):
             try:
-                task_result = tasks.get_locked()
+                claimed = self.claim(tasks)
                 retrieved_task_result = True
-                if task_result is not None:
-                    # Claim the task, so that no other worker runs it.
-                    task_result.claim(self.worker_id)
             except OperationalError as e:
                 # A locked SQLite database unlocks soon: poll again. Anything else is the
                 # database going away, handled by run().
                 if not is_locked_database_exception(e):
                     raise
                 retrieved_task_result = False
-                task_result = None
+                claimed = []
 
-        if task_result is not None:
-            self.run_task(task_result)
-
-        if self.batch and retrieved_task_result and task_result is None:
+        self.unstarted = claimed
+        while self.unstarted and self.running:
+            self.run_task(self.unstarted.pop(0))
+            if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                break
+        if self.unstarted:  # stopped with claimed tasks not run: another worker runs them
+            self.release_unstarted()
+        if self.batch and retrieved_task_result and not claimed:
             logger.info("No more tasks to run for worker_id=%s - exiting.", self.worker_id)
             return True
         if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
@@ -127,9 +141,31 @@ class ResilientWorker(Worker):
 
         close_old_connections()
         # After Ctrl+C interrupted a task, exit at once rather than sleep.
-        if self.running and not task_result:
+        if self.running and not claimed:
             self.sleep(self.interval)
         return False
+
+    def claim(self, tasks: Any) -> list[DBTaskResult]:
+        """Claim the next ready tasks, at most ``CLAIM_AT_ONCE``, in one round trip for all:
+        a storm's confirmations are claimed ten at a time, not one. SKIP LOCKED lets a second
+        worker claim the next ones meanwhile."""
+        claimed = list(tasks.select_for_update(skip_locked=True)[: self.claim_at_once])
+        if claimed:
+            started_at = timezone.now()
+            for task_result in claimed:
+                task_result.status = TaskResultStatus.RUNNING
+                task_result.started_at = started_at
+                task_result.worker_ids = [*task_result.worker_ids, self.worker_id]
+            DBTaskResult.objects.bulk_update(claimed, ["status", "started_at", "worker_ids"])
+        return claimed
+
+    def release_unstarted(self) -> None:
+        """Hand claimed tasks this worker did not start back to the queue."""
+        ids = [task_result.pk for task_result in self.unstarted]
+        DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None
+        )
+        self.unstarted = []
 
     def start(self) -> None:
         WorkerHeartbeat.beat(WorkerHeartbeat.WORKER)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -43,53 +43,53 @@ def _labels(campaign: Campaign) -> dict[tuple[str, str], str]:
     }
 
 
-def _submitted_answers(
+def _submitted_responses(
     *, user: Any, campaign: Campaign, organisation: Organisation | None
-) -> QuerySet[Answer]:
-    answers = Answer.objects.filter(
-        response__campaign=campaign, response__status=ResponseStatus.SUBMITTED
-    ).exclude(value="")
-    answers = scope_for(user).filter(answers, via="response__unit")
-    if organisation is not None:
-        answers = answers.filter(response__unit__path__startswith=organisation.path)
-    return answers
-
-
-def _answer_rows(answers: QuerySet[Answer], labels: dict[tuple[str, str], str]) -> Iterator[list]:
-    rows = answers.order_by("response__unit__path", "requirement__order").values_list(
-        "response__organisation__name",
-        "response__unit__name",
-        "response__unit__code",
-        "response__submitted_at",
-        "requirement__area__title",
-        "requirement__key",
-        "requirement__text",
-        "requirement__reference",
-        "requirement__scale_name",
-        "value",
-        "normalised",
-        "comment",
+) -> QuerySet[Response]:
+    responses = scope_for(user).filter(
+        Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED), via="unit"
     )
-    local_times: dict[Any, Any] = {}  # one conversion per response, not per answer
-    for row in rows.iterator(chunk_size=CHUNK):
-        (org_name, unit, code, submitted_at, area, key, text, reference, scale, value, score,
-         comment) = row  # fmt: skip
-        if submitted_at not in local_times:
-            local_times[submitted_at] = _local(submitted_at)
-        yield [
-            org_name,
-            unit,
-            code,
-            local_times[submitted_at],
-            area,
-            key,
-            text,
-            reference,
-            labels.get((scale, value), value),
-            value,
-            score,
-            comment,
-        ]
+    if organisation is not None:
+        responses = responses.filter(unit__path__startswith=organisation.path)
+    return responses
+
+
+def _answer_rows(
+    campaign: Campaign,
+    responses: QuerySet[Response],
+    labels: dict[tuple[str, str], str],
+    progress: Callable[[int], None],
+) -> Iterator[list]:
+    """The Svar sheet's rows, by unit and requirement. The big query reads only the answers'
+    own columns; the unit's and the requirement's cells (the same on many rows) come from two
+    small lookups, one row each per response and per requirement."""
+    requirement_cells = {
+        pk: (area, key, text, reference, scale)
+        for pk, area, key, text, reference, scale in campaign.framework.requirements.values_list(
+            "pk", "area__title", "key", "text", "reference", "scale_name"
+        )
+    }
+    response_cells = {
+        pk: (org_name, unit, code, _local(submitted_at))
+        for pk, org_name, unit, code, submitted_at in responses.values_list(
+            "pk", "organisation__name", "unit__name", "unit__code", "submitted_at"
+        ).iterator(chunk_size=CHUNK)
+    }
+    answers = (
+        Answer.objects.filter(response__in=responses.values("pk"))
+        .exclude(value="")
+        .order_by("response__unit__path", "response_id", "requirement__order")
+        .values_list("response_id", "requirement_id", "value", "normalised", "comment")
+    )
+    for done, (response_id, requirement_id, value, score, comment) in enumerate(
+        answers.iterator(chunk_size=CHUNK), start=1
+    ):
+        org_name, unit, code, submitted_at = response_cells[response_id]
+        area, key, text, reference, scale = requirement_cells[requirement_id]
+        yield [org_name, unit, code, submitted_at, area, key, text, reference,
+               labels.get((scale, value), value), value, score, comment]  # fmt: skip
+        if done % CHUNK == 0:
+            progress(done)
 
 
 def _summary_rows(summary: selectors.Summary, columns: list[tuple[str, str]]) -> list[list[Any]]:
@@ -169,9 +169,13 @@ def campaign_xlsx(
     campaign: Campaign,
     organisation: Organisation | None = None,
     compare_to: Campaign | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The workbook: Svar (raw submitted answers), Sammanfattning (areas and requirements),
-    Organisationer (the heat map) and Enheter (every unit's status)."""
+    Organisationer (the heat map) and Enheter (every unit's status).
+
+    ``progress(done, total)``, when given, is called as the answers are written (they are
+    nearly all of the work): ``done`` answers of ``total``, last with ``done == total``."""
     summary = selectors.campaign_summary(
         user=user, campaign=campaign, organisation=organisation, compare_to=compare_to
     )
@@ -192,10 +196,16 @@ def campaign_xlsx(
         pgettext("xlsx", "Comment"),
     ]
     sheets: list[tuple[str, list[str], Any]] = []
-    answers = _submitted_answers(user=user, campaign=campaign, organisation=organisation)
-    rows = _answer_rows(answers, labels)
+    responses = _submitted_responses(user=user, campaign=campaign, organisation=organisation)
+    total = Answer.objects.filter(response__in=responses.values("pk")).exclude(value="").count()
+
+    def answers_written(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    rows = _answer_rows(campaign, responses, labels, answers_written)
     # One sheet holds at most ROWS_PER_SHEET answers; the rest go on "Svar 2", "Svar 3", ….
-    for number in range(max(1, math.ceil(answers.count() / ROWS_PER_SHEET))):
+    for number in range(max(1, math.ceil(total / ROWS_PER_SHEET))):
         title = pgettext("xlsx", "Answers") + (f" {number + 1}" if number else "")
         sheets.append((title, answer_header, itertools.islice(rows, ROWS_PER_SHEET)))
     summary_header = [
@@ -245,4 +255,6 @@ def campaign_xlsx(
             _unit_rows(user=user, campaign=campaign, organisation=organisation),
         )
     )
-    return xlsx_stream_bytes(sheets)
+    content = xlsx_stream_bytes(sheets)
+    answers_written(total)
+    return content
