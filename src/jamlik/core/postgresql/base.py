@@ -12,6 +12,7 @@ end of that request, so the next request reconnects.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.db.backends.postgresql import base
 
@@ -19,7 +20,7 @@ from django.db.backends.postgresql import base
 class DatabaseWrapper(base.DatabaseWrapper):
     CHECK_AFTER_IDLE = 1.0  # seconds
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.last_cursor_at: float | None = None
 
