@@ -1,7 +1,7 @@
 """A small world behind every path of the API, for the tests that walk the OpenAPI document:
 one object of each kind (an event with an allocation, a session and registrations, an event
 with approval, a workshop with groups, a campaign with a response, an action, a review with a
-milestone, a good example) and the value each path parameter takes to reach it."""
+milestone, a good example, a finished file job) and the value each path parameter takes to reach it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from jamlik.api import api
 from jamlik.assessments import services as assessment_services
 from jamlik.core import services as core_services
-from jamlik.core.models import ApiToken, AuditEntry
+from jamlik.core.models import ApiToken, AuditEntry, FileJob
 from jamlik.events.models import OrganisationLink, Registration
 from jamlik.notifications.models import OutboxMessage
 from jamlik.reviews import services as review_services
@@ -60,6 +61,7 @@ class World:
     milestone: Any
     example: Any
     token: Any
+    file_job: Any
     tokens: dict[str, str] = field(default_factory=dict)
 
     def path(self, path: str) -> str:
@@ -80,6 +82,7 @@ class World:
             "milestone_id": self.milestone.pk,
             "number": 1,
             "example_id": self.example.pk,
+            "job_id": self.file_job.pk,
         }
         if "/public/links/" in path:
             ids["token"] = self.link.token
@@ -131,6 +134,18 @@ def world(personas) -> World:
         actor=None, title="Exempel", text="Så gjorde vi.", organisation=personas.org_a
     )
     core_services.api_token_create(actor=None, user=personas.coordinator_a)
+    file_job = FileJob.objects.create(
+        owner=personas.admin,
+        kind=assessment_services.CAMPAIGN_XLSX,
+        params={"campaign": campaign.pk},
+        status="done",
+        done=1,
+        total=1,
+        filename="export.xlsx",
+        content_type="application/octet-stream",
+        content=b"PK",
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
     return World(
         personas=personas,
         event=event,
@@ -148,6 +163,7 @@ def world(personas) -> World:
         milestone=review.milestones.first(),
         example=example,
         token=ApiToken.objects.filter(user=personas.coordinator_a).first(),
+        file_job=file_job,
     )
 
 

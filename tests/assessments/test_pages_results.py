@@ -60,7 +60,7 @@ def test_results_show_figures_of_the_summary_with_charts_and_tables(personas, ca
     assert "B:s hemliga kommentar" in html
     # Weakest requirements with a link to plan an action.
     assert "Svagaste kraven" in html and "Ny åtgärd för" in html
-    assert "export.xlsx" in html and "Skapa PDF-rapport" in html
+    assert "exports/xlsx/" in html and "Skapa Excel-fil" in html and "Skapa PDF-rapport" in html
 
 
 def test_charts_on_the_page_are_well_formed(personas, campaigns):

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.utils import timezone
 
 from jamlik.assessments import services as assessment_services
+from jamlik.assessments.services import CAMPAIGN_XLSX
+from jamlik.core.models import FileJob
 from jamlik.events import services as event_services
 from jamlik.reviews import services as review_services
 from tests.factories import assessments as af
@@ -175,8 +177,19 @@ def site(personas):
         owner="HR-chef",
         due=timezone.localdate() + dt.timedelta(days=30),
     )
+    # The admin's export, half built: its page shows the progress bar and polls.
+    file_job = FileJob.objects.create(
+        owner=personas.admin,
+        kind=CAMPAIGN_XLSX,
+        params={"campaign": campaign.pk},
+        status="running",
+        done=5,
+        total=10,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
     return {
         "pk_of": {
+            "core:file_job": file_job.pk,
             "orgs": personas.org_a.pk,
             "events": event.pk,
             "assessments:campaign": campaign.pk,
@@ -207,6 +220,7 @@ STAFF_PAGES = {
     "core:password_change": lambda s: [],
     "core:accessibility": lambda s: [],
     "core:privacy": lambda s: [],
+    "core:file_job": lambda s: [s["pk_of"]["core:file_job"]],
     "orgs:list": lambda s: [],
     "orgs:create": lambda s: [],
     "orgs:import": lambda s: [],
@@ -280,6 +294,7 @@ NOT_PAGES = {
     "core:logout",
     "core:token_create",
     "core:token_revoke",
+    "core:file_job_file",
     "orgs:export_csv",
     "orgs:export_xlsx",
     "events:links_send",
@@ -301,6 +316,7 @@ NOT_PAGES = {
     "assessments:campaign_invite",
     "assessments:campaign_remind",
     "assessments:campaign_xlsx",
+    "assessments:campaign_xlsx_job",
     "assessments:campaign_report",
     "assessments:response_save",
     "assessments:response_reopen",
@@ -387,6 +403,7 @@ def test_htmx_fragments(site, personas):
             ),
             headers=HTMX,
         ),
+        web.get(reverse("core:file_job", args=[site["pk_of"]["core:file_job"]]), headers=HTMX),
         Client().post(
             reverse("assessments_public:save", args=[site["open_response"].token]),
             {"v-r1": "no", "c-r1": "", "c-r2": "", "c-r3": ""},

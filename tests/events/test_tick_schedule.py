@@ -67,7 +67,13 @@ def test_the_worker_runs_the_tick_at_start_and_keeps_the_next_one_queued(setting
     make_worker().run()
     ticks = DBTaskResult.objects.filter(task_path="jamlik.events.tasks.events_tick")
     ran = ticks.get(status="SUCCESSFUL")
-    assert ran.return_value == {"housekept": 0, "reminded": 0, "anonymised": 0, "mail_requeued": 0}
+    assert ran.return_value == {
+        "housekept": 0,
+        "reminded": 0,
+        "anonymised": 0,
+        "mail_requeued": 0,
+        "file_jobs_deleted": 0,
+    }
     following = ticks.get(status="READY")
     assert following.run_after - timezone.now() > tasks.TICK_EVERY - timedelta(minutes=1)
     assert WorkerHeartbeat.last(WorkerHeartbeat.TICK) >= ran.started_at

@@ -8,7 +8,13 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
+        from jamlik.assessments.services import exports
+        from jamlik.core import filejobs
         from jamlik.core.navigation import NavEntry, register
+
+        filejobs.register(
+            exports.CAMPAIGN_XLSX, exports.campaign_xlsx_build, label=exports.CAMPAIGN_XLSX_LABEL
+        )
 
         register(
             NavEntry(

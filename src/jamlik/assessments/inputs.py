@@ -117,6 +117,13 @@ class InviteIn(Input):
     organisations: Ids = Field(default_factory=list)
 
 
+class ExportIn(Input):
+    """Start the XLSX export as a file job: the summary's filters, both optional."""
+
+    organisation: StrictInt | None = None
+    compare_to: StrictInt | None = None
+
+
 class RespondentsIn(Input):
     respondents: Annotated[list[Email], Field(max_length=MAX_RESPONDENTS)]
 

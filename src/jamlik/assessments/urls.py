@@ -15,6 +15,11 @@ urlpatterns = [
     path("campaigns/<int:pk>/remind/", campaigns.campaign_remind, name="campaign_remind"),
     path("campaigns/<int:pk>/results/", results.campaign_results, name="campaign_results"),
     path("campaigns/<int:pk>/export.xlsx", results.campaign_export_xlsx, name="campaign_xlsx"),
+    path(
+        "campaigns/<int:pk>/exports/xlsx/",
+        results.campaign_export_xlsx_job,
+        name="campaign_xlsx_job",
+    ),
     path("campaigns/<int:pk>/report.pdf", results.campaign_report, name="campaign_report"),
     path("responses/<int:pk>/", responses.response_form, name="response_form"),
     path("responses/<int:pk>/save/", responses.response_save, name="response_save"),

@@ -1,5 +1,6 @@
 """The API's common ground: the NinjaAPI object, bearer-token auth, the error body of
-docs/api.md#errors for every failure, list pagination, and the Users endpoints.
+docs/api.md#errors for every failure, list pagination, the Users endpoints and the Jobs
+endpoints (files built by the worker, ``core.filejobs``).
 
 Routers of the other apps are attached in ``jamlik.api`` (the project level), so core never
 imports a higher app.
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
@@ -22,11 +24,12 @@ from ninja.security import HttpBearer
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from jamlik.core import selectors, services
+from jamlik.core import filejobs, selectors, services
 from jamlik.core.errors import Forbidden, Invalid, JamlikError, NotFound
 from jamlik.core.http_types import AuthedRequest
 from jamlik.core.inputs import schema_errors
-from jamlik.core.models import User
+from jamlik.core.models import FileJob, FileJobStatus, User
+from jamlik.core.schemas import DateTimeOut
 from jamlik.core.user_inputs import UserIn, UserPatch
 
 MAX_PAGE = 1000
@@ -332,3 +335,47 @@ def revoke_token(request: AuthedRequest, user_id: int, token_id: int) -> Any:
 @users_router.get("/me", response=UserOut)
 def me(request: HttpRequest) -> Any:
     return request.user
+
+
+# ---- File jobs ---------------------------------------------------------------------------
+
+jobs_router = Router(tags=["jobs"])
+
+
+class FileJobOut(Schema):
+    """A file built by the worker (docs/api.md#endpoints-jobs): ``done`` of ``total`` steps,
+    ``file_url`` once ``status`` is ``done``."""
+
+    id: int
+    kind: str
+    status: str
+    done: int
+    total: int
+    created_at: DateTimeOut
+    expires_at: DateTimeOut
+    file_url: str | None
+
+    @staticmethod
+    def resolve_file_url(job: FileJob) -> str | None:
+        if job.status != FileJobStatus.DONE:
+            return None
+        return reverse("api:file_job_file", kwargs={"job_id": job.pk})
+
+
+def job_accepted(job: FileJob, response: HttpResponse) -> Any:
+    """The answer to a POST that started a file job: 202, the job, and its address in
+    ``Location``. For the routers that start jobs (e.g. the campaign's XLSX export)."""
+    response["Location"] = reverse("api:file_job", kwargs={"job_id": job.pk})
+    return Status(202, job)
+
+
+@jobs_router.get("/jobs/{job_id}", response=FileJobOut, url_name="file_job")
+def get_file_job(request: AuthedRequest, job_id: int) -> Any:
+    return filejobs.file_job_get(user=request.user, pk=job_id)
+
+
+@jobs_router.get(
+    "/jobs/{job_id}/file", response={200: None, **errors(409)}, url_name="file_job_file"
+)
+def get_file_job_file(request: AuthedRequest, job_id: int) -> Any:
+    return filejobs.file_response(filejobs.file_job_file(user=request.user, pk=job_id))

@@ -1,4 +1,5 @@
-"""Users and their roles, API tokens, the audit log and rate-limit counters."""
+"""Users and their roles, API tokens, the audit log, rate-limit counters, the worker's
+heartbeats and file jobs (files built by the worker)."""
 
 import hashlib
 import secrets
@@ -163,3 +164,61 @@ class WorkerHeartbeat(models.Model):
     @classmethod
     def last(cls, name: str):
         return cls.objects.filter(name=name).values_list("last_seen", flat=True).first()
+
+
+class FileJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class FileJob(models.Model):
+    """A file built by the worker for one user (``core.filejobs``): what to build (``kind``
+    names a registered builder, ``params`` its arguments), how far it got and, once done, the
+    file itself. Only its owner reaches it; it is deleted a day after it was asked for."""
+
+    # The file is stored in the row (a BinaryField) rather than as a FileField under the var
+    # directory: the web process and the worker may run on different hosts or containers and
+    # share only the database; the file is written in the same UPDATE that marks the job
+    # done (no file without its row, no row pointing at a missing file); deleting the row
+    # deletes the file; backups and both databases need nothing more. Exports are a few MB
+    # and live one day, and the content is deferred whenever only the status is read.
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="file_jobs")
+    kind = models.CharField(max_length=100)
+    params = models.JSONField(default=dict, blank=True)
+    # The language the file is built in: the one of the request that asked for it.
+    language = models.CharField(max_length=8, default="sv")
+    status = models.CharField(
+        max_length=16, choices=FileJobStatus.choices, default=FileJobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    # A generic message, never the exception's text (it may name people).
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("file job")
+        verbose_name_plural = _("file jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (FileJobStatus.DONE, FileJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Whole percent done (100 once done; 0 while the total is not known yet)."""
+        if self.status == FileJobStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -13,6 +13,8 @@ answer is no. The rule in short:
 - Everyone mints, lists and revokes their own API tokens; only administrators those of
   others. Everyone changes their own password (others' are set in the Django admin).
 - Nobody changes their own role or active flag. Inactive and anonymous users may do nothing.
+- A file job (``core.filejobs``) is its owner's alone: nobody else sees or downloads it,
+  administrators included; to others it does not exist (404, so ids do not leak).
 """
 
 from __future__ import annotations
@@ -105,6 +107,17 @@ def may_use_admin_site(actor: Any) -> bool:
     return is_active_user(actor) and is_admin(actor)
 
 
+def may_start_file_job(actor: Any) -> bool:
+    """Ask the worker for a file; the builder asks the rule of the file itself."""
+    return is_active_user(actor)
+
+
+def may_see_file_job(actor: Any, job: Any) -> bool:
+    """See a file job's progress and download its file: its owner only. Selectors answer
+    NotFound (not Forbidden) for a no, so another user's job ids do not leak."""
+    return is_active_user(actor) and actor.pk is not None and job.owner_id == actor.pk
+
+
 _DENIED: dict[Callable[..., bool], Any] = {
     may_view_users: _("Only administrators and city coordinators manage users."),
     may_create_user: _(
@@ -120,6 +133,8 @@ _DENIED: dict[Callable[..., bool], Any] = {
     may_revoke_token: _("You may only manage your own API tokens."),
     may_change_password: _("You can only change your own password."),
     may_use_admin_site: _("Only administrators use the administration site."),
+    may_start_file_job: _("You are not allowed to do this."),
+    may_see_file_job: _("Not found."),
 }
 
 

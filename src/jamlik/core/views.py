@@ -1,5 +1,5 @@
-"""Core pages: login, start page, profile with API tokens and password change, health
-check, error pages."""
+"""Core pages: login, start page, profile with API tokens and password change, a file job's
+progress and its file, health check, error pages."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from jamlik.core import policies, selectors, services
+from jamlik.core import filejobs, policies, selectors, services
 from jamlik.core.forms import LoginForm, OwnPasswordChangeForm
 from jamlik.core.http_types import AuthedRequest
 from jamlik.core.navigation import entries_for
@@ -103,6 +104,27 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
         services.api_token_revoke(actor=request.user, token=token)
         messages.success(request, _("The token was revoked."))
     return redirect("core:profile")
+
+
+@login_required
+@never_cache
+def file_job(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A file job's progress: the page, or for htmx's poll its status fragment, which stops
+    polling (no trigger) once the job is done or failed. The owner's only: 404 for others."""
+    job = filejobs.file_job_get(user=request.user, pk=pk)
+    context = {"job": job, "label": filejobs.label(job.kind)}
+    if request.htmx:
+        response = render(request, "core/partials/_file_job.html", context)
+    else:
+        response = render(request, "core/file_job.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+def file_job_file(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The finished job's file (409 page while it is not ready; 404 for others)."""
+    return filejobs.file_response(filejobs.file_job_file(user=request.user, pk=pk))
 
 
 @never_cache

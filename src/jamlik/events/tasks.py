@@ -6,7 +6,8 @@ backend it keeps its own next run queued ``TICK_EVERY`` ahead, and every start o
 (and every ``migrate``) queues a run at once unless one is waiting, so the worker alone sends
 reminders and anonymises on time; without it a scheduler (cron, systemd timer) runs
 ``jamlik events tick`` every few minutes. Each run writes the ``tick`` heartbeat that
-``/readyz`` checks.
+``/readyz`` checks. The tick also does the periodic work of the apps below events: it
+requeues stale outbox mail and deletes expired file jobs (``core.filejobs``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from jamlik.core.filejobs import file_jobs_delete_expired
 from jamlik.core.models import WorkerHeartbeat
 from jamlik.events.models import Event
 from jamlik.events.services import housekeeping
@@ -71,6 +73,7 @@ def tick_work() -> dict[str, int]:
         "reminded": housekeeping.reminders_send(),
         "anonymised": housekeeping.registrations_anonymise_due(),
         "mail_requeued": outbox_requeue_stale(),
+        "file_jobs_deleted": file_jobs_delete_expired(),
     }
 
 

@@ -1,5 +1,6 @@
 """The Campaigns endpoints: campaigns, progress, their responses, invitations and
-reminders, the summary, comments, the XLSX export and the PDF report."""
+reminders, the summary, comments, the XLSX export (at once, or as a file job) and the PDF
+report."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from jamlik.assessments.api.common import (
     _organisations,
     router,
 )
-from jamlik.assessments.inputs import CampaignIn, CampaignPatch, InviteIn
+from jamlik.assessments.inputs import CampaignIn, CampaignPatch, ExportIn, InviteIn
 from jamlik.assessments.models import (
     Campaign,
     ResponseStatus,
 )
-from jamlik.core.api import errors, paginate
+from jamlik.core.api import FileJobOut, errors, job_accepted, paginate
+from jamlik.core.i18n import request_language
 from jamlik.core.schemas import Comment, OptionalName
 
 
@@ -269,6 +271,30 @@ def campaign_export(request: HttpRequest, campaign_id: int, filters: Query[Summa
     answer = HttpResponse(content, content_type=XLSX)
     answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "xlsx")}"'
     return answer
+
+
+# The body is optional: without one, the whole scope and no comparison.
+_NO_FILTERS = ExportIn()
+
+
+@router.post("/campaigns/{campaign_id}/exports/xlsx", response={202: FileJobOut})
+def start_campaign_export(
+    request: HttpRequest,
+    response: HttpResponse,
+    campaign_id: int,
+    payload: ExportIn = _NO_FILTERS,
+) -> Any:
+    """The XLSX export built by the worker: 202 with the job (``Location``: ``/jobs/{id}``);
+    its file is at ``/jobs/{id}/file`` once ``status`` is ``done``."""
+    args = _summary_args(request, campaign_id, SummaryFilter(**payload.model_dump()))
+    job = services.campaign_export_start(
+        actor=request.user,
+        campaign=args["campaign"],
+        organisation=args["organisation"],
+        compare_to=args["compare_to"],
+        language=request_language(request),
+    )
+    return job_accepted(job, response)
 
 
 @router.get("/campaigns/{campaign_id}/report.pdf", response={200: None})

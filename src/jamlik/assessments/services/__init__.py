@@ -1,5 +1,5 @@
 """Every change to assessments: loading frameworks, campaigns and their responses, answers,
-submitting and reopening, invitations and reminders, actions.
+submitting and reopening, invitations and reminders, actions, the XLSX export as a file job.
 
 ``actor`` is the staff user making the change, or None for the command line and the demo
 (trusted). A unit's respondent acting through the respondent link has no account: those calls
@@ -27,6 +27,11 @@ from jamlik.assessments.services.common import (
     NotSubmitted,
     ResponseLocked,
 )
+from jamlik.assessments.services.exports import (
+    CAMPAIGN_XLSX,
+    campaign_export_start,
+    campaign_xlsx_build,
+)
 from jamlik.assessments.services.frameworks import (
     LoadResult,
     framework_load,
@@ -40,6 +45,7 @@ from jamlik.assessments.services.responses import (
 )
 
 __all__ = [
+    "CAMPAIGN_XLSX",
     "RESPONDENT_LABEL",
     "FrameworkLocked",
     "Incomplete",
@@ -51,11 +57,13 @@ __all__ = [
     "action_update",
     "answers_save",
     "campaign_create",
+    "campaign_export_start",
     "campaign_invite",
     "campaign_remind",
     "campaign_reminder_run",
     "campaign_units",
     "campaign_update",
+    "campaign_xlsx_build",
     "framework_load",
     "frameworks_load_builtin",
     "reminders_send_due",

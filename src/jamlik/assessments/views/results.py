@@ -1,24 +1,27 @@
 """The campaign's results page (the city-wide summary picture, or an organisation's part of
-it) and its files: the XLSX export and the PDF report. Scoped: an org coordinator's figures
-cover their subtree only, whatever the filters say."""
+it) and its files: the XLSX export (at once, or as a file job built by the worker) and the
+PDF report. Scoped: an org coordinator's figures cover their subtree only, whatever the
+filters say."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from jamlik.assessments import charts, panels, policies, reports, selectors
+from jamlik.assessments import charts, panels, policies, reports, selectors, services
 from jamlik.assessments.figures import build_figures
 from jamlik.assessments.forms import ReportForm, ResultsFilterForm
 from jamlik.assessments.models import OPEN_ACTION_STATUSES, Campaign
 from jamlik.assessments.views.common import filter_organisations
 from jamlik.core.errors import Invalid
+from jamlik.core.i18n import request_language
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMMENTS_SHOWN = 20
@@ -151,6 +154,28 @@ def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, campaign=campaign, organisation=organisation, compare_to=compare_to
     )
     return _file(content, XLSX, _filename(campaign, "xlsx"))
+
+
+@login_required
+@require_POST
+def campaign_export_xlsx_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results page's "Create Excel file": the same export, built by the worker. Starts
+    the job (the filters of the page in the form) and sends the user to its progress page."""
+    policies.require(policies.may_see_results, request.user)
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    form, organisation, compare_to, _o, _c = _filters(request, campaign, request.POST)
+    if form.is_bound and form.errors:
+        raise Invalid(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    job = services.campaign_export_start(
+        actor=request.user,
+        campaign=campaign,
+        organisation=organisation,
+        compare_to=compare_to,
+        language=request_language(request),
+    )
+    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
+    response.status_code = 303  # See Other: the job's page, fetched with GET
+    return response
 
 
 @login_required

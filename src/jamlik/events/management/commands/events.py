@@ -24,5 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"events housekept: {done['housekept']}, reminders sent: {done['reminded']}, "
             f"registrations anonymised: {done['anonymised']}, "
-            f"mail queued again: {done['mail_requeued']}"
+            f"mail queued again: {done['mail_requeued']}, "
+            f"expired file jobs deleted: {done['file_jobs_deleted']}"
         )

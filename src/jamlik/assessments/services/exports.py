@@ -1,0 +1,71 @@
+"""The campaign's XLSX export as a file job (``core.filejobs``): the results page and the API
+start it, the worker builds it with a progress bar.
+
+``campaign_export_start`` asks the same policy as the synchronous export; the caller has
+resolved the campaign and the filters through the selectors (404 / 400 at once).
+``campaign_xlsx_build``, the registered builder, runs on the worker with the owner fetched
+afresh and resolves the ids again through the same selectors, so the file covers what the
+owner may see when it is built, exactly as ``GET …/export.xlsx`` would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from jamlik.assessments import policies, reports, selectors
+from jamlik.assessments.models import Campaign
+from jamlik.core import filejobs
+from jamlik.core.models import FileJob
+from jamlik.orgs.models import Organisation
+
+CAMPAIGN_XLSX = "assessments.campaign_xlsx"
+CAMPAIGN_XLSX_LABEL = _("Excel file of the results")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def campaign_export_start(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    organisation: Organisation | None = None,
+    compare_to: Campaign | None = None,
+    language: str | None = None,
+) -> FileJob:
+    """Queue the campaign's XLSX export for ``actor``; the job to follow."""
+    policies.require(policies.may_see_results, actor)
+    return filejobs.file_job_start(
+        actor=actor,
+        kind=CAMPAIGN_XLSX,
+        params={
+            "campaign": campaign.pk,
+            "organisation": organisation.pk if organisation is not None else None,
+            "compare_to": compare_to.pk if compare_to is not None else None,
+        },
+        language=language,
+    )
+
+
+def campaign_xlsx_build(
+    user: Any, params: dict[str, Any], progress: filejobs.Progress
+) -> tuple[str, str, bytes]:
+    """The builder of ``CAMPAIGN_XLSX`` (registered in ``AssessmentsConfig.ready``)."""
+    policies.require(policies.may_see_results, user)
+    campaign = selectors.campaign_get(user=user, pk=params.get("campaign"))
+    organisation = selectors.organisation_filter(params.get("organisation"), user=user)
+    compare_to = None
+    if params.get("compare_to") is not None:
+        compare_to = selectors.campaign_ref(params["compare_to"], user=user, field="compare_to")
+    content = reports.campaign_xlsx(
+        user=user,
+        campaign=campaign,
+        organisation=organisation,
+        compare_to=compare_to,
+        progress=progress,
+    )
+    return campaign_xlsx_filename(campaign), XLSX, content
+
+
+def campaign_xlsx_filename(campaign: Campaign) -> str:
+    return f"{slugify(campaign.title) or 'sjalvskattning'}-{campaign.pk}.xlsx"
