@@ -30,7 +30,7 @@ compile-messages: $(VENV)/.installed
 
 # Extracting messages needs GNU gettext (xgettext); run after changing UI text.
 messages: venv
-	cd src/jamlik && for app in core orgs notifications events assessments reviews; do \
+	cd src/jamlik && for app in core orgs notifications events assessments reviews identity; do \
 	  [ -d $$app ] && (cd $$app && ../../../$(JAMLIK) makemessages -l sv -l en --no-obsolete --add-location file) || true; \
 	done
 

@@ -19,16 +19,18 @@ from jamlik.core import policies as core
 from jamlik.core.errors import Forbidden
 from jamlik.core.models import Role
 from jamlik.events import policies as events
+from jamlik.identity import policies as identity
 from jamlik.orgs import policies as orgs
 from jamlik.reviews import policies as reviews
 from tests.factories.core import UserFactory
 
-MODULES = [events, assessments, reviews, orgs]
+MODULES = [events, assessments, reviews, orgs, identity]
 PERSONAS = ["admin", "city", "org_a", "org_b", "inactive", "anonymous"]
 
 # Who is allowed: CITY = administrators and city coordinators; STAFF = every active staff
 # user (an org coordinator within their subtree: which rows is scoping, not a policy).
 CITY = {"admin", "city"}
+ADMIN = {"admin"}
 STAFF = {"admin", "city", "org_a", "org_b"}
 
 MATRIX: dict[ModuleType, dict[str, set[str]]] = {
@@ -72,6 +74,9 @@ MATRIX: dict[ModuleType, dict[str, set[str]]] = {
         "may_edit_organisation": STAFF,
         "may_import_organisations": STAFF,
         "may_export_organisations": STAFF,
+    },
+    identity: {
+        "may_manage_directory": ADMIN,
     },
 }
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jamlik.events",
     "jamlik.assessments",
     "jamlik.reviews",
+    "jamlik.identity",  # the directory's role mapping and SCIM provisioning
     "jamlik.demo",
 ]
 
@@ -243,3 +244,12 @@ JAMLIK = {
     # Proxies in front of the app that append to X-Forwarded-For (core/clientip.py).
     "TRUSTED_PROXIES": env.int("TRUSTED_PROXIES", default=0),
 }
+
+# The municipality's directory (Microsoft Entra ID): how its app roles and groups map to
+# Jamlik roles, and where the organisation code is (jamlik/identity/mapping.py, README.md
+# "SCIM-provisionering"). Read only by identity.mapping.DirectoryMapping.from_settings().
+DIRECTORY_ROLE_MAP = env.str("DIRECTORY_ROLE_MAP", default="")
+DIRECTORY_ORGANISATION_CLAIM = env.str("DIRECTORY_ORGANISATION_CLAIM", default="jamlik_org")
+DIRECTORY_SCIM_ORGANISATION_ATTRIBUTE = env.str(
+    "DIRECTORY_SCIM_ORGANISATION_ATTRIBUTE", default="department"
+)

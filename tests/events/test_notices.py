@@ -80,9 +80,11 @@ def test_the_worker_sends_from_memory_and_marks_sent_in_one_statement(
     register(event, personas.org_a)
     row = DBTaskResult.objects.get(task_path="jamlik.notifications.notices.render_notices")
     mail.outbox.clear()
-    with CaptureQueriesContext(connection) as queries:
-        with django_capture_on_commit_callbacks(execute=True):
-            _run(row)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _run(row)
     outbox_sql = [q["sql"] for q in queries if "notifications_outboxmessage" in q["sql"]]
     # Stored once, marked sent once; never read back.
     assert [sql.split()[0] for sql in outbox_sql] == ["INSERT", "UPDATE"]
