@@ -207,6 +207,8 @@ def test_a_poll_claims_several_tasks_in_one_round_trip(settings, mailoutbox):
     # One SELECT for all three, one UPDATE claiming them, then each task's own end.
     assert sum(sql.startswith("SELECT") for sql in task_sql) == 1
     assert len([sql for sql in task_sql if sql.startswith("UPDATE")]) == 1 + 3
+    # Work was found: the worker polls again at once instead of sleeping.
+    assert worker.slept == []  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -125,7 +125,7 @@ class ResilientWorker(Worker):
                 retrieved_task_result = False
                 claimed = []
 
-        self.unstarted = claimed
+        self.unstarted = list(claimed)
         while self.unstarted and self.running:
             self.run_task(self.unstarted.pop(0))
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
