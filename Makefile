@@ -10,8 +10,10 @@ DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 DEMO_URL := http://$(DEMO_HOST):$(DEMO_PORT)
 FUZZ_EXAMPLES ?= 30
+# `make demo-sso`: the demo's directory (an OpenID Connect provider) listens here.
+DEMO_SSO_PORT ?= 9400
 
-.PHONY: venv demo test test-sqlite test-postgres lint typecheck format messages compile-messages worker clean system-packages fuzz
+.PHONY: venv demo demo-sso test test-sqlite test-postgres lint typecheck format messages compile-messages worker clean system-packages fuzz
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it or set PYTHON=..."; exit 1; }
@@ -38,6 +40,19 @@ demo: venv
 	mkdir -p var
 	$(JAMLIK) migrate --no-input
 	BASE_URL=$(DEMO_URL) $(JAMLIK) demo
+	BASE_URL=$(DEMO_URL) $(JAMLIK) runserver $(DEMO_HOST):$(DEMO_PORT)
+
+# The demo with sign-in through a local directory (demo/sso.py): staff and employees sign in
+# as the demo identities; passwords stay on for the demo users.
+demo-sso: venv
+	mkdir -p var
+	$(JAMLIK) migrate --no-input
+	BASE_URL=$(DEMO_URL) $(JAMLIK) demo
+	$(JAMLIK) demo_sso_provider --port $(DEMO_SSO_PORT) & provider=$$!; \
+	trap 'kill $$provider' EXIT INT TERM; \
+	OIDC_ISSUER=http://127.0.0.1:$(DEMO_SSO_PORT) OIDC_CLIENT_ID=jamlik-demo \
+	OIDC_CLIENT_SECRET=jamlik-demo-secret \
+	DIRECTORY_ROLE_MAP="administrator=Jamlik.Admin;city_coordinator=Jamlik.City;org_coordinator=Jamlik.Org" \
 	BASE_URL=$(DEMO_URL) $(JAMLIK) runserver $(DEMO_HOST):$(DEMO_PORT)
 
 lint: venv

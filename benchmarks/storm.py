@@ -887,7 +887,8 @@ def product_round(ctx: Context, number: int) -> dict:
     )
     worker = processes.start(
         f"db-worker-r{number}",
-        [JAMLIK, "db_worker"],
+        # Below the web workers' priority, as deploy/jamlik-worker.service runs it (Nice=10).
+        ["nice", "-n", "10", JAMLIK, "db_worker"],
         {**ctx.env, "DATABASE_URL": ctx.pg.url(ROLE_WORKER, database)},
     )
     try:

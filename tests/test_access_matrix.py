@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # Paths reachable without an account: the token is the credential, or nothing is personal.
 PUBLIC = re.compile(
     r"^/(login/|logout/|i18n/|jsi18n/|healthz|readyz|accessibility/|privacy/|static/|"
-    r"r/|m/|a/|s/|e/|api/v1/public/|api/v1/openapi\.json|api/v1/docs|admin/)"
+    r"r/|m/|a/|s/|e/|sso/|mina-anmalningar/|api/v1/public/|api/v1/openapi\.json|api/v1/docs|admin/)"
 )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import environ
 
-from jamlik.core.settings_helpers import email_file_path
+from jamlik.core.settings_helpers import email_file_path, origin_of
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -253,3 +253,33 @@ DIRECTORY_ORGANISATION_CLAIM = env.str("DIRECTORY_ORGANISATION_CLAIM", default="
 DIRECTORY_SCIM_ORGANISATION_ATTRIBUTE = env.str(
     "DIRECTORY_SCIM_ORGANISATION_ATTRIBUTE", default="department"
 )
+# The claim holding the manager's e-mail, for an approval request without typing it (an
+# optional claim configured in the directory; empty: none).
+DIRECTORY_MANAGER_CLAIM = env.str("DIRECTORY_MANAGER_CLAIM", default="manager_email")
+
+# Sign-in through the directory with OpenID Connect (identity/oidc.py; README "Inloggning
+# via katalogen"). Off while OIDC_ISSUER is empty. The endpoints come from the issuer's
+# discovery document; mozilla-django-oidc's own setting names below.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGORITHM", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint of RP-initiated logout
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:oidc_callback"
+OIDC_CREATE_USER = True
+LOGIN_REDIRECT_URL_FAILURE = "identity:sso_refused"
+if OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS = ["jamlik.identity.oidc.DirectoryBackend", *AUTHENTICATION_BACKENDS]
+    # The logout form's answer goes on to the provider: browsers hold a form's redirects to
+    # form-action too.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin_of(OIDC_ISSUER))
+    # core's logout asks the provider to end its session too (RP-initiated logout).
+    JAMLIK_LOGOUT_URL_METHOD = "jamlik.identity.oidc.provider_logout_url"
+# LOCAL_LOGIN=false turns passwords off, except for the one break-glass administrator
+# (BREAK_GLASS_USERNAME) who can still sign in when the directory is away.
+LOCAL_LOGIN = env.bool("LOCAL_LOGIN", default=True)
+BREAK_GLASS_USERNAME = env.str("BREAK_GLASS_USERNAME", default="")

@@ -21,7 +21,7 @@ urlpatterns = [
     path("reviews/", include("jamlik.reviews.urls")),
     # The directory connection: SCIM 2.0 for Entra ID, and the administrators' page.
     path("scim/v2/", include("jamlik.identity.scim.urls")),
-    path("directory/", include("jamlik.identity.urls")),
+    path("", include("jamlik.identity.urls")),
     path("", include("jamlik.core.urls")),
 ]
 

@@ -275,6 +275,7 @@ PUBLIC_PAGES = {
     "core:login": lambda s: [],
     "events_public:link": lambda s: [s["link"].token],
     "events_public:event": lambda s: [s["event"].pk],
+    "events_public:my_registrations": lambda s: [],
     "events_public:lost_link": lambda s: [s["event"].pk],
     "events_public:manage": lambda s: [s["registration"].manage_token],
     "events_public:confirmation": lambda s: [s["registration"].manage_token],
@@ -298,6 +299,14 @@ NOT_PAGES = {
     "core:file_job_file",
     "identity:token_create",
     "identity:token_revoke",
+    # Sign-in through the directory: redirects and POSTs; the refusal page answers 404
+    # without OIDC_ISSUER and is checked with a real provider (tests/identity/test_oidc.py,
+    # axe in tests/e2e/test_sign_in.py).
+    "identity:sign_in",
+    "identity:person_sign_in",
+    "identity:oidc_callback",
+    "identity:sso_refused",
+    "identity:person_sign_out",
     # SCIM answers application/scim+json to the directory, never a page.
     "scim:root",
     "scim:users",

@@ -50,7 +50,7 @@ def _storm(event, org, count=THREADS):
                 event=event,
                 organisation=org,
                 name=f"Racer {n}",
-                email=f"racer{n}@race.example",
+                email=f"racer{n}@{org.domains[0]}",  # the link's domain rule
                 category="employee",
                 consent=True,
             ).registration.status

@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from jamlik.core import services, validation
 from jamlik.core.clientip import client_address
-from jamlik.core.errors import Invalid, JamlikError, RateLimited
+from jamlik.core.errors import Forbidden, Invalid, JamlikError, RateLimited
 from jamlik.core.inputs import Input
 
 
@@ -174,6 +174,8 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
             except RateLimited as exc:
                 self.retry_after = exc.retry_after
                 raise ValidationError(exc.message, code=RATE_LIMITED) from None
+            except Forbidden as exc:  # passwords are off for this user (LOCAL_LOGIN)
+                raise ValidationError(exc.message, code="password_login_off") from None
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)

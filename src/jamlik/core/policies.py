@@ -107,6 +107,17 @@ def may_use_admin_site(actor: Any) -> bool:
     return is_active_user(actor) and is_admin(actor)
 
 
+def may_log_in_with_password(user: Any) -> bool:
+    """Passwords are on (``LOCAL_LOGIN``), or this is the break-glass administrator
+    (``BREAK_GLASS_USERNAME``), who can still log in while the directory is away."""
+    from django.conf import settings
+
+    if getattr(settings, "LOCAL_LOGIN", True):
+        return True
+    break_glass = getattr(settings, "BREAK_GLASS_USERNAME", "")
+    return bool(break_glass) and user.username == break_glass and is_admin(user)
+
+
 def may_start_file_job(actor: Any) -> bool:
     """Ask the worker for a file; the builder asks the rule of the file itself."""
     return is_active_user(actor)
@@ -135,6 +146,7 @@ _DENIED: dict[Callable[..., bool], Any] = {
     may_use_admin_site: _("Only administrators use the administration site."),
     may_start_file_job: _("You are not allowed to do this."),
     may_see_file_job: _("Not found."),
+    may_log_in_with_password: _("Passwords are turned off: log in with your work account."),
 }
 
 

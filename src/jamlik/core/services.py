@@ -210,6 +210,9 @@ def login_attempt(
         raise _login_refused(username, client)
     user = authenticate(request, username=username, password=password)
     if user is not None:
+        # Right password, but passwords are off for this user (LOCAL_LOGIN): refused with
+        # the reason, not counted as a failure.
+        policies.require(policies.may_log_in_with_password, user)
         return user
     with transaction.atomic():
         within = [

@@ -11,3 +11,9 @@ def email_file_path(url: str) -> str:
     absolute ``/var/mail/jamlik``, ``filemail://var/mail`` the relative ``var/mail``."""
     parts = urlsplit(url)
     return unquote(parts.netloc + parts.path)
+
+
+def origin_of(url: str) -> str:
+    """``https://login.example/tenant/v2.0`` → ``https://login.example`` (a CSP source)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from jamlik.core import views
@@ -8,7 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profile/tokens/", views.token_create, name="token_create"),

@@ -3,8 +3,9 @@ progress and its file, health check, error pages."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -14,8 +15,9 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -28,10 +30,27 @@ from jamlik.core.navigation import entries_for
 
 class LoginView(auth_views.LoginView):
     """Django's login page; a login refused by the failed-login limit (services.login_attempt)
-    answers 429 with the form and its message."""
+    answers 429 with the form and its message. With sign-in through the directory it offers
+    that first; with ``LOCAL_LOGIN`` off the password form is shown only on ``?reserv=1``,
+    for the break-glass administrator."""
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        try:  # the directory's sign-in, when the identity app offers one
+            sign_in_url = reverse("identity:sign_in") if settings.OIDC_ISSUER else None
+        except NoReverseMatch:
+            sign_in_url = None
+        context["sign_in_url"] = sign_in_url
+        context["password_form_shown"] = (
+            settings.LOCAL_LOGIN
+            or sign_in_url is None
+            or "reserv" in self.request.GET
+            or self.request.method == "POST"
+        )
+        return context
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
@@ -41,6 +60,17 @@ class LoginView(auth_views.LoginView):
             if login_form.retry_after:
                 response["Retry-After"] = str(login_form.retry_after)
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout; with ``JAMLIK_LOGOUT_URL_METHOD`` (set by sign-in through the
+    directory) it goes on to the provider's logout, computed before the session ends."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        method = getattr(settings, "JAMLIK_LOGOUT_URL_METHOD", "")
+        onwards = import_string(method)(request) if method else None
+        response = super().post(request, *args, **kwargs)
+        return redirect(onwards) if onwards else response
 
 
 @login_required

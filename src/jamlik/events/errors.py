@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jamlik.core.errors import Conflict, Invalid
+from jamlik.core.errors import Conflict, Forbidden, Invalid
 
 
 def local_datetime(value: Any) -> str:
@@ -116,6 +116,25 @@ class AllocationInUse(Conflict):
 class NotConfirmed(Conflict):
     code = "not_confirmed"
     default_message = gettext_lazy("Only a confirmed registration can be checked in.")
+
+
+# ---- 403: not this person's link -----------------------------------------------------------
+
+
+class OtherOrganisation(Forbidden):
+    """A signed-in employee on the link of an organisation that is neither theirs nor one
+    of its ancestors (whose link the lost-link service would send them)."""
+
+    code = "other_organisation"
+
+    def __init__(self, own: str, link: str) -> None:
+        super().__init__(
+            _(
+                "You are signed in as an employee of %(own)s, but this link is for %(link)s. "
+                "Register through the link of %(own)s."
+            )
+            % {"own": own, "link": link}
+        )
 
 
 # ---- 400: invalid in itself -----------------------------------------------------------------

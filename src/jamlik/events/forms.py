@@ -32,6 +32,7 @@ from jamlik.events.inputs import (
 )
 from jamlik.events.models import Category, EventKind, EventStatus, Status
 from jamlik.events.selectors import TimeSlot
+from jamlik.identity.person import Person
 from jamlik.orgs.models import Kind, Organisation
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -152,13 +153,22 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
         event: Any,
         slots: list[TimeSlot],
         organisations: list[Organisation] | None = None,
+        person: Person | None = None,
         **kwargs: Any,
     ) -> None:
+        """``person``: the employee signed in through the directory. Name and e-mail then
+        come from their claims (no inputs), and so does the manager's e-mail when the claims
+        carry one; the view passes ``organisations`` only when the claims name none."""
         super().__init__(*args, **kwargs)
+        if person is not None:
+            del self.fields["name"]
+            del self.fields["email"]
         allowed = [c for c in Category.choices if c[0] in (event.categories or [])]
         choice_field(self, "category").choices = allowed
         if len(allowed) == 1:
             self.fields["category"].initial = allowed[0][0]
+        if person is not None and Category.EMPLOYEE in (event.categories or []):
+            del self.fields["category"]  # an employee, as the directory says (the service)
         if organisations is None:
             del self.fields["organisation"]
         else:
@@ -168,7 +178,7 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
                 + [(EXTERNAL, _("External or other organisation"))]
             )
             self._organisations = {str(o.pk): o for o in organisations}
-        if event.approval_required:
+        if event.approval_required and not (person is not None and person.manager_email):
             self.fields["manager_email"].required = True
         else:
             del self.fields["manager_email"]
@@ -195,9 +205,9 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "name": data["name"],
-            "email": data["email"],
-            "category": data["category"],
+            "name": data.get("name") or "",
+            "email": data.get("email") or "",
+            "category": data.get("category") or "",
             "title": data.get("title") or "",
             "dietary": data.get("dietary") or "",
             "accessibility": self.accessibility_text(),

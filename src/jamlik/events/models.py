@@ -315,6 +315,10 @@ class Registration(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_from"
     )
     language = models.CharField(max_length=10, default="sv")
+    # The ``identity.person.Person.key`` ("issuer|subject") of the employee who registered
+    # signed in through the directory; "" for a registration typed without signing in.
+    # "Mina anmälningar" lists by it; anonymising clears it.
+    person_key = models.CharField(max_length=800, blank=True, default="", db_index=True)
 
     if TYPE_CHECKING:  # set on instances by selectors.with_positions, not a column
         position: int | None

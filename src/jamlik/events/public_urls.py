@@ -1,5 +1,6 @@
 """The public short addresses that e-mails and pages carry (docs/api.md#public-token-endpoints: the token is the last path
-segment): /r/<token>, /m/<token>, /a/<token>, /e/<event id>."""
+segment): /r/<token>, /m/<token>, /a/<token>, /e/<event id>; and /mina-anmalningar/, the signed-in
+employee's own registrations."""
 
 from django.urls import path
 
@@ -17,4 +18,5 @@ urlpatterns = [
     path("m/<str:token>/transfer", public.manage_transfer, name="transfer"),
     path("m/<str:token>/calendar.ics", public.manage_calendar, name="calendar"),
     path("a/<str:token>", public.approval, name="approval"),
+    path("mina-anmalningar/", public.my_registrations, name="my_registrations"),
 ]

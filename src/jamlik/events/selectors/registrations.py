@@ -133,6 +133,19 @@ def registration_by_manage_token(token: str) -> Registration:
     return registration
 
 
+def registrations_of_person(key: str) -> list[Registration]:
+    """ "Mina anmälningar": the registrations a signed-in person made as themselves (by
+    ``person_key`` only, never by address: an address is not proof of who typed it), of
+    events the public may see, with their event; the soonest event first. One query."""
+    if not key:
+        return []
+    return list(
+        Registration.objects.select_related("event")
+        .filter(person_key=key, event__status__in=PUBLIC_STATUSES, anonymised_at__isnull=True)
+        .order_by("event__starts_at", "event_id", "created_at", "id")
+    )
+
+
 def registration_by_approval_token(token: str) -> Registration:
     if not _is_token(token):
         raise NotFound()

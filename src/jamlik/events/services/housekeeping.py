@@ -84,6 +84,7 @@ def _anonymise(queryset: Any, at: Any) -> int:
         dietary="",
         accessibility="",
         manager_email="",
+        person_key="",
         anonymised_at=at,
     )
     # The mails about them held names and addresses too (one still queued that long after

@@ -21,12 +21,15 @@ from jamlik.events.errors import (
     Closed,
     EventFull,
     NotActive,
+    OtherOrganisation,
     QuotaFull,
     invalid,
 )
 from jamlik.events.inputs import RegistrationIn, TransferIn
 from jamlik.events.models import (
+    ACTIVE_STATUSES,
     SEAT_STATUSES,
+    Category,
     Event,
     Registration,
     Status,
@@ -49,6 +52,7 @@ from jamlik.events.services.seats import (
     open_seats,
     promote,
 )
+from jamlik.identity.person import Person
 from jamlik.notifications import notices
 
 
@@ -73,14 +77,129 @@ def registration_create(
     **fields: Any,
 ) -> RegistrationOutcome:
     """Register one person (``data``: a ``RegistrationIn`` or its fields). ``via_link``:
-    through the organisation's link (works in the quota phase); otherwise through the public
+    through the organisation's link (works in the quota phase, and the address must be in
+    one of the organisation's e-mail domains when it has any); otherwise through the public
     event page (open phase only).
 
     An address that already holds an active registration gets that registration back
     (``created`` False) and its manage link by mail, never a second registration."""
     payload = RegistrationIn.take(data, **fields)
+    return _create(
+        event=event,
+        organisation=organisation,
+        payload=payload,
+        language=language,
+        via_link=via_link,
+        link_organisation=organisation if via_link else None,
+        actor=actor,
+    )
+
+
+def registration_create_as_person(
+    *,
+    event: Event,
+    person: Person,
+    link_organisation: Any = None,
+    organisation: Any = None,
+    data: Mapping[str, Any] | None = None,
+    language: str = "sv",
+    **fields: Any,
+) -> RegistrationOutcome:
+    """Register the employee signed in through the directory (``identity.person``). The one
+    place that says which fields come from the person:
+
+    - name and e-mail always come from the claims (what the page or caller sends for them
+      is ignored); the registration keeps ``person.key`` as its ``person_key``;
+    - the category is "employee" when the event takes employees and none is given (the
+      directory's people are the municipality's employees);
+    - the manager's e-mail comes from the claims when they carry one, else as typed;
+    - the organisation is the one the claims' organisation code names. Through a link
+      (``link_organisation``), that organisation must be the link's or one below it (the
+      lost-link rule: a person's link is their own organisation's or its nearest
+      ancestor's), else 403 ``other_organisation`` naming their organisation; the seat
+      counts against the allocation of the person's organisation. When the code names no
+      organisation: the link's organisation, or on the public page ``organisation`` as
+      chosen;
+    - through a link the claims' address must be in the link organisation's domains, as
+      for everyone who registers through a link.
+
+    A person who already holds an active registration of the event (by key) gets it back
+    (``created`` False); the page shows it to them, since they are signed in."""
+    own = person_organisation(person, link_organisation=link_organisation)
+    if own is not None:
+        organisation = own
+    elif link_organisation is not None:
+        organisation = link_organisation
+    existing = active_registration_of_person(event, person.key)
+    if existing is not None:
+        return RegistrationOutcome(existing, False, waiting_position(existing))
+    values = {**(data or {}), **fields, "name": person.name, "email": person.email}
+    if not values.get("category") and Category.EMPLOYEE in (event.categories or []):
+        values["category"] = Category.EMPLOYEE  # the directory's people are employees
+    if person.manager_email:
+        values["manager_email"] = person.manager_email
+    return _create(
+        event=event,
+        organisation=organisation,
+        payload=RegistrationIn.take(values),
+        language=language,
+        via_link=link_organisation is not None,
+        link_organisation=link_organisation,
+        person_key=person.key,
+    )
+
+
+def person_organisation(person: Person, *, link_organisation: Any = None) -> Any:
+    """The organisation the claims' organisation code names (codes compare
+    case-insensitively), or None when it names none. Through a link, 403
+    ``other_organisation`` unless it is the link's organisation or one below it."""
+    from jamlik.orgs.models import Organisation
+
+    code = person.organisation_code.strip()
+    own = Organisation.objects.filter(code__iexact=code).first() if code else None
+    if (
+        own is not None
+        and link_organisation is not None
+        and link_organisation.pk not in own.ancestor_ids
+    ):
+        raise OtherOrganisation(own.name, link_organisation.name)
+    return own
+
+
+def active_registration_of_person(event: Event, key: str) -> Registration | None:
+    """The active registration of a signed-in person (by ``person_key``) for the event."""
+    if not key:
+        return None
+    return (
+        Registration.objects.filter(event=event, person_key=key, status__in=ACTIVE_STATUSES)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _create(
+    *,
+    event: Event,
+    organisation: Any,
+    payload: RegistrationIn,
+    language: str,
+    via_link: bool,
+    link_organisation: Any,
+    actor: Any = None,
+    person_key: str = "",
+) -> RegistrationOutcome:
     person = person_for_event(event, payload)
+    person["person_key"] = person_key
     try:
+        if link_organisation is not None:
+            check_email_domain(
+                link_organisation,
+                payload.email,
+                _(
+                    "This link is for %(organisation)s: the address must end in "
+                    "@%(domains)s. Use your work e-mail, or the link of your own organisation."
+                ),
+            )
         return _register(
             event=event,
             organisation=organisation,
@@ -253,14 +372,16 @@ def registration_cancel(*, registration: Registration, actor: Any = None) -> Reg
     return registration
 
 
-def _check_colleague_domain(registration: Registration, email: str) -> None:
-    organisation = registration.organisation
+def check_email_domain(organisation: Any, email: str, message: Any) -> None:
+    """400 ``wrong_domain`` on ``email`` when the organisation has e-mail domains and the
+    address is in none of them. ``message`` may name ``%(domains)s`` ("a.example or
+    @b.example") and ``%(organisation)s``. Used for registrations through a link and for the
+    colleague a seat is handed to."""
     domains = [d.lower() for d in (organisation.domains or [])] if organisation else []
     if domains and email.rpartition("@")[2].lower() not in domains:
         raise invalid(
             "email",
-            _("The colleague's address must end in @%(domains)s.")
-            % {"domains": _(" or @").join(domains)},
+            message % {"domains": _(" or @").join(domains), "organisation": organisation.name},
             "wrong_domain",
         )
 
@@ -285,7 +406,9 @@ def registration_transfer(
             raise NotActive()
         if seats.at >= seats.event.starts_at:
             raise Closed()
-        _check_colleague_domain(old, email)
+        check_email_domain(
+            old.organisation, email, _("The colleague's address must end in @%(domains)s.")
+        )
         if active_registration_for(seats.event, email) is not None:
             raise AlreadyRegistered()
         session_ids = list(old.sessions.values_list("id", flat=True))

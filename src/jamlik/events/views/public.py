@@ -24,6 +24,8 @@ from jamlik.events.errors import AlreadyDecided, SessionFull
 from jamlik.events.forms import LostLinkForm, RegistrationForm, SessionsForm, TransferForm
 from jamlik.events.links import checkin_payload
 from jamlik.events.models import Event, Registration, Status
+from jamlik.events.people import sign_in_url, sign_out_url
+from jamlik.identity.person import signed_in_person
 
 
 def _invalid_link(request: HttpRequest, kind: str) -> HttpResponse:
@@ -56,20 +58,35 @@ def _register(
     """Run the registration service on a valid form and answer with the right page."""
     if "organisation" in form.cleaned_data:
         organisation = form.cleaned_data["organisation"]
+    person = context.get("person")
     try:
-        outcome = services.registration_create(
-            event=event,
-            organisation=organisation,
-            language=request_language(request),
-            via_link=via_link,
-            **form.service_arguments(),
-        )
+        if person is not None:
+            outcome = services.registration_create_as_person(
+                event=event,
+                person=person,
+                link_organisation=context["organisation"] if via_link else None,
+                organisation=organisation,
+                data=form.service_arguments(),
+                language=request_language(request),
+            )
+        else:
+            outcome = services.registration_create(
+                event=event,
+                organisation=organisation,
+                language=request_language(request),
+                via_link=via_link,
+                **form.service_arguments(),
+            )
     except (Invalid, SessionFull) as exc:
         form.add_rule_error(exc)
         return render(request, template, context, status=exc.status)
     except JamlikError as exc:
         return _refusal(request, event, exc)
     if not outcome.created:
+        if person is not None and outcome.registration.person_key == person.key:
+            # Signed in as the person who holds it: show them their registration.
+            messages.info(request, _("You are already registered for this event."))
+            return redirect("events_public:manage", token=outcome.registration.manage_token)
         # The address already holds a registration: the same neutral answer as the API, and
         # the manage link goes to that address, never to this page.
         return render(request, "events/public/link_sent_again.html", {"event": event, "email": ""})
@@ -80,11 +97,14 @@ def _event_page(
     request: HttpRequest, context: dict[str, Any], *, form: RegistrationForm | None, via_link: bool
 ) -> HttpResponse:
     """The event page of a link or of the public: shown, or its registration form answered
-    (409 while the event takes no registrations here, 400 for a form that does not parse)."""
+    (409 while the event takes no registrations here, 400 for a form that does not parse;
+    403 for a signed-in person whose organisation the link is not for)."""
     template = "events/public/event.html"
     if request.method != "POST":
         return render(request, template, context)
-    if form is None:
+    if context.get("person_refusal") is not None:
+        return _refusal(request, context["event"], context["person_refusal"])
+    if form is None or context.get("person_registration") is not None:
         return render(request, template, context, status=409)
     if not form.is_valid():
         return render(request, template, context, status=400)
@@ -99,6 +119,29 @@ def _event_page(
     )
 
 
+def _person_context(request: HttpRequest, event: Event, link_organisation: Any) -> dict[str, Any]:
+    """What the page shows about single sign-on: the sign-in link (when sign-in is on and
+    nobody is signed in), or the signed-in person with their organisation, a refusal when
+    this link is not for their organisation, and their registration when they hold one."""
+    person = signed_in_person(request)
+    if person is None:
+        return {"person": None, "sign_in_url": sign_in_url(request.get_full_path())}
+    refusal: JamlikError | None = None
+    try:
+        organisation = services.person_organisation(person, link_organisation=link_organisation)
+    except JamlikError as exc:
+        organisation, refusal = None, exc
+    return {
+        "person": person,
+        "person_organisation": organisation,
+        "person_refusal": refusal,
+        "person_registration": services.active_registration_of_person(event, person.key),
+        "sign_in_url": None,
+        "sign_out_url": sign_out_url(),
+        "next_path": request.get_full_path(),
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -108,13 +151,15 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request, "organisation")
     event = link.event
     slots = _programme(event)
-    form = RegistrationForm(request.POST or None, event=event, slots=slots)
+    people = _person_context(request, event, link.organisation)
+    form = RegistrationForm(request.POST or None, event=event, slots=slots, person=people["person"])
     context = {
         "event": event,
         "organisation": link.organisation,
         "slots": slots,
         "form": form,
         "action": request.path,
+        **people,
         **selectors.seats_for_visitor(event, link.organisation).as_context(),
     }
     refused = context["reason"] is not None
@@ -128,12 +173,16 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     slots = _programme(event)
     availability = selectors.seats_for_visitor(event, None)
     open_phase = availability.phase == services.OPEN
+    people = _person_context(request, event, None)
+    # A signed-in person whose claims name an organisation is not asked for one.
+    ask_organisation = people.get("person_organisation") is None
     form = (
         RegistrationForm(
             request.POST or None,
             event=event,
             slots=slots,
-            organisations=selectors.public_organisations(),
+            organisations=selectors.public_organisations() if ask_organisation else None,
+            person=people["person"],
         )
         if open_phase
         else None
@@ -145,9 +194,34 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "action": request.path,
         "public_page": True,
+        **people,
         **availability.as_context(),
     }
     return _event_page(request, context, form=form, via_link=False)
+
+
+# ---- "Mina anmälningar" ----------------------------------------------------------------------
+
+
+@never_cache
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own registrations (by their directory identity), each with its
+    manage link; without a signed-in person, why there is nothing and how to sign in."""
+    person = signed_in_person(request)
+    registrations = selectors.registrations_of_person(person.key) if person else []
+    now = clock.now()
+    return render(
+        request,
+        "events/public/my_registrations.html",
+        {
+            "person": person,
+            "upcoming": [r for r in registrations if r.event.ends_at > now],
+            "past": [r for r in registrations if r.event.ends_at <= now][::-1],
+            "sign_in_url": None if person else sign_in_url(request.get_full_path()),
+            "sign_out_url": sign_out_url() if person else None,
+            "next_path": request.get_full_path(),
+        },
+    )
 
 
 @never_cache
