@@ -29,7 +29,12 @@ IDENTITIES = [
     ),
     User(
         sub="city-1",
-        claims={"email": "cia.stad@stad.example", "name": "Cia Stad", "roles": ["Jamlik.City"]},
+        claims={
+            "email": "cia.stad@stad.example",
+            "name": "Cia Stad",
+            "roles": ["Jamlik.City"],
+            "oid": "oid-of-cia",  # Entra's object id: SCIM's externalId
+        },
     ),
     User(
         sub="org-1",

@@ -126,6 +126,23 @@ def test_the_same_answer_of_the_provider_cannot_be_used_twice(personas):
     assert signed_in_user(client) is None
 
 
+def test_an_account_provisioned_over_scim_is_the_one_signed_in(personas):
+    provisioned = User.objects.create(
+        username="cia@stad.example",
+        email="cia.provisioned@stad.example",
+        role=Role.CITY_COORDINATOR,
+    )
+    provisioned.set_unusable_password()
+    provisioned.save()
+    DirectoryAccount.objects.create(user=provisioned, external_id="oid-of-cia")
+    client = Client()
+    walk_sign_in(client, "city-1")
+    assert signed_in_user(client).pk == provisioned.pk
+    account = DirectoryAccount.objects.get(user=provisioned)
+    assert account.oidc_subject == "city-1"
+    assert User.objects.filter(role=Role.CITY_COORDINATOR).count() == 2  # persona + Cia
+
+
 def test_a_password_account_is_not_taken_over_by_its_address(personas):
     local = User.objects.create_user(
         username="cia",
