@@ -7,19 +7,18 @@ Sign-in is available when ``OIDC_ISSUER`` is set and the identity app has its
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from jamlik.identity import oidc
 
 SIGN_IN_ROUTE = "identity:person_sign_in"
 SIGN_OUT_ROUTE = "identity:person_sign_out"
 
 
 def sign_in_available() -> bool:
-    """Whether employees can sign in through the directory (OpenID Connect is configured):
-    the same test as ``identity.oidc.enabled()``, read here so the pages need nothing more of
-    the sign-in than its two routes."""
-    return bool(getattr(settings, "OIDC_ISSUER", ""))
+    """Whether employees can sign in through the directory (OpenID Connect configured)."""
+    return oidc.enabled()
 
 
 def sign_in_url(next_path: str) -> str | None:
