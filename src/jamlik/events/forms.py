@@ -67,6 +67,10 @@ class SessionChoiceMixin:
         self.slots = slots
         for slot in slots:
             initial = next((str(s.pk) for s in slot.sessions if chosen and s.pk in chosen), "")
+            if chosen is None and len(slot.sessions) == 1 and not slot.sessions[0].is_full:
+                # A new registration: a slot with one session (a plenary) is booked unless
+                # the person opts out, not left out unless they opt in.
+                initial = str(slot.sessions[0].pk)
             self.fields[slot.key] = forms.ChoiceField(  # type: ignore[attr-defined]
                 label=_("Session"),
                 required=False,
