@@ -45,7 +45,8 @@ def test_a_connection_that_sat_idle_is_checked_once_a_request(monkeypatch):
     assert checks_during(3) == 3
 
 
-def test_a_connection_cut_in_use_fails_one_request_and_is_replaced():
+def test_a_connection_cut_in_use_fails_one_request_and_is_replaced(monkeypatch):
+    monkeypatch.setattr(type(connections["default"]), "CHECK_AFTER_IDLE", 3600.0)
     connection.ensure_connection()
     request()
     pid = connection.connection.info.backend_pid
