@@ -8,12 +8,21 @@ check-in QR image and the calendar file). It stops by itself after ``--max-secon
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import re
 import signal
 import threading
 import time
 
 from aiosmtpd.controller import Controller
+
+OUTBOX = re.compile(rb"^X-Jamlik-Outbox:\s*(\d+)", re.MULTILINE | re.IGNORECASE)
+
+
+def _outbox_id(content: bytes) -> int | None:
+    found = OUTBOX.search(content.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0])
+    return int(found.group(1)) if found else None
 
 
 class Handler:
@@ -30,6 +39,12 @@ class Handler:
                 "bytes": len(content),
                 "qr": b"incheckning.png" in content,
                 "ics": b"kalender.ics" in content,
+                # The outbox row (X-Jamlik-Outbox) and the recipients, hashed: duplicates
+                # across workers are counted per row and per recipient (benchmarks/scaleout.py).
+                "outbox": _outbox_id(content),
+                "to": hashlib.sha256(
+                    ",".join(sorted(r.lower() for r in envelope.rcpt_tos)).encode()
+                ).hexdigest()[:16],
             }
         )
         with self.lock:

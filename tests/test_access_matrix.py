@@ -11,9 +11,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# Paths reachable without an account: the token is the credential, or nothing is personal.
+# Paths reachable without an account: the token is the credential, or nothing is personal
+# (/metrics: its own token or address list, tests/core/test_metrics.py).
 PUBLIC = re.compile(
-    r"^/(login/|logout/|i18n/|jsi18n/|healthz|readyz|accessibility/|privacy/|static/|"
+    r"^/(login/|logout/|i18n/|jsi18n/|healthz|readyz|metrics|accessibility/|privacy/|static/|"
     r"r/|m/|a/|s/|e/|sso/|mina-anmalningar/|api/v1/public/|api/v1/openapi\.json|api/v1/docs|admin/)"
 )
 

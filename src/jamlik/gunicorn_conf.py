@@ -19,3 +19,12 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 # Access logs hold paths with personal tokens; keep them off unless asked for.
 errorlog = "-"
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR (core/metrics.py), tell prometheus-client that a worker
+    is gone: its live gauges stop counting; its counters stay in the sums."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -10,7 +10,7 @@ from typing import Any
 
 import environ
 
-from jamlik.core.settings_helpers import email_file_path, origin_of
+from jamlik.core.settings_helpers import email_file_path, logging_config, origin_of
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jamlik.core.requestid.RequestIdMiddleware",  # first: every later log line carries the id
+    "jamlik.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -121,6 +123,9 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": _prepare or None}
     )
+    # Behind PgBouncer in transaction mode also no named cursors (QuerySet.iterator()):
+    # DISABLE_SERVER_SIDE_CURSORS=true (deploy/pgbouncer.ini).
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -223,20 +228,14 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_tokens": {"()": "jamlik.core.logfilters.RedactTokens"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_tokens"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# One console handler; LOG_FORMAT=json writes one JSON object a line with the request id
+# (core/settings_helpers.py, core/jsonlog.py). Personal link tokens are filtered out either way.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="WARNING"))
+
+# /metrics (core/metrics.py): open to a bearer token and to these addresses, 404 to others.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 
 JAMLIK = {
     # Registrations are anonymised this many days after their event ended.

@@ -5,10 +5,12 @@ from django.views.i18n import JavaScriptCatalog
 from jamlik.api import api
 from jamlik.core import views as core_views
 from jamlik.core.health import readyz
+from jamlik.core.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

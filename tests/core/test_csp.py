@@ -291,6 +291,7 @@ PUBLIC_PAGES = {
 NOT_PAGES = {
     "healthz",
     "readyz",
+    "metrics",
     "set_language",
     "javascript-catalog",
     "core:logout",
@@ -326,6 +327,7 @@ NOT_PAGES = {
     "events:export_csv",
     "events:export_xlsx",
     "events:badges",
+    "events:badges_job",
     "events:checkin_scan",
     "events:checkin_do",
     "events:checkin_undo",
@@ -336,6 +338,7 @@ NOT_PAGES = {
     "assessments:campaign_xlsx",
     "assessments:campaign_xlsx_job",
     "assessments:campaign_report",
+    "assessments:campaign_report_job",
     "assessments:response_save",
     "assessments:response_reopen",
     "assessments:response_respondents",
@@ -343,6 +346,8 @@ NOT_PAGES = {
     "reviews:milestone_toggle",
     "reviews:report_pdf",
     "reviews:report_docx",
+    "reviews:report_pdf_job",
+    "reviews:report_docx_job",
     "reviews:breakout_move",
 }
 

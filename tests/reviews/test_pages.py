@@ -50,7 +50,7 @@ def test_list_and_detail_in_swedish(city, review):
     assert 'role="img"' in detail and "<title id=" in detail and "<desc id=" in detail
     assert "Rapportutkast" in detail and "Klart" in detail  # the workshop milestone is done
     assert "Markera ”Rapportutkast” som klart" in detail
-    assert "Ladda ner DOCX" in detail
+    assert "Skapa rapport (DOCX)" in detail
 
 
 def test_timeline_tells_status_by_shape_and_text():
@@ -101,7 +101,7 @@ def test_milestone_toggle_page_and_htmx(city, review):
 def test_org_coordinators_read_but_do_not_change(personas, review):
     web = personas.web(personas.coordinator_a)
     detail = web.get(reverse("reviews:detail", args=[review.pk])).content.decode()
-    assert "Markera" not in detail and "Ladda ner DOCX" not in detail
+    assert "Markera" not in detail and "Skapa rapport (DOCX)" not in detail
     milestone = review.milestones.first()
     toggle = reverse("reviews:milestone_toggle", args=[review.pk, milestone.pk])
     assert web.post(toggle, {"done": "1"}).status_code == 403

@@ -15,6 +15,11 @@ class AssessmentsConfig(AppConfig):
         filejobs.register(
             exports.CAMPAIGN_XLSX, exports.campaign_xlsx_build, label=exports.CAMPAIGN_XLSX_LABEL
         )
+        filejobs.register(
+            exports.CAMPAIGN_REPORT,
+            exports.campaign_report_build,
+            label=exports.CAMPAIGN_REPORT_LABEL,
+        )
 
         register(
             NavEntry(

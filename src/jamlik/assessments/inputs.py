@@ -124,6 +124,17 @@ class ExportIn(Input):
     compare_to: StrictInt | None = None
 
 
+class ReportExportIn(ExportIn):
+    """Start the PDF report as a file job: the summary's filters and the first page of the
+    committee's matter (as ``GET …/report.pdf`` takes them), all optional."""
+
+    committee: OptionalName = ""
+    date: dt.date | None = None
+    diary_number: OptionalName = ""
+    case_officer: OptionalName = ""
+    summary: Comment = ""
+
+
 class RespondentsIn(Input):
     respondents: Annotated[list[Email], Field(max_length=MAX_RESPONDENTS)]
 

@@ -21,6 +21,11 @@ urlpatterns = [
         name="campaign_xlsx_job",
     ),
     path("campaigns/<int:pk>/report.pdf", results.campaign_report, name="campaign_report"),
+    path(
+        "campaigns/<int:pk>/exports/report/",
+        results.campaign_report_job,
+        name="campaign_report_job",
+    ),
     path("responses/<int:pk>/", responses.response_form, name="response_form"),
     path("responses/<int:pk>/save/", responses.response_save, name="response_save"),
     path("responses/<int:pk>/submit/", responses.response_submit, name="response_submit"),

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from jamlik.core import checks  # noqa: F401  (registers the deploy checks)
+        from jamlik.core.requestid import connect_signals
+
+        connect_signals()

@@ -10,12 +10,14 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from jamlik.core import filejobs
         from jamlik.core.navigation import NavEntry, register
-        from jamlik.events.services import mail
+        from jamlik.events.services import exports, mail
         from jamlik.notifications import notices
         from jamlik.worker.signals import worker_started
 
         notices.register("events", mail.render)
+        filejobs.register(exports.BADGES_PDF, exports.badges_build, label=exports.BADGES_PDF_LABEL)
         post_migrate.connect(_queue_first_tick, sender=self)
         worker_started.connect(_queue_first_tick, dispatch_uid="jamlik.events.first_tick")
 

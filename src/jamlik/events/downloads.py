@@ -33,8 +33,7 @@ def calendar_response(registration: Registration) -> HttpResponse:
 def badges_response(event: Event, registrations: Iterable[Any]) -> HttpResponse:
     """Name badges of ``registrations`` (``selectors.badge_registrations``) as a PDF."""
     from jamlik.events import badges
+    from jamlik.events.services.exports import PDF, badges_filename
 
     pdf = badges.badges_pdf(event, registrations)
-    return _attachment(
-        HttpResponse(pdf, content_type="application/pdf"), f"namnbrickor-{event.pk}.pdf"
-    )
+    return _attachment(HttpResponse(pdf, content_type=PDF), badges_filename(event))

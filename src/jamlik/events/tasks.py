@@ -7,12 +7,20 @@ backend it keeps its own next run queued ``TICK_EVERY`` ahead, and every start o
 reminders and anonymises on time; without it a scheduler (cron, systemd timer) runs
 ``jamlik events tick`` every few minutes. Each run writes the ``tick`` heartbeat that
 ``/readyz`` checks. The tick also does the periodic work of the apps below events: it
-requeues stale outbox mail and deletes expired file jobs (``core.filejobs``).
+requeues stale outbox mail, deletes expired file jobs (``core.filejobs``) and hands the
+tasks of a dead worker back to the queue (``worker.recovery``).
+
+However many workers run, the tick's body never runs twice at once: it first takes the
+``tick:running`` lease (a conditional UPDATE of one heartbeat row, nothing held open, so it
+works through PgBouncer in transaction mode too) and gives it back when done; a run that
+finds the lease taken does nothing. A run that dies with the lease keeps it ``TICK_LEASE``
+at most (docs/decisions/0026-exactly-once-across-workers.md).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import UTC, datetime, timedelta
 
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -24,6 +32,9 @@ from jamlik.events.models import Event
 from jamlik.events.services import housekeeping
 from jamlik.events.services.seats import event_release_if_due
 from jamlik.notifications.services import outbox_requeue_stale
+from jamlik.worker.recovery import tasks_recover_orphaned
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -64,21 +75,57 @@ def events_tick() -> dict[str, int]:
     return tick_work()
 
 
+# The lease row of a running tick, and how long a run that died keeps it.
+TICK_RUNNING = "tick:running"
+TICK_LEASE = timedelta(minutes=10)
+_NEVER = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def tick_work() -> dict[str, int]:
     """The periodic work itself, run by ``events_tick`` on the worker and by
-    ``jamlik events tick`` from cron; either way it writes the heartbeat ``/readyz`` reads."""
-    WorkerHeartbeat.beat(WorkerHeartbeat.TICK)
-    return {
-        "housekept": housekeeping.events_housekeep_due(),
-        "reminded": housekeeping.reminders_send(),
-        "anonymised": housekeeping.registrations_anonymise_due(),
-        "mail_requeued": outbox_requeue_stale(),
-        "file_jobs_deleted": file_jobs_delete_expired(),
-    }
+    ``jamlik events tick`` from cron; either way it writes the heartbeat ``/readyz`` reads.
+    Returns ``{"skipped": 1}`` when another run holds the lease."""
+    taken = tick_lease_take()
+    if taken is None:
+        logger.info("periodic tick skipped: another run is at work")
+        return {"skipped": 1}
+    try:
+        WorkerHeartbeat.beat(WorkerHeartbeat.TICK)
+        recovered = tasks_recover_orphaned()
+        if recovered:
+            logger.warning("periodic tick: %d task(s) of a dead worker requeued", recovered)
+        return {
+            "housekept": housekeeping.events_housekeep_due(),
+            "reminded": housekeeping.reminders_send(),
+            "anonymised": housekeeping.registrations_anonymise_due(),
+            "mail_requeued": outbox_requeue_stale(),
+            "file_jobs_deleted": file_jobs_delete_expired(),
+        }
+    finally:
+        tick_lease_give_back(taken)
+
+
+def tick_lease_take() -> datetime | None:
+    """Take the ``tick:running`` lease: one conditional UPDATE that succeeds for one caller
+    only while the lease is free (or older than ``TICK_LEASE``). Returns the stamp written,
+    which ``tick_lease_give_back`` needs, or None when the lease is taken."""
+    now = timezone.now()
+    if not WorkerHeartbeat.objects.filter(name=TICK_RUNNING).exists():
+        # Created free once; two creators race harmlessly (the name is unique).
+        WorkerHeartbeat.objects.get_or_create(name=TICK_RUNNING, defaults={"last_seen": _NEVER})
+    taken = WorkerHeartbeat.objects.filter(
+        name=TICK_RUNNING, last_seen__lt=now - TICK_LEASE
+    ).update(last_seen=now)
+    return now if taken else None
+
+
+def tick_lease_give_back(taken: datetime) -> None:
+    WorkerHeartbeat.objects.filter(name=TICK_RUNNING, last_seen=taken).update(last_seen=_NEVER)
 
 
 def tick_schedule(*, delay: timedelta = TICK_EVERY) -> bool:
-    """Queue the next ``events_tick`` ``delay`` from now unless a run is already waiting.
+    """Queue the next ``events_tick`` ``delay`` from now unless a run is already waiting
+    (or, for a run due now, at work).
     Only with the database backend, whose queue can be asked; returns whether one was queued.
 
     Check and enqueue happen under a lock, so two workers starting at once (or two
@@ -95,9 +142,17 @@ def tick_schedule(*, delay: timedelta = TICK_EVERY) -> bool:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TICK_LOCK])
+        # A start (delay 0) also leaves alone a run at work on another worker: that run
+        # queues the next one itself. A run left RUNNING by a dead worker is READY again by
+        # then (the worker recovers orphans before it sends worker_started).
+        statuses = (
+            [TaskResultStatus.READY]
+            if delay
+            else [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        )
         waiting = (
             DBTaskResult.objects.using(using)
-            .filter(status=TaskResultStatus.READY, task_path=events_tick.module_path)
+            .filter(status__in=statuses, task_path=events_tick.module_path)
             .exists()
         )
         if waiting:

@@ -62,6 +62,7 @@ urlpatterns = [
     path("<int:pk>/export.csv", staff.export_csv, name="export_csv"),
     path("<int:pk>/export.xlsx", staff.export_xlsx, name="export_xlsx"),
     path("<int:pk>/badges.pdf", staff.badges_pdf, name="badges"),
+    path("<int:pk>/exports/badges/", staff.badges_job, name="badges_job"),
     path("<int:pk>/checkin/", staff.checkin, name="checkin"),
     path("<int:pk>/checkin/scan/", staff.checkin_scan, name="checkin_scan"),
     path("<int:pk>/checkin/<int:rid>/", staff.checkin_do, name="checkin_do"),

@@ -19,7 +19,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from jamlik.core.api import errors, paginate
+from jamlik.core.api import FileJobOut, errors, job_accepted, paginate
+from jamlik.core.i18n import request_language
 from jamlik.core.schemas import organisation_ref
 from jamlik.core.scoping import scope_for
 from jamlik.reviews import policies, reports, selectors, services
@@ -193,6 +194,29 @@ def report_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
 def report_docx(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=review_id)
     return reports.docx_response(user=request.user, review=review)
+
+
+def _start_report(request: HttpRequest, response: HttpResponse, review_id: int, docx: bool) -> Any:
+    review = selectors.review_get(user=request.user, pk=review_id)
+    job = services.board_report_start(
+        actor=request.user, review=review, docx=docx, language=request_language(request)
+    )
+    return job_accepted(job, response)
+
+
+@router.post("/reviews/{review_id}/exports/report", response={202: FileJobOut, **errors(403)})
+def start_report_pdf(request: HttpRequest, response: HttpResponse, review_id: int) -> Any:
+    """The board report as PDF, built by the worker: 202 with the job (``Location``:
+    ``/jobs/{id}``); its file, the same as ``report.pdf``, is at ``/jobs/{id}/file`` once
+    ``status`` is ``done``."""
+    return _start_report(request, response, review_id, docx=False)
+
+
+@router.post("/reviews/{review_id}/exports/report-docx", response={202: FileJobOut, **errors(403)})
+def start_report_docx(request: HttpRequest, response: HttpResponse, review_id: int) -> Any:
+    """The board report as DOCX, built by the worker (as ``exports/report``); its file is the
+    same as ``report.docx``."""
+    return _start_report(request, response, review_id, docx=True)
 
 
 # ---- Breakout groups -------------------------------------------------------------------------

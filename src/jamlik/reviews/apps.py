@@ -9,8 +9,21 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from jamlik.assessments.panels import register_requirement_panel
+        from jamlik.core import filejobs
         from jamlik.core.navigation import NavEntry, register
         from jamlik.reviews.panels import good_examples_panel
+        from jamlik.reviews.services import exports
+
+        filejobs.register(
+            exports.BOARD_REPORT_PDF,
+            exports.board_report_pdf_build,
+            label=exports.BOARD_REPORT_PDF_LABEL,
+        )
+        filejobs.register(
+            exports.BOARD_REPORT_DOCX,
+            exports.board_report_docx_build,
+            label=exports.BOARD_REPORT_DOCX_LABEL,
+        )
 
         register(
             NavEntry(

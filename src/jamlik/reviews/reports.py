@@ -184,7 +184,7 @@ def report_data(*, user: Any, review: Review) -> ReportData:
     )
 
 
-def _filename(review: Review, extension: str) -> str:
+def report_filename(review: Review, extension: str) -> str:
     slug = slugify(review.title)[:60] or "fordjupning"
     return f"{slug}-{review.pk}.{extension}"
 
@@ -207,7 +207,7 @@ def report_pdf(data: ReportData) -> bytes:
 def pdf_response(*, user: Any, review: Review) -> HttpResponse:
     data = report_data(user=user, review=review)
     response = HttpResponse(report_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(review, "pdf")}"'
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(review, "pdf")}"'
     return response
 
 
@@ -426,5 +426,5 @@ def _note_parts(notes: BreakoutNotes) -> list[tuple[str, str]]:
 def docx_response(*, user: Any, review: Review) -> HttpResponse:
     data = report_data(user=user, review=review)
     response = HttpResponse(report_docx(data), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(review, "docx")}"'
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(review, "docx")}"'
     return response

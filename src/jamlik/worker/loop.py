@@ -14,8 +14,10 @@ A poll claims up to ``CLAIM_AT_ONCE`` ready tasks in one transaction (one SELECT
 UPDATE SKIP LOCKED and one UPDATE) and runs them in turn; tasks claimed but not started when
 the worker stops, or when the database goes away, are handed back to the queue.
 
-It also writes the ``worker`` heartbeat as it polls (at most every ``HEARTBEAT_EVERY``
-seconds) and sends ``worker_started`` before its first poll, which queues the periodic work.
+It also writes the ``worker`` heartbeat and its own, ``worker:<worker id>``, as it polls
+(at most every ``HEARTBEAT_EVERY`` seconds; ``jamlik db_worker`` also beats from a thread
+while a task runs), hands back the tasks of workers that stopped beating (worker.recovery)
+and sends ``worker_started`` before its first poll, which queues the periodic work.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+import threading
 import time
 from typing import Any
 
@@ -36,6 +39,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from jamlik.core.models import WorkerHeartbeat
 from jamlik.core.outage import DATABASE_UNAVAILABLE, is_database_unavailable
+from jamlik.worker.recovery import heartbeat_name, tasks_recover_orphaned
 from jamlik.worker.signals import worker_started
 
 logger = logging.getLogger("jamlik.worker")
@@ -127,6 +131,7 @@ class ResilientWorker(Worker):
 
         self.unstarted = list(claimed)
         while self.unstarted and self.running:
+            self.beat()  # a batch of long tasks must not look like a dead worker
             self.run_task(self.unstarted.pop(0))
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 break
@@ -169,7 +174,10 @@ class ResilientWorker(Worker):
 
     def start(self) -> None:
         WorkerHeartbeat.beat(WorkerHeartbeat.WORKER)
+        WorkerHeartbeat.beat(heartbeat_name(self.worker_id))
         self.last_beat = time.monotonic()
+        # Tasks a killed worker left RUNNING run again (decision 0026).
+        tasks_recover_orphaned()
         for receiver, response in worker_started.send_robust(sender=type(self), worker=self):
             if not isinstance(response, Exception):
                 continue
@@ -187,7 +195,27 @@ class ResilientWorker(Worker):
         now = time.monotonic()
         if self.last_beat is None or now - self.last_beat >= HEARTBEAT_EVERY:
             WorkerHeartbeat.beat(WorkerHeartbeat.WORKER)
+            WorkerHeartbeat.beat(heartbeat_name(self.worker_id))
             self.last_beat = now
+
+    def keep_beating(self) -> threading.Thread:
+        """Beat ``worker:<id>`` from a thread of its own every ``HEARTBEAT_EVERY`` seconds
+        while the worker runs, so that a task running for minutes (a large file, a slow SMTP
+        server) is not taken for the task of a dead worker. ``jamlik db_worker`` starts it."""
+
+        def beat_forever() -> None:
+            name = heartbeat_name(self.worker_id)
+            while self.running:
+                try:
+                    WorkerHeartbeat.beat(name)
+                except Exception:  # the database is away: the loop reports it
+                    drop_connections()
+                time.sleep(HEARTBEAT_EVERY)
+            drop_connections()
+
+        thread = threading.Thread(target=beat_forever, name="jamlik-heartbeat", daemon=True)
+        thread.start()
+        return thread
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         try:

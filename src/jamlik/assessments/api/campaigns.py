@@ -1,6 +1,6 @@
 """The Campaigns endpoints: campaigns, progress, their responses, invitations and
-reminders, the summary, comments, the XLSX export (at once, or as a file job) and the PDF
-report."""
+reminders, the summary, comments, the XLSX export and the PDF report (each at once, or as a
+file job)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ from jamlik.assessments.api.common import (
     _organisations,
     router,
 )
-from jamlik.assessments.inputs import CampaignIn, CampaignPatch, ExportIn, InviteIn
+from jamlik.assessments.inputs import (
+    CampaignIn,
+    CampaignPatch,
+    ExportIn,
+    InviteIn,
+    ReportExportIn,
+)
 from jamlik.assessments.models import (
     Campaign,
     ResponseStatus,
@@ -311,3 +317,39 @@ def campaign_report(request: HttpRequest, campaign_id: int, filters: Query[Repor
     answer = HttpResponse(content, content_type="application/pdf")
     answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "pdf")}"'
     return answer
+
+
+# The body is optional: without one, the whole scope, no comparison and an empty cover page.
+_NO_COVER = ReportExportIn()
+
+
+@router.post("/campaigns/{campaign_id}/exports/report", response={202: FileJobOut})
+def start_campaign_report(
+    request: HttpRequest,
+    response: HttpResponse,
+    campaign_id: int,
+    payload: ReportExportIn = _NO_COVER,
+) -> Any:
+    """The PDF report built by the worker: 202 with the job (``Location``: ``/jobs/{id}``);
+    its file, the same report as ``report.pdf``, is at ``/jobs/{id}/file`` once ``status`` is
+    ``done``."""
+    args = _summary_args(
+        request,
+        campaign_id,
+        SummaryFilter(organisation=payload.organisation, compare_to=payload.compare_to),
+    )
+    job = services.campaign_report_start(
+        actor=request.user,
+        matter=reports.Matter(
+            committee=payload.committee,
+            date=payload.date,
+            diary_number=payload.diary_number,
+            case_officer=payload.case_officer,
+            summary=payload.summary,
+        ),
+        language=request_language(request),
+        campaign=args["campaign"],
+        organisation=args["organisation"],
+        compare_to=args["compare_to"],
+    )
+    return job_accepted(job, response)

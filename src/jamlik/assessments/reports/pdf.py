@@ -14,6 +14,7 @@ XLSX export), drawn by ``charts`` through ``figures``: the report adds layout, n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,10 +164,16 @@ def campaign_report_pdf(
     organisation: Organisation | None = None,
     compare_to: Campaign | None = None,
     matter: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The report as PDF bytes, scoped to what ``user`` may see."""
+    """The report as PDF bytes, scoped to what ``user`` may see.
+
+    ``progress(done, total)``, when given (the file job), is told of two steps: the page's
+    HTML drawn from the figures, then the PDF rendered (WeasyPrint does it in one call)."""
     from weasyprint import HTML
 
+    if progress is not None:
+        progress(0, 2)
     html = campaign_report_html(
         user=user,
         campaign=campaign,
@@ -174,4 +181,9 @@ def campaign_report_pdf(
         compare_to=compare_to,
         matter=matter,
     )
-    return HTML(string=html).write_pdf()
+    if progress is not None:
+        progress(1, 2)
+    pdf = HTML(string=html).write_pdf()
+    if progress is not None:
+        progress(2, 2)
+    return pdf

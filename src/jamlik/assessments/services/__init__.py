@@ -28,8 +28,11 @@ from jamlik.assessments.services.common import (
     ResponseLocked,
 )
 from jamlik.assessments.services.exports import (
+    CAMPAIGN_REPORT,
     CAMPAIGN_XLSX,
     campaign_export_start,
+    campaign_report_build,
+    campaign_report_start,
     campaign_xlsx_build,
 )
 from jamlik.assessments.services.frameworks import (
@@ -45,6 +48,7 @@ from jamlik.assessments.services.responses import (
 )
 
 __all__ = [
+    "CAMPAIGN_REPORT",
     "CAMPAIGN_XLSX",
     "RESPONDENT_LABEL",
     "FrameworkLocked",
@@ -61,6 +65,8 @@ __all__ = [
     "campaign_invite",
     "campaign_remind",
     "campaign_reminder_run",
+    "campaign_report_build",
+    "campaign_report_start",
     "campaign_units",
     "campaign_update",
     "campaign_xlsx_build",

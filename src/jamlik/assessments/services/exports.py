@@ -1,14 +1,18 @@
-"""The campaign's XLSX export as a file job (``core.filejobs``): the results page and the API
-start it, the worker builds it with a progress bar.
+"""The campaign's XLSX export and its PDF report as file jobs (``core.filejobs``): the
+results page and the API start them, the worker builds them with a progress bar.
 
 ``campaign_export_start`` asks the same policy as the synchronous export; the caller has
 resolved the campaign and the filters through the selectors (404 / 400 at once).
 ``campaign_xlsx_build``, the registered builder, runs on the worker with the owner fetched
 afresh and resolves the ids again through the same selectors, so the file covers what the
-owner may see when it is built, exactly as ``GET …/export.xlsx`` would."""
+owner may see when it is built, exactly as ``GET …/export.xlsx`` would.
+``campaign_report_start`` and ``campaign_report_build`` do the same for the PDF report
+(``GET …/report.pdf``), with the cover page's fields (``reports.Matter``) in the params."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from django.utils.text import slugify
@@ -23,6 +27,9 @@ from jamlik.orgs.models import Organisation
 CAMPAIGN_XLSX = "assessments.campaign_xlsx"
 CAMPAIGN_XLSX_LABEL = _("Excel file of the results")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CAMPAIGN_REPORT = "assessments.campaign_report"
+CAMPAIGN_REPORT_LABEL = _("PDF report of the results")
+PDF = "application/pdf"
 
 
 def campaign_export_start(
@@ -69,3 +76,62 @@ def campaign_xlsx_build(
 
 def campaign_xlsx_filename(campaign: Campaign) -> str:
     return f"{slugify(campaign.title) or 'sjalvskattning'}-{campaign.pk}.xlsx"
+
+
+def campaign_report_start(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    organisation: Organisation | None = None,
+    compare_to: Campaign | None = None,
+    matter: reports.Matter | None = None,
+    language: str | None = None,
+) -> FileJob:
+    """Queue the campaign's PDF report for ``actor``; the job to follow."""
+    policies.require(policies.may_see_results, actor)
+    cover = asdict(matter or reports.Matter())
+    cover["date"] = cover["date"].isoformat() if cover["date"] is not None else None
+    return filejobs.file_job_start(
+        actor=actor,
+        kind=CAMPAIGN_REPORT,
+        params={
+            "campaign": campaign.pk,
+            "organisation": organisation.pk if organisation is not None else None,
+            "compare_to": compare_to.pk if compare_to is not None else None,
+            "matter": cover,
+        },
+        language=language,
+    )
+
+
+def campaign_report_build(
+    user: Any, params: dict[str, Any], progress: filejobs.Progress
+) -> tuple[str, str, bytes]:
+    """The builder of ``CAMPAIGN_REPORT`` (registered in ``AssessmentsConfig.ready``)."""
+    policies.require(policies.may_see_results, user)
+    campaign = selectors.campaign_get(user=user, pk=params.get("campaign"))
+    organisation = selectors.organisation_filter(params.get("organisation"), user=user)
+    compare_to = None
+    if params.get("compare_to") is not None:
+        compare_to = selectors.campaign_ref(params["compare_to"], user=user, field="compare_to")
+    cover = dict(params.get("matter") or {})
+    date = cover.get("date")
+    content = reports.campaign_report_pdf(
+        user=user,
+        campaign=campaign,
+        organisation=organisation,
+        compare_to=compare_to,
+        matter=reports.Matter(
+            committee=str(cover.get("committee") or ""),
+            date=dt.date.fromisoformat(date) if date else None,
+            diary_number=str(cover.get("diary_number") or ""),
+            case_officer=str(cover.get("case_officer") or ""),
+            summary=str(cover.get("summary") or ""),
+        ),
+        progress=progress,
+    )
+    return campaign_report_filename(campaign), PDF, content
+
+
+def campaign_report_filename(campaign: Campaign) -> str:
+    return f"{slugify(campaign.title) or 'sjalvskattning'}-{campaign.pk}.pdf"

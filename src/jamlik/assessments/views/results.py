@@ -1,6 +1,6 @@
 """The campaign's results page (the city-wide summary picture, or an organisation's part of
-it) and its files: the XLSX export (at once, or as a file job built by the worker) and the
-PDF report. Scoped: an org coordinator's figures cover their subtree only, whatever the
+it) and its files: the XLSX export and the PDF report, each at once or as a file job built by
+the worker. Scoped: an org coordinator's figures cover their subtree only, whatever the
 filters say."""
 
 from __future__ import annotations
@@ -178,14 +178,8 @@ def campaign_export_xlsx_job(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The PDF report; the cover page's fields come from the form on the results page
-    (POST) or the query string (GET), all optional."""
-    policies.require(policies.may_see_results, request.user)
-    campaign = selectors.campaign_get(user=request.user, pk=pk)
-    data = request.POST if request.method == "POST" else request.GET
+def _report_args(request: HttpRequest, campaign: Campaign, data: Any) -> dict[str, Any]:
+    """The report's filters and cover page from the form (400 when it is not valid)."""
     organisations = list(filter_organisations(request.user, campaign))
     campaigns = [c for c in selectors.campaign_list(user=request.user) if c.pk != campaign.pk]
     form = ReportForm(data, organisations=organisations, campaigns=campaigns)
@@ -204,17 +198,47 @@ def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
         compare_to = selectors.campaign_ref(
             form.cleaned_data["compare_to"], user=request.user, field="compare_to"
         )
-    content = reports.campaign_report_pdf(
-        user=request.user,
-        campaign=campaign,
-        organisation=organisation,
-        compare_to=compare_to,
-        matter=reports.Matter(
+    return {
+        "campaign": campaign,
+        "organisation": organisation,
+        "compare_to": compare_to,
+        "matter": reports.Matter(
             committee=form.cleaned_data["committee"],
             date=form.cleaned_data["date"],
             diary_number=form.cleaned_data["diary_number"],
             case_officer=form.cleaned_data["case_officer"],
             summary=form.cleaned_data["summary"],
         ),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF report at once; the cover page's fields come from the form (POST) or the
+    query string (GET), all optional."""
+    policies.require(policies.may_see_results, request.user)
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    content = reports.campaign_report_pdf(
+        user=request.user, **_report_args(request, campaign, data)
     )
     return _file(content, "application/pdf", _filename(campaign, "pdf"))
+
+
+@login_required
+@require_POST
+def campaign_report_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results page's "Create PDF report": the same report, built by the worker. Starts
+    the job (the cover page's fields and the page's filters in the form) and sends the user
+    to its progress page."""
+    policies.require(policies.may_see_results, request.user)
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    job = services.campaign_report_start(
+        actor=request.user,
+        language=request_language(request),
+        **_report_args(request, campaign, request.POST),
+    )
+    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
+    response.status_code = 303  # See Other: the job's page, fetched with GET
+    return response

@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
-from jamlik.core.api import errors, paginate
+from jamlik.core.api import FileJobOut, errors, job_accepted, paginate
 from jamlik.core.exports import csv_response, xlsx_response
+from jamlik.core.i18n import request_language
 from jamlik.core.schemas import organisation_ref
 from jamlik.events import downloads, policies, selectors, services
 from jamlik.events.api._common import (
@@ -135,6 +136,17 @@ def badges_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
     user = _allowed(request, policies.may_export_registrations)
     event = selectors.event_get(user=user, pk=event_id)
     return downloads.badges_response(event, selectors.badge_registrations(user=user, event=event))
+
+
+@router.post("/events/{event_id}/exports/badges", response={202: FileJobOut})
+def start_badges(request: HttpRequest, response: HttpResponse, event_id: int) -> Any:
+    """The name badges built by the worker: 202 with the job (``Location``: ``/jobs/{id}``);
+    its file, the same PDF as ``badges.pdf``, is at ``/jobs/{id}/file`` once ``status`` is
+    ``done``."""
+    user = _allowed(request, policies.may_export_registrations)
+    event = selectors.event_get(user=user, pk=event_id)
+    job = services.badges_start(actor=user, event=event, language=request_language(request))
+    return job_accepted(job, response)
 
 
 # ---- Messages to participants -----------------------------------------------------------------------------

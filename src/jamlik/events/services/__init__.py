@@ -8,6 +8,7 @@ from jamlik.events.services.allocations import (
     allocation_update,
 )
 from jamlik.events.services.events import event_create, event_update
+from jamlik.events.services.exports import BADGES_PDF, badges_build, badges_start
 from jamlik.events.services.handling import (
     approval_decide,
     registration_check_in,
@@ -54,6 +55,7 @@ from jamlik.events.services.seats import (
 )
 
 __all__ = [
+    "BADGES_PDF",
     "CLOSED",
     "OPEN",
     "QUOTA",
@@ -64,6 +66,8 @@ __all__ = [
     "allocation_for",
     "allocation_update",
     "approval_decide",
+    "badges_build",
+    "badges_start",
     "closed_reason",
     "event_create",
     "event_message_send",

@@ -22,6 +22,7 @@ The rules (docs/rules.md#events-allocation):
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from jamlik.core.audit import audit_entry, insert_statement
+from jamlik.core.metrics import SEAT_LOCK_WAIT
 from jamlik.core.models import AuditEntry
 from jamlik.core.sql import parameter_marks
 from jamlik.events import clock, decisions
@@ -101,7 +103,11 @@ def lock_event(event_id: int) -> Event:
     if connection.features.has_select_for_update:
         # SQLite has no row locks: its transactions begin IMMEDIATE and hold the write lock.
         sql += " FOR UPDATE"
+    # The wait for the lock (metrics: jamlik_seat_lock_wait_seconds). On SQLite the wait was
+    # at BEGIN IMMEDIATE and this is the read alone.
+    started = time.perf_counter()
     found = list(Event.objects.raw(sql, [event_id]))
+    SEAT_LOCK_WAIT.observe(time.perf_counter() - started)
     if not found:
         raise Event.DoesNotExist(f"event {event_id}")
     return found[0]

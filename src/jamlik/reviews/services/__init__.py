@@ -13,6 +13,13 @@ from jamlik.reviews.services.examples import (
     example_update,
     require_example_editor,
 )
+from jamlik.reviews.services.exports import (
+    BOARD_REPORT_DOCX,
+    BOARD_REPORT_PDF,
+    board_report_docx_build,
+    board_report_pdf_build,
+    board_report_start,
+)
 from jamlik.reviews.services.reports import board_report_initial, board_report_save
 from jamlik.reviews.services.reviews import (
     milestone_create,
@@ -25,10 +32,15 @@ from jamlik.reviews.services.reviews import (
 )
 
 __all__ = [
+    "BOARD_REPORT_DOCX",
+    "BOARD_REPORT_PDF",
     "NotAWorkshop",
     "NotesRecorded",
+    "board_report_docx_build",
     "board_report_initial",
+    "board_report_pdf_build",
     "board_report_save",
+    "board_report_start",
     "breakout_move_member",
     "breakout_notes_save",
     "breakouts_form",

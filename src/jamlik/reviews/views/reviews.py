@@ -1,5 +1,6 @@
 """Review pages: the list, create and edit, the detail with the milestone timeline, the
-milestone forms and toggle, and the board report editor with its PDF and DOCX."""
+milestone forms and toggle, and the board report editor with its PDF and DOCX (each at once,
+or as a file job built by the worker)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jamlik.core.formpost import handle_form
 from jamlik.core.http_types import HtmxRequest
+from jamlik.core.i18n import request_language
 from jamlik.reviews import policies, reports, selectors, services
 from jamlik.reviews.forms import MilestoneForm, MilestoneFormSet, ReportForm, ReviewForm
 from jamlik.reviews.models import MilestoneStatus
@@ -261,3 +263,28 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
     return reports.docx_response(user=request.user, review=review)
+
+
+def _report_job(request: HttpRequest, pk: int, *, docx: bool) -> HttpResponse:
+    review = selectors.review_get(user=request.user, pk=pk)
+    job = services.board_report_start(
+        actor=request.user, review=review, docx=docx, language=request_language(request)
+    )
+    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
+    response.status_code = 303  # See Other: the job's page, fetched with GET
+    return response
+
+
+@login_required
+@require_POST
+def report_pdf_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Create report (PDF)": the same PDF, built by the worker; the user is sent to the
+    job's progress page."""
+    return _report_job(request, pk, docx=False)
+
+
+@login_required
+@require_POST
+def report_docx_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Create report (DOCX)": the same document, built by the worker."""
+    return _report_job(request, pk, docx=True)

@@ -21,6 +21,9 @@ class Command(BaseCommand):
             self.stdout.write("enqueued")
             return
         done = tasks.tick_work()
+        if done.get("skipped"):
+            self.stdout.write("skipped: another run of the periodic work is at work")
+            return
         self.stdout.write(
             f"events housekept: {done['housekept']}, reminders sent: {done['reminded']}, "
             f"registrations anonymised: {done['anonymised']}, "

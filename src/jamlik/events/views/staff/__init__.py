@@ -25,6 +25,7 @@ from jamlik.events.views.staff.links import (
     links_send,
 )
 from jamlik.events.views.staff.registrations import (
+    badges_job,
     badges_pdf,
     export_csv,
     export_xlsx,
@@ -40,6 +41,7 @@ from jamlik.events.views.staff.registrations import (
 __all__ = [
     "allocation_delete",
     "allocation_form",
+    "badges_job",
     "badges_pdf",
     "checkin",
     "checkin_do",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jamlik.core.errors import JamlikError
 from jamlik.core.exports import csv_response, xlsx_response
+from jamlik.core.i18n import request_language
 from jamlik.events import clock, downloads, policies, selectors, services
 from jamlik.events.forms import (
     SessionsForm,
@@ -192,7 +193,8 @@ def registration_resend_link(request: HttpRequest, pk: int, rid: int) -> HttpRes
 
 
 def _export(request: HttpRequest, event: Any) -> tuple[list[str], list[list[Any]]]:
-    return list(selectors.EXPORT_HEADER), selectors.export_rows(user=request.user, event=event)
+    # Headings in the page's language (the API's downloads keep the machine names).
+    return selectors.export_headings(), selectors.export_rows(user=request.user, event=event)
 
 
 @login_required
@@ -200,7 +202,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     policies.require(policies.may_export_registrations, request.user)
     event = _event(request, pk)
     header, rows = _export(request, event)
-    return csv_response(f"anmalningar-{event.pk}.csv", header, rows)
+    return csv_response(f"anmalningar-{event.pk}.csv", header, rows, delimiter=";")
 
 
 @login_required
@@ -218,3 +220,16 @@ def badges_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return downloads.badges_response(
         event, selectors.badge_registrations(user=request.user, event=event)
     )
+
+
+@login_required
+@require_POST
+def badges_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's "Create name badges": the same PDF, built by the worker. Starts the
+    job and sends the user to its progress page."""
+    policies.require(policies.may_export_registrations, request.user)
+    event = _event(request, pk)
+    job = services.badges_start(actor=request.user, event=event, language=request_language(request))
+    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
+    response.status_code = 303  # See Other: the job's page, fetched with GET
+    return response

@@ -66,4 +66,5 @@ class Command(upstream.Command):
             run_with_reloader(worker.run)
         else:
             worker.configure_signals()
+            worker.keep_beating()  # its own heartbeat, also while a long task runs
             worker.run()
