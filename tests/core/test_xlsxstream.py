@@ -121,3 +121,27 @@ def test_export_reports_its_progress_up_to_every_answer(personas, monkeypatch):
         user=personas.city_coordinator, campaign=campaign, progress=lambda *a: calls.append(a)
     )
     assert calls == [(2, 6), (4, 6), (6, 6), (6, 6)]
+
+
+def test_numbers_keep_their_value_and_are_shown_with_one_decimal_or_as_percentages():
+    from jamlik.core.xlsxstream import one_decimal, percent
+
+    rows = [[one_decimal(52.77777777777777), percent(0.85), one_decimal(None), 3.25]]
+    sheet = read(xlsx_stream_bytes([("Tal", ["Poäng", "Andel", "Tom", "Rått"], rows)])).active
+    score, share, empty, raw = sheet[2]
+    assert (score.value, score.number_format) == (52.77777777777777, "0.0")
+    assert (share.value, share.number_format) == (0.85, "0.0%")
+    assert empty.value is None
+    assert (raw.value, raw.number_format) == (3.25, "General")
+
+
+@pytest.mark.django_db
+def test_the_campaign_export_shows_scores_with_one_decimal(personas):
+    campaign = f.campaign(organisations=[personas.org_a, personas.org_b])
+    f.answer_in_bulk(campaign)
+    book = read(reports.campaign_xlsx(user=personas.city_coordinator, campaign=campaign))
+    answers = book["Svar"]
+    score_column = [c.value for c in answers[1]].index("Poäng (0–100)") + 1
+    assert answers.cell(row=2, column=score_column).number_format == "0.0"
+    organisations = book["Organisationer"]
+    assert organisations.cell(row=2, column=4).number_format == "0.0%"

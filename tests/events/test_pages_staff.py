@@ -434,7 +434,7 @@ def test_waiting_list_in_order(personas):
 def test_exports_are_scoped(open_event, personas):
     web_a = personas.web(personas.coordinator_a)
     text = web_a.get(f"/events/{open_event.pk}/export.csv").content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     emails = {row[2] for row in rows[1:]}
     assert emails == {"alva@a.example", "ada@a.example"}
     response = web_a.get(f"/events/{open_event.pk}/export.xlsx")
@@ -447,6 +447,20 @@ def test_exports_are_scoped(open_event, personas):
         .content.decode("utf-8-sig")
     )
     assert "bertil@b.example" in text
+
+
+def test_the_downloads_are_made_for_swedish_excel(open_event, personas):
+    web = personas.web(personas.city_coordinator)
+    raw = web.get(f"/events/{open_event.pk}/export.csv").content
+    assert raw.startswith("\ufeff".encode())  # UTF-8 with BOM: å, ä, ö as written
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("ID;Namn;E-post;Organisation;")  # semicolons, Swedish headings
+    english = web.get(f"/events/{open_event.pk}/export.csv", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.content.decode("utf-8-sig").startswith("ID;Name;E-mail;Organisation;")
+    book = load_workbook(io.BytesIO(web.get(f"/events/{open_event.pk}/export.xlsx").content))
+    assert [c.value for c in book.active[1]][:3] == ["ID", "Namn", "E-post"]
+    api = personas.api(personas.city_coordinator).get(f"/api/v1/events/{open_event.pk}/export.csv")
+    assert api.content.decode("utf-8-sig").startswith("id,name,email,")  # the API unchanged
 
 
 def test_badges_pdf_is_scoped(open_event, personas):

@@ -15,11 +15,18 @@ from jamlik.core.xlsxstream import safe_cell, xlsx_stream_bytes
 
 
 def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    delimiter: str = ",",
 ) -> HttpResponse:
+    """A CSV download. The pages pass ``delimiter=";"``: Excel with Swedish settings splits
+    columns on semicolons (a comma is the decimal sign), and opens a comma file as one
+    column."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell("" if v is None else v) for v in row])

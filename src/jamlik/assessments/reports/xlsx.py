@@ -22,7 +22,7 @@ from django.utils.translation import pgettext
 from jamlik.assessments import selectors
 from jamlik.assessments.models import Answer, Campaign, Response, ResponseStatus
 from jamlik.core.scoping import scope_for
-from jamlik.core.xlsxstream import xlsx_stream_bytes
+from jamlik.core.xlsxstream import one_decimal, percent, xlsx_stream_bytes
 from jamlik.orgs.models import Organisation
 
 # Excel's limit is 1,048,576 rows a sheet; larger exports go on to "Svar 2", "Svar 3", ….
@@ -87,7 +87,7 @@ def _answer_rows(
         org_name, unit, code, submitted_at = response_cells[response_id]
         area, key, text, reference, scale = requirement_cells[requirement_id]
         yield [org_name, unit, code, submitted_at, area, key, text, reference,
-               labels.get((scale, value), value), value, score, comment]  # fmt: skip
+               labels.get((scale, value), value), value, one_decimal(score), comment]  # fmt: skip
         if done % CHUNK == 0:
             progress(done)
 
@@ -106,7 +106,8 @@ def _summary_rows(summary: selectors.Summary, columns: list[tuple[str, str]]) ->
         if requirement.area != current_area:
             current_area = requirement.area
             area = areas[current_area]
-            row = [area_label, area.key, area.title, "", "", area.answered, area.scored, area.score]
+            row = [area_label, area.key, area.title, "", "", area.answered, area.scored,
+                   one_decimal(area.score)]  # fmt: skip
             row += [None] * len(columns)
             if summary.comparison is not None:
                 row += _change_cells(area.score, previous_area.get(area.key))
@@ -119,7 +120,7 @@ def _summary_rows(summary: selectors.Summary, columns: list[tuple[str, str]]) ->
             requirement.reference,
             requirement.answered,
             requirement.scored,
-            requirement.score,
+            one_decimal(requirement.score),
         ]
         scale = {o["value"] for o in requirement.options}
         row += [requirement.counts.get(v) if v in scale else None for _s, v in columns]
@@ -131,7 +132,7 @@ def _summary_rows(summary: selectors.Summary, columns: list[tuple[str, str]]) ->
 
 def _change_cells(score: float | None, previous: float | None) -> list[Any]:
     change = score - previous if score is not None and previous is not None else None
-    return [previous, change]
+    return [one_decimal(previous), one_decimal(change)]
 
 
 def _value_columns(campaign: Campaign) -> list[tuple[str, str]]:
@@ -235,8 +236,13 @@ def campaign_xlsx(
             ]
             + [a.title for a in summary.areas],
             [
-                [o.name, o.responses, o.submitted, o.submitted / o.responses if o.responses else 0]
-                + [o.areas.get(a.key) for a in summary.areas]
+                [
+                    o.name,
+                    o.responses,
+                    o.submitted,
+                    percent(o.submitted / o.responses if o.responses else 0),
+                ]
+                + [one_decimal(o.areas.get(a.key)) for a in summary.areas]
                 for o in summary.organisations
             ],
         )

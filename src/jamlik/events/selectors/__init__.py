@@ -33,9 +33,11 @@ from jamlik.events.selectors.events import (
     time_slots,
 )
 from jamlik.events.selectors.figures import (
+    EXPORT_COLUMNS,
     EXPORT_HEADER,
     OrganisationStatistics,
     Totals,
+    export_headings,
     export_rows,
     message_list,
     seat_counts_from_counters,
@@ -85,6 +87,7 @@ from jamlik.events.selectors.registrations import (
 
 __all__ = [
     "CHECKIN_RESULTS",
+    "EXPORT_COLUMNS",
     "EXPORT_HEADER",
     "HISTORY_LIMIT",
     "HISTORY_WORDS",
@@ -113,6 +116,7 @@ __all__ = [
     "event_list",
     "event_public_get",
     "events_by_time",
+    "export_headings",
     "export_rows",
     "link_by_token",
     "link_get",

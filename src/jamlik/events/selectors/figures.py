@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import pgettext_lazy
 
 from jamlik.core import display
 from jamlik.core.scoping import scope_for
@@ -134,24 +135,32 @@ def message_list(*, user: Any, event: Event) -> QuerySet[EventMessage]:
 
 # ---- Export -----------------------------------------------------------------------------------------
 
-EXPORT_HEADER = (
-    "id",
-    "name",
-    "email",
-    "organisation",
-    "organisation_code",
-    "allocation",
-    "category",
-    "title",
-    "status",
-    "position",
-    "sessions",
-    "dietary",
-    "accessibility",
-    "manager_email",
-    "created_at",
-    "checked_in_at",
+# The export's columns: the API's machine names and the pages' headings (in the request's
+# language, so Swedish Excel gets Swedish headings).
+EXPORT_COLUMNS = (
+    ("id", pgettext_lazy("export", "ID")),
+    ("name", pgettext_lazy("export", "Name")),
+    ("email", pgettext_lazy("export", "E-mail")),
+    ("organisation", pgettext_lazy("export", "Organisation")),
+    ("organisation_code", pgettext_lazy("export", "Organisation code")),
+    ("allocation", pgettext_lazy("export", "Allocation")),
+    ("category", pgettext_lazy("export", "Category")),
+    ("title", pgettext_lazy("export", "Job title")),
+    ("status", pgettext_lazy("export", "Status")),
+    ("position", pgettext_lazy("export", "Place in the waiting list")),
+    ("sessions", pgettext_lazy("export", "Sessions")),
+    ("dietary", pgettext_lazy("export", "Dietary needs")),
+    ("accessibility", pgettext_lazy("export", "Accessibility")),
+    ("manager_email", pgettext_lazy("export", "Manager's e-mail")),
+    ("created_at", pgettext_lazy("export", "Registered")),
+    ("checked_in_at", pgettext_lazy("export", "Checked in")),
 )
+EXPORT_HEADER = tuple(key for key, _heading in EXPORT_COLUMNS)
+
+
+def export_headings() -> list[str]:
+    """The export's column headings in the active language (the pages' downloads)."""
+    return [str(heading) for _key, heading in EXPORT_COLUMNS]
 
 
 def export_rows(*, user: Any, event: Event) -> list[list[Any]]:
