@@ -34,6 +34,7 @@ def test_a_connection_in_steady_use_is_not_checked(monkeypatch):
     assert connection.settings_dict["CONN_HEALTH_CHECKS"]
     # "Steady" without depending on how fast this machine runs the loop.
     monkeypatch.setattr(type(connections["default"]), "CHECK_AFTER_IDLE", 3600.0)
+    connection.close()  # a new connection, as in a fresh worker
     connection.ensure_connection()
     assert checks_during(5) == 0
 

@@ -34,4 +34,4 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def connect(self) -> None:
         super().connect()
-        self.last_cursor_at = None
+        self.last_cursor_at = time.monotonic()  # a new connection has just proved itself
