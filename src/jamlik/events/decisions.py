@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 QUOTA = "quota"
@@ -206,3 +206,119 @@ def waiting_place(
 def room(row: Any, limit_field: str) -> Room:
     """The room of an ``Event`` (``capacity``) or ``Allocation`` (``quota``) row."""
     return Room(limit=getattr(row, limit_field), taken=row.confirmed_count + row.held_count)
+
+
+# ---- What a visitor can do now (docs/rules.md#events-visitor-options) -------------------------
+
+# Why a visitor may not register (the codes of the refusals the registration service raises).
+NOT_PUBLISHED = "not_published"
+NOT_OPEN = "not_open"
+QUOTA_PHASE = "quota_phase"
+NO_ALLOCATION = "no_allocation"
+# Where a visitor's registration goes.
+OUTCOME_SEAT = "seat"
+OUTCOME_WAITING_LIST = "waiting_list"
+OUTCOME_NONE = "none"
+
+
+def phase_refusal(event: Schedule, at: datetime, *, via_link: bool) -> str | None:
+    """Why nobody may register here now, before any seat is counted: ``not_published``,
+    ``not_open``, ``closed``, or ``quota_phase`` (on the public page while the quotas bind:
+    only an organisation's link registers then); None when the seats decide. The check the
+    registration service makes under the lock (``services/_checks.py``)."""
+    reason = closed_reason(event, at)
+    if reason is not None:
+        return reason
+    if not via_link and quota_binds(event, at):
+        return QUOTA_PHASE
+    return None
+
+
+@dataclass(frozen=True)
+class VisitorOptions:
+    """What a visitor of the public page or of an organisation's link can do now.
+
+    ``outcome``: where a registration made now goes (``seat``, ``waiting_list``, or ``none``
+    when none can be made); ``reason``: why, as a code — a refusal's code (``not_published``,
+    ``not_open``, ``closed``, ``quota_phase``, ``quota_full``, ``event_full``) when none can
+    be made, why the seat is not there (``quota_full``, ``no_allocation``: the visitor's
+    organisation is in no allocation, ``event_full``) for the waiting list, and None for a
+    seat."""
+
+    can_register: bool
+    outcome: str
+    reason: str | None
+
+
+def visitor_options(
+    event: Schedule,
+    at: datetime,
+    *,
+    via_link: bool,
+    event_room: Room,
+    allocation_room: Room | None,
+    waitlist_enabled: bool,
+) -> VisitorOptions:
+    """The one answer to "what can this visitor do now" of the public page, the link page,
+    the public API and the editor; built on the same two rules the registration service
+    applies (``phase_refusal``, then ``placement``), so a registration made now succeeds
+    exactly when ``can_register`` is true. ``allocation_room``: the room of the allocation
+    the visitor counts against (None: none, or the public page)."""
+    refusal = phase_refusal(event, at, via_link=via_link)
+    if refusal is not None:
+        return VisitorOptions(False, OUTCOME_NONE, refusal)
+    binding = quota_binds(event, at)
+    place = placement(
+        event_room,
+        allocation_room if binding else None,
+        quota_binding=binding,
+        waitlist_enabled=waitlist_enabled,
+    )
+    if place == SEAT:
+        return VisitorOptions(True, OUTCOME_SEAT, None)
+    if place == WAIT:
+        if event_room.free <= 0 or not binding:
+            why = EVENT_FULL
+        else:
+            why = NO_ALLOCATION if allocation_room is None else QUOTA_FULL
+        return VisitorOptions(True, OUTCOME_WAITING_LIST, why)
+    return VisitorOptions(False, OUTCOME_NONE, place)
+
+
+# Why nobody can take a seat in an event (the editor's warnings before publishing).
+NO_CAPACITY = "no_capacity"
+NO_ALLOCATED_SEATS = "no_allocated_seats"
+
+
+def nobody_can_join(
+    event: Schedule, at: datetime, *, capacity: int, quotas: Iterable[int]
+) -> list[str]:
+    """Why nobody can get a seat when the event is published now (empty: somebody can):
+    ``no_capacity`` (capacity 0), ``no_allocated_seats`` (the quotas bind until a release
+    date still to come, and no allocation holds a seat: until then nobody gets a seat, on
+    the public page or through a link)."""
+    warnings = []
+    if capacity <= 0:
+        warnings.append(NO_CAPACITY)
+    elif quota_binds(event, at) and not any(q > 0 for q in quotas):
+        warnings.append(NO_ALLOCATED_SEATS)
+    return warnings
+
+
+# ---- Check-in (docs/rules.md#events-check-in) ---------------------------------------------------
+
+EARLY = "early"
+LATE = "late"
+
+
+def checkin_timing(
+    starts_at: datetime, ends_at: datetime, at: datetime, *, margin: timedelta = timedelta(days=1)
+) -> str | None:
+    """Whether a check-in now is outside the event's day: ``early`` (more than ``margin``
+    before it starts), ``late`` (more than ``margin`` after it ends), else None. A check-in
+    outside is still made (organisers test the scanner) but the door is told."""
+    if at < starts_at - margin:
+        return EARLY
+    if at > ends_at + margin:
+        return LATE
+    return None

@@ -36,6 +36,26 @@ class PublicSessionOut(SessionOut):
     full: bool = Field(..., validation_alias="is_full")
 
 
+class RegistrationOptionsOut(Schema):
+    """What a visitor can do now (docs/rules.md#events-visitor-options): whether a
+    registration made now is taken, where it goes, why (a code) and in words."""
+
+    can_register: bool
+    outcome: Literal["seat", "waiting_list", "none"]
+    reason: str | None
+    message: str
+
+
+def registration_options(event: Any, allocation: Any = None, *, via_link: bool) -> dict[str, Any]:
+    options = selectors.options_for_visitor(event, allocation, via_link=via_link)
+    return {
+        "can_register": options.can_register,
+        "outcome": options.outcome,
+        "reason": options.reason,
+        "message": selectors.visitor_message(event, options),
+    }
+
+
 class PublicEventOut(Schema):
     id: int
     title: str
@@ -56,10 +76,17 @@ class PublicEventOut(Schema):
     free: int
     phase: str
     sessions: list[PublicSessionOut]
+    # What a visitor of the public event page can do now (added; the link's own answer is
+    # ``PublicLinkOut.registration``).
+    registration: RegistrationOptionsOut
 
     @staticmethod
     def resolve_phase(obj: Any) -> str:
         return services.event_phase(obj)
+
+    @staticmethod
+    def resolve_registration(obj: Any) -> dict[str, Any]:
+        return registration_options(obj, via_link=False)
 
     @staticmethod
     def resolve_sessions(obj: Any) -> list[Any]:
@@ -84,6 +111,8 @@ class PublicLinkOut(Schema):
     allocation: PublicAllocationOut | None
     phase: Literal["quota", "open", "closed"]
     closed_reason: str | None = None
+    # What the visitor of this link can do now (added).
+    registration: RegistrationOptionsOut
 
 
 class RegistrationCreated(Schema):
@@ -216,6 +245,12 @@ def public_link(request: HttpRequest, token: str) -> Any:
         ),
         "phase": seats.phase,
         "closed_reason": seats.reason,
+        "registration": {
+            "can_register": seats.options.can_register,
+            "outcome": seats.options.outcome,
+            "reason": seats.options.reason,
+            "message": selectors.visitor_message(link.event, seats.options),
+        },
     }
 
 

@@ -24,6 +24,7 @@ from jamlik.events.selectors.events import (
     event_list,
     event_public_get,
     events_by_time,
+    options_for_visitor,
     programme,
     public_organisations,
     quota_use,
@@ -31,6 +32,7 @@ from jamlik.events.selectors.events import (
     session_get,
     session_list,
     time_slots,
+    visitor_message,
 )
 from jamlik.events.selectors.figures import (
     EXPORT_COLUMNS,
@@ -122,6 +124,7 @@ __all__ = [
     "link_get",
     "link_list",
     "message_list",
+    "options_for_visitor",
     "organisation_in_allocation",
     "organisations_without_link",
     "programme",
@@ -145,6 +148,7 @@ __all__ = [
     "statistics_by_organisation",
     "time_slots",
     "totals",
+    "visitor_message",
     "waiting_head",
     "waiting_list",
     "waiting_positions",

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jamlik.core.lookups import get_or_404
-from jamlik.events import clock
+from jamlik.events import clock, decisions
 from jamlik.events.models import (
     Allocation,
     AllocationMember,
@@ -179,6 +180,9 @@ class VisitorSeats:
     reason: str | None
     allocation: Allocation | None
     seats_left: int
+    # What the visitor can do now (docs/rules.md#events-visitor-options).
+    options: decisions.VisitorOptions
+    event: Event
 
     def as_context(self) -> dict[str, Any]:
         """The template variables of ``events/public/_availability.html``."""
@@ -187,7 +191,25 @@ class VisitorSeats:
             "reason": self.reason,
             "allocation": self.allocation,
             "seats_left": self.seats_left,
+            "options": self.options,
+            "options_message": visitor_message(self.event, self.options),
         }
+
+
+def options_for_visitor(
+    event: Event, allocation: Allocation | None, *, via_link: bool, at: Any = None
+) -> decisions.VisitorOptions:
+    """``decisions.visitor_options`` from the event's and the allocation's counters (no
+    query): the public page and the public API (``allocation`` None, ``via_link`` False),
+    the link page, the editor's summary."""
+    return decisions.visitor_options(
+        event,
+        at or clock.now(),
+        via_link=via_link,
+        event_room=decisions.room(event, "capacity"),
+        allocation_room=None if allocation is None else decisions.room(allocation, "quota"),
+        waitlist_enabled=event.waitlist_enabled,
+    )
 
 
 def seats_for_visitor(event: Event, organisation: Any) -> VisitorSeats:
@@ -214,7 +236,35 @@ def seats_for_visitor(event: Event, organisation: Any) -> VisitorSeats:
         reason=services.closed_reason(event, clock.now()),
         allocation=allocation,
         seats_left=seats_left,
+        options=options_for_visitor(event, allocation, via_link=organisation is not None),
+        event=event,
     )
+
+
+def visitor_message(event: Event, options: decisions.VisitorOptions) -> str:
+    """``options`` in one sentence for the visitor (the public API's ``registration.message``,
+    the pages' refusal when the seats are gone)."""
+    from jamlik.events.errors import EventFull, QuotaFull, local_datetime
+
+    reason, outcome = options.reason, options.outcome
+    if outcome == decisions.OUTCOME_SEAT:
+        return _("You can register now and get a seat.")
+    if outcome == decisions.OUTCOME_WAITING_LIST:
+        return _("You can register now and join the waiting list.")
+    if reason == decisions.NOT_OPEN and event.opens_at is not None:
+        return _("Registration opens on %(date)s.") % {"date": local_datetime(event.opens_at)}
+    if reason == decisions.QUOTA_PHASE and event.quota_lock_until is not None:
+        return _(
+            "Until %(date)s seats are allocated per organisation: register through your "
+            "organisation's link."
+        ) % {"date": local_datetime(event.quota_lock_until)}
+    if reason == decisions.QUOTA_FULL:
+        return str(QuotaFull(event.quota_lock_until).message)
+    if reason == decisions.EVENT_FULL:
+        return str(EventFull().message)
+    if reason == decisions.NOT_PUBLISHED or reason == decisions.NOT_OPEN:
+        return _("Registration has not opened yet.")
+    return _("Registration for this event is closed.")
 
 
 # ---- Public pages ---------------------------------------------------------------------------------

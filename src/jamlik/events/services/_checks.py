@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from jamlik.core.errors import Invalid, NotFound
+from jamlik.events.decisions import QUOTA_PHASE, phase_refusal
 from jamlik.events.errors import (
     Closed,
     NotOpen,
@@ -29,9 +30,7 @@ from jamlik.events.models import (
 )
 from jamlik.events.services.seats import (
     Seats,
-    closed_reason,
     nearest_allocation,
-    quota_binds,
 )
 
 PERSON_FIELDS = {"name", "email", "category", "title", "dietary", "accessibility", "manager_email"}
@@ -106,14 +105,15 @@ def _check_room(sessions: Iterable[Session], *, keeping: AbstractSet[int] = froz
 
 
 def _check_phase(seats: Seats, *, via_link: bool) -> None:
+    """The phase rule of ``decisions.visitor_options`` (``phase_refusal``), as a refusal."""
     event = seats.event
-    reason = closed_reason(event, seats.at)
+    reason = phase_refusal(event, seats.at, via_link=via_link)
     if reason == "not_open":
         raise NotOpen(event.opens_at)
+    if reason == QUOTA_PHASE:
+        raise QuotaPhase(event.quota_lock_until)
     if reason is not None:
         raise Closed()
-    if not via_link and quota_binds(event, seats.at):
-        raise QuotaPhase(event.quota_lock_until)
 
 
 def active_registration_for(event: Event, email: str) -> Registration | None:

@@ -162,7 +162,7 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
         **people,
         **selectors.seats_for_visitor(event, link.organisation).as_context(),
     }
-    refused = context["reason"] is not None
+    refused = not context["options"].can_register
     return _event_page(request, context, form=None if refused else form, via_link=True)
 
 
@@ -172,7 +172,8 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_public_get(pk=pk)
     slots = _programme(event)
     availability = selectors.seats_for_visitor(event, None)
-    open_phase = availability.phase == services.OPEN
+    # The form only when a registration made now would be taken (docs/rules.md#events-visitor-options).
+    can_register = availability.options.can_register
     people = _person_context(request, event, None)
     # A signed-in person whose claims name an organisation is not asked for one.
     ask_organisation = people.get("person_organisation") is None
@@ -184,7 +185,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
             organisations=selectors.public_organisations() if ask_organisation else None,
             person=people["person"],
         )
-        if open_phase
+        if can_register
         else None
     )
     context = {

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from jamlik.core.errors import JamlikError
 from jamlik.core.http_types import HtmxRequest
-from jamlik.events import policies, selectors, services
+from jamlik.events import clock, decisions, policies, selectors, services
+from jamlik.events.errors import local_datetime
 from jamlik.events.forms import (
     CheckinSearchForm,
 )
@@ -47,6 +48,7 @@ def checkin(request: HtmxRequest, pk: int) -> HttpResponse:
     context.update(
         totals=selectors.totals(user=request.user, event=event),
         recent=selectors.checkin_recent(user=request.user, event=event),
+        timing=_timing(event),
     )
     response = render(request, "events/staff/checkin.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
@@ -59,26 +61,46 @@ def _back_to_checkin(request: HttpRequest, event: Any) -> HttpResponse:
     return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
 
 
+def _timing(event: Any) -> str | None:
+    """``decisions.checkin_timing`` now: ``early``, ``late`` or None."""
+    return decisions.checkin_timing(event.starts_at, event.ends_at, clock.now())
+
+
+def _timing_words(event: Any) -> str:
+    """What the door is told of a check-in outside the event's day (made all the same)."""
+    timing = _timing(event)
+    if timing == decisions.EARLY:
+        return _("Note: the event has not begun; it starts on %(date)s.") % {
+            "date": local_datetime(event.starts_at)
+        }
+    if timing == decisions.LATE:
+        return _("Note: the event ended on %(date)s.") % {"date": local_datetime(event.ends_at)}
+    return ""
+
+
 def _checkin_answer(
     request: HtmxRequest, event: Any, registration: Any, message: str, ok: bool
 ) -> HttpResponse:
     if request.htmx:
+        # The row, and the counter of arrivals swapped in out of band.
         return render(
             request,
-            "events/partials/_checkin_row.html",
+            "events/partials/_checkin_answer.html",
             {
                 "event": event,
                 "r": registration,
                 "feedback": message,
                 "ok": ok,
                 "q": request.POST.get("q", ""),
+                "totals": selectors.totals(user=request.user, event=event),
+                "oob": True,
             },
         )
     (messages.success if ok else messages.error)(request, message)
     return _back_to_checkin(request, event)
 
 
-def _checked_in(registration: Any, *, before: Any) -> tuple[str, bool]:
+def _checked_in(registration: Any, event: Any, *, before: Any) -> tuple[str, bool]:
     """What the door is told after a check-in: done, or — when the person had arrived
     already (a second scan, or a code passed on to someone else) — when that was."""
     if before is not None:
@@ -87,7 +109,9 @@ def _checked_in(registration: Any, *, before: Any) -> tuple[str, bool]:
             "name": registration.name,
             "time": arrived,
         }, False
-    return _("%(name)s is checked in.") % {"name": registration.name}, True
+    done = _("%(name)s is checked in.") % {"name": registration.name}
+    note = _timing_words(event)
+    return (f"{done} {note}" if note else done), True
 
 
 @login_required
@@ -100,7 +124,7 @@ def checkin_do(request: HtmxRequest, pk: int, rid: int) -> HttpResponse:
         registration = services.registration_check_in(registration=registration, actor=request.user)
     except JamlikError as exc:
         return _checkin_answer(request, event, registration, str(exc.message), ok=False)
-    message, ok = _checked_in(registration, before=before)
+    message, ok = _checked_in(registration, event, before=before)
     return _checkin_answer(request, event, registration, message, ok=ok)
 
 
@@ -140,6 +164,6 @@ def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
     except JamlikError as exc:
         messages.error(request, f"{registration.name}: {exc.message}")
         return redirect("events:checkin", pk=event.pk)
-    message, ok = _checked_in(registration, before=before)
+    message, ok = _checked_in(registration, event, before=before)
     (messages.success if ok else messages.warning)(request, message)
     return redirect("events:checkin", pk=event.pk)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jamlik.core.formpost import handle_form
-from jamlik.events import policies, selectors, services
+from jamlik.events import decisions, policies, selectors, services
 from jamlik.events.forms import (
     AllocationForm,
     EventForm,
@@ -75,6 +75,15 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit:
         for field in form.fields.values():
             field.disabled = True
+    allocations = list(selectors.allocation_list(user=request.user, event=event))
+
+    def saved(updated: Any) -> str:
+        # On publishing an event nobody can join: said with the confirmation of the save.
+        warnings = _nobody_can_join(updated, allocations)
+        if updated.status == "published" and warnings:
+            return " ".join([_("The changes were saved."), *warnings])
+        return _("The changes were saved.")
+
     return handle_form(
         request,
         form,
@@ -87,14 +96,44 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 event,
                 "edit",
                 form=form,
-                allocations=selectors.allocation_list(user=request.user, event=event),
+                allocations=allocations,
                 slots=selectors.programme(event),
+                **_visitor_summary(event, allocations),
             ),
             status=status,
         ),
-        success_message=_("The changes were saved."),
+        success_message=saved,
         success_url=reverse("events:edit", kwargs={"pk": event.pk}),
     )
+
+
+def _nobody_can_join(event: Any, allocations: list[Any]) -> list[str]:
+    """The editor's warnings (``decisions.nobody_can_join``) in words."""
+    words = {
+        decisions.NO_CAPACITY: _("Nobody can register: the capacity is 0."),
+        decisions.NO_ALLOCATED_SEATS: _(
+            "Nobody can get a seat before the release date: the seats are allocated per "
+            "organisation until then, and no allocation holds a seat. Add an allocation, "
+            "or empty the release date."
+        ),
+    }
+    codes = decisions.nobody_can_join(
+        event, timezone.now(), capacity=event.capacity, quotas=[a.quota for a in allocations]
+    )
+    return [str(words[code]) for code in codes]
+
+
+def _visitor_summary(event: Any, allocations: list[Any]) -> dict[str, Any]:
+    """What the editor is told visitors can do now: the public page and a link of an
+    organisation outside every allocation, from ``decisions.visitor_options``."""
+    public = selectors.options_for_visitor(event, None, via_link=False)
+    outside = selectors.options_for_visitor(event, None, via_link=True)
+    return {
+        "visitor_public": selectors.visitor_message(event, public),
+        "visitor_outside": selectors.visitor_message(event, outside),
+        "quota_binds": decisions.quota_binds(event, timezone.now()),
+        "publish_warnings": _nobody_can_join(event, allocations),
+    }
 
 
 # ---- Allocations -------------------------------------------------------------------------------------
