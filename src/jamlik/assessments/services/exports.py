@@ -45,25 +45,41 @@ def campaign_export_start(
     return filejobs.file_job_start(
         actor=actor,
         kind=CAMPAIGN_XLSX,
-        params={
-            "campaign": campaign.pk,
-            "organisation": organisation.pk if organisation is not None else None,
-            "compare_to": compare_to.pk if compare_to is not None else None,
-        },
+        params=_results_params(campaign, organisation, compare_to),
         language=language,
     )
 
 
-def campaign_xlsx_build(
-    user: Any, params: dict[str, Any], progress: filejobs.Progress
-) -> tuple[str, str, bytes]:
-    """The builder of ``CAMPAIGN_XLSX`` (registered in ``AssessmentsConfig.ready``)."""
+def _results_params(
+    campaign: Campaign, organisation: Organisation | None, compare_to: Campaign | None
+) -> dict[str, Any]:
+    """What a results file is of, as a job's parameters (ids)."""
+    return {
+        "campaign": campaign.pk,
+        "organisation": organisation.pk if organisation is not None else None,
+        "compare_to": compare_to.pk if compare_to is not None else None,
+    }
+
+
+def _results_of(
+    user: Any, params: dict[str, Any]
+) -> tuple[Campaign, Organisation | None, Campaign | None]:
+    """The campaign, organisation and comparison a job names, looked up again as ``user``
+    may see them now (rights may have changed since the job was asked for)."""
     policies.require(policies.may_see_results, user)
     campaign = selectors.campaign_get(user=user, pk=params.get("campaign"))
     organisation = selectors.organisation_filter(params.get("organisation"), user=user)
     compare_to = None
     if params.get("compare_to") is not None:
         compare_to = selectors.campaign_ref(params["compare_to"], user=user, field="compare_to")
+    return campaign, organisation, compare_to
+
+
+def campaign_xlsx_build(
+    user: Any, params: dict[str, Any], progress: filejobs.Progress
+) -> tuple[str, str, bytes]:
+    """The builder of ``CAMPAIGN_XLSX`` (registered in ``AssessmentsConfig.ready``)."""
+    campaign, organisation, compare_to = _results_of(user, params)
     content = reports.campaign_xlsx(
         user=user,
         campaign=campaign,
@@ -94,12 +110,7 @@ def campaign_report_start(
     return filejobs.file_job_start(
         actor=actor,
         kind=CAMPAIGN_REPORT,
-        params={
-            "campaign": campaign.pk,
-            "organisation": organisation.pk if organisation is not None else None,
-            "compare_to": compare_to.pk if compare_to is not None else None,
-            "matter": cover,
-        },
+        params={**_results_params(campaign, organisation, compare_to), "matter": cover},
         language=language,
     )
 
@@ -108,12 +119,7 @@ def campaign_report_build(
     user: Any, params: dict[str, Any], progress: filejobs.Progress
 ) -> tuple[str, str, bytes]:
     """The builder of ``CAMPAIGN_REPORT`` (registered in ``AssessmentsConfig.ready``)."""
-    policies.require(policies.may_see_results, user)
-    campaign = selectors.campaign_get(user=user, pk=params.get("campaign"))
-    organisation = selectors.organisation_filter(params.get("organisation"), user=user)
-    compare_to = None
-    if params.get("compare_to") is not None:
-        compare_to = selectors.campaign_ref(params["compare_to"], user=user, field="compare_to")
+    campaign, organisation, compare_to = _results_of(user, params)
     cover = dict(params.get("matter") or {})
     date = cover.get("date")
     content = reports.campaign_report_pdf(
