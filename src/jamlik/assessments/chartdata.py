@@ -26,6 +26,7 @@ class Segment:
     count: int
     level: float | None  # the value's normalised score as 0–1; None: no score (n/a, don't know)
     value: str = ""
+    scale: str = ""  # which answer scale the value belongs to (one colour scale each)
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,13 @@ class ScoreRow:
 
 @dataclass(frozen=True)
 class HeatRow:
-    label: str
+    label: str  # what the chart shows (a short name, chartrules.heat_row_labels)
     scores: Sequence[float | None]  # one per column, in column order
+    name: str = ""  # the full name, in the chart's <title> and the table (else the label)
+
+    @property
+    def full_name(self) -> str:
+        return self.name or self.label
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def heatmap_table(
     return DataTable(
         caption=caption or _("Score per organisation and area"),
         columns=[_("Organisation"), *[clean(c) for c in columns]],
-        rows=[(clean(r.label), [fmt_score(s) for s in r.scores]) for r in rows],
+        rows=[(clean(r.full_name), [fmt_score(s) for s in r.scores]) for r in rows],
     )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from jamlik.assessments import chartrules
 from jamlik.assessments.chartdata import (
     ComparisonRow,
     DataTable,
@@ -98,6 +99,11 @@ def _empty(chart_id: str, title: str, desc: str) -> SafeString:
     return svg.empty(chart_id, title, desc, _("No data to show yet."))
 
 
+def _titled(full: str, parts: str) -> str:
+    """``parts`` in a group named by ``full`` (a tooltip, and the name in full)."""
+    return f"<g><title>{esc(full)}</title>{parts}</g>"
+
+
 def _label(x: float, y: float, label: str, room: float = WIDTH - 2 * PAD) -> str:
     """A row's label, truncated to the room it has."""
     return svg.text(x, y, truncate(label, int(room / CHAR_WIDTH)))
@@ -107,17 +113,66 @@ def _label(x: float, y: float, label: str, room: float = WIDTH - 2 * PAD) -> str
 # 1. Distribution of answers per requirement
 
 
-def _segment_fill(segment: Segment, prefix: str) -> str:
-    if segment.level is None:
-        # Two kinds of unscored answers get two patterns (n/a and don't know).
-        return f"url(#{prefix}-dots)" if segment.value == "dont_know" else f"url(#{prefix}-hatch)"
-    return level_colour(segment.level)
+class _AnswerStyle:
+    """The fills of one chart's answers: one palette per answer scale (chartrules), the
+    worst answer of each scale its strongest colour and striped, unscored answers
+    patterned."""
 
+    def __init__(self, rows: Sequence[DistributionRow], prefix: str) -> None:
+        self.prefix = prefix
+        segments = [seg for row in rows for seg in row.segments]
+        self.palettes = chartrules.scale_palettes(seg.scale for seg in segments)
+        self.worst: dict[str, float | None] = {}
+        for scale in self.palettes:
+            self.worst[scale] = chartrules.worst_level(
+                seg.level for seg in segments if seg.scale == scale
+            )
 
-def _segment_text_fill(segment: Segment) -> str:
-    if segment.level is None:
-        return INK
-    return text_colour_on(level_colour(segment.level))
+    def is_worst(self, segment: Segment) -> bool:
+        return segment.level is not None and segment.level == self.worst.get(segment.scale)
+
+    def fill(self, segment: Segment) -> str:
+        if segment.level is None:
+            # Two kinds of unscored answers get two patterns (n/a and don't know).
+            name = "dots" if segment.value == "dont_know" else "hatch"
+            return f"url(#{self.prefix}-{name})"
+        palette = self.palettes.get(segment.scale, 0)
+        if self.is_worst(segment):
+            return f"url(#{self.prefix}-worst-{palette})"
+        return chartrules.answer_colour(segment.level, palette)
+
+    def text_fill(self, segment: Segment) -> str:
+        if segment.level is None or self.is_worst(segment):
+            return INK  # on a white box
+        return text_colour_on(chartrules.answer_colour(segment.level, self.palettes[segment.scale]))
+
+    def defs(self) -> str:
+        """The striped fill of each palette's worst answer."""
+        return "".join(
+            svg.hatch(
+                f"{self.prefix}-worst-{palette}",
+                size=7,
+                background=chartrules.answer_colour(0.0, palette),
+                stroke=WHITE,
+                stroke_width=1.6,
+                angle=-45,
+            )
+            for palette in sorted(set(self.palettes.values()))
+        )
+
+    def legend(self, rows: Sequence[DistributionRow]) -> list[list[tuple[str, str]]]:
+        """One legend row per answer scale, in the scale's order; the unscored answers
+        last, once."""
+        groups: dict[str, dict[tuple[str, str], None]] = {s: {} for s in self.palettes}
+        unscored: dict[tuple[str, str], None] = {}
+        for row in rows:
+            for seg in row.segments:
+                label = seg.label
+                if self.is_worst(seg):
+                    label = _("%(label)s (worst, striped)") % {"label": seg.label}
+                target = unscored if seg.level is None else groups[seg.scale]
+                target.setdefault((self.fill(seg), label), None)
+        return [list(g) for g in groups.values() if g] + ([list(unscored)] if unscored else [])
 
 
 def distribution_chart(
@@ -131,12 +186,14 @@ def distribution_chart(
     if not rows or not any(r.total for r in rows):
         return _empty(chart_id, title, desc or _("No submitted answers yet."))
     prefix = esc(chart_id)
-    # The legend: every distinct answer label, in the order met, with its fill.
-    seen: dict[tuple[str, str], None] = {}
-    for row in rows:
-        for seg in row.segments:
-            seen.setdefault((_segment_fill(seg, prefix), seg.label), None)
-    body, y = svg.legend(list(seen), y=PAD)
+    style = _AnswerStyle(rows, prefix)
+    body: list[str] = []
+    y: float = PAD
+    for group in style.legend(rows):
+        parts, y = svg.legend(group, y=y)
+        body += parts
+        y -= 6
+    y += 6
     bar_width = WIDTH - 2 * PAD - 60
     bar_height = 24
     for row in rows:
@@ -156,13 +213,13 @@ def distribution_chart(
                 if seg.count <= 0:
                     continue
                 width = bar_width * seg.count / total
-                fill = _segment_fill(seg, prefix)
+                fill = style.fill(seg)
                 body.append(
                     svg.rect(x, top, width, bar_height, fill=fill, stroke=WHITE, stroke_width=1.5)
                 )
                 number = str(seg.count)
                 if width >= len(number) * CHAR_WIDTH + 8:
-                    if seg.level is None:
+                    if seg.level is None or style.is_worst(seg):
                         # A white box behind the number keeps it readable on the pattern.
                         box = len(number) * CHAR_WIDTH + 6
                         body.append(svg.rect(x + width / 2 - box / 2, top + 4, box, 16, fill=WHITE))
@@ -172,7 +229,7 @@ def distribution_chart(
                             top + 17,
                             number,
                             anchor="middle",
-                            fill=_segment_text_fill(seg),
+                            fill=style.text_fill(seg),
                         )
                     )
                 x += width
@@ -187,8 +244,9 @@ def distribution_chart(
         answered = sum(r.total for r in rows)
         desc = _(
             "Stacked bars, one per requirement, of %(rows)s requirements and %(answers)s "
-            "answers in all. The numbers in the bars are the counts of each answer; the "
-            "table after the chart lists every count."
+            "answers in all. Each answer scale has its own colours; the worst answer of a "
+            "scale has the strongest colour and is striped. The numbers in the bars are the "
+            "counts of each answer; the table after the chart lists every count."
         ) % {"rows": len(rows), "answers": answered}
     return svg.document(
         width=WIDTH,
@@ -197,7 +255,7 @@ def distribution_chart(
         title=title,
         desc=desc,
         body=body,
-        defs=_patterns(prefix),
+        defs=_patterns(prefix) + style.defs(),
     )
 
 
@@ -235,7 +293,17 @@ def score_chart(
     body = svg.scale(PAD + 16, y - 8, left, bar_width) + bars
     if desc is None:
         scored = [r for r in rows if r.score is not None]
-        if scored:
+        ranked = scored
+        # Highest and lowest only from enough answers (when the counts are known).
+        if any(r.answers is not None for r in rows):
+            ranked = [r for r in scored if chartrules.may_rank(r.answers)]
+        if scored and not ranked:
+            desc = _(
+                "Bars of %(n)s scores on a scale from 0 to 100, each from too few answers "
+                "to name the highest and the lowest."
+            ) % {"n": len(rows)}
+        elif scored:
+            scored = ranked
             best = max(scored, key=lambda r: r.score or 0)
             worst = min(scored, key=lambda r: r.score or 0)
             desc = _(
@@ -274,17 +342,33 @@ def heatmap_chart(
     label_width = 220
     cell_w = max(44.0, min(110.0, (WIDTH - 2 * PAD - label_width) / len(columns)))
     cell_h = 30
-    header_lines = [svg.wrap(c, max(4, int(cell_w / 6.6)), 3) for c in columns]
+    # Column headers and row labels are cut only between words (chartrules), never into
+    # equal texts; each carries its full name as a <title>.
+    header_lines = chartrules.distinct_fits(
+        [clean(c) for c in columns], max(4, int(cell_w / 6.6)), 3
+    )
     header_h = 14 * max(len(lines) for lines in header_lines) + 8
     body: list[str] = []
     for index, lines in enumerate(header_lines):
         cx = PAD + label_width + cell_w * index + cell_w / 2
-        for line_no, line in enumerate(lines):
-            body.append(svg.text(cx, PAD + 12 + 14 * line_no, line, anchor="middle", size=11))
+        texts = "".join(
+            svg.text(cx, PAD + 12 + 14 * line_no, line, anchor="middle", size=11)
+            for line_no, line in enumerate(lines)
+        )
+        body.append(_titled(columns[index], texts))
     top = PAD + header_h
+    row_lines = chartrules.distinct_fits(
+        [clean(r.label) for r in rows], int((label_width - 10) / 6.6), 2
+    )
     for r_index, row in enumerate(rows):
         y = top + cell_h * r_index
-        body.append(_label(PAD, y + 20, row.label, label_width - 10))
+        lines = row_lines[r_index]
+        first_y = y + 20 if len(lines) == 1 else y + 13
+        texts = "".join(
+            svg.text(PAD, first_y + 13 * line_no, line, size=11)
+            for line_no, line in enumerate(lines)
+        )
+        body.append(_titled(row.full_name, texts))
         for c_index in range(len(columns)):
             score = row.scores[c_index] if c_index < len(row.scores) else None
             x = PAD + label_width + cell_w * c_index

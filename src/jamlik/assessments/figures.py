@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from jamlik.assessments import charts
+from jamlik.assessments import chartrules, charts
 from jamlik.assessments.frameworks import normalised_score
-from jamlik.assessments.selectors import RequirementResult, Summary
+from jamlik.assessments.selectors import WEAKEST, RequirementResult, Summary
 from jamlik.core import display
 
 
@@ -37,6 +37,13 @@ class Figures:
     comparison_areas: ChartWithTable | None = None
     comparison_requirements: charts.DataTable | None = None
     weakest: list[RequirementResult] = field(default_factory=list)
+    # Requirements with a score from too few answers to be ranked (chartrules).
+    unranked: int = 0
+    comparison_caution: str = ""
+
+    @property
+    def min_answers(self) -> int:
+        return chartrules.MIN_ANSWERS_FOR_RANKING
 
     @property
     def response_rate_text(self) -> str:
@@ -67,9 +74,17 @@ def segments(result: RequirementResult) -> list[charts.Segment]:
                 count=result.counts.get(option["value"], 0),
                 level=None if score is None else score / 100,
                 value=str(option["value"]),
+                scale="|".join(str(o["value"]) for o in result.options),
             )
         )
     return out
+
+
+def weakest(summary: Summary) -> list[RequirementResult]:
+    """The weakest requirements that may be named so: only those scored from enough
+    answers (chartrules.rankable), lowest score first."""
+    ranked = chartrules.rankable(summary.requirements)
+    return sorted(ranked, key=lambda r: (r.score, r.order))[:WEAKEST]
 
 
 def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
@@ -111,9 +126,12 @@ def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
     heatmap = None
     if summary.organisations:
         columns = [f"{i}. {a.title}" for i, a in enumerate(summary.areas, start=1)]
+        labels = chartrules.heat_row_labels([(o.short_name, o.name) for o in summary.organisations])
         heat_rows = [
-            charts.HeatRow(label=o.name, scores=[o.areas.get(a.key) for a in summary.areas])
-            for o in summary.organisations
+            charts.HeatRow(
+                label=label, name=o.name, scores=[o.areas.get(a.key) for a in summary.areas]
+            )
+            for label, o in zip(labels, summary.organisations, strict=True)
         ]
         heatmap = ChartWithTable(
             svg=charts.heatmap_chart(columns, heat_rows, chart_id=f"{id_prefix}heatmap"),
@@ -129,13 +147,25 @@ def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
         areas=areas,
         distributions=distributions,
         heatmap=heatmap,
-        weakest=list(summary.weakest),
+        weakest=weakest(summary),
+        unranked=len(chartrules.too_few_to_rank(summary.requirements)),
     )
 
     comparison = summary.comparison
     if comparison is not None:
         previous_label = comparison.title
         current_label = summary.campaign.title
+        if chartrules.comparison_needs_caution(summary.response_rate, comparison.response_rate):
+            figures.comparison_caution = _(
+                "Caution: the response rate is %(current)s in this campaign and %(previous)s "
+                "in “%(title)s”. Below %(minimum)s the changes may reflect who answered "
+                "rather than a real change."
+            ) % {
+                "current": display.fmt_percent(summary.response_rate),
+                "previous": display.fmt_percent(comparison.response_rate),
+                "title": comparison.title,
+                "minimum": display.fmt_percent(chartrules.MIN_RESPONSE_RATE),
+            }
         compare_rows = [
             charts.ComparisonRow(
                 label=f"{i}. {area_titles.get(c.key, c.key)}",

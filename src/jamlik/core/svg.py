@@ -96,15 +96,20 @@ def num(value: float) -> str:
 # ---- Colours -------------------------------------------------------------------------------
 
 
+def ramp_colour(ramp: Sequence[tuple[int, int, int]], level: float) -> str:
+    """The colour at 0–1 along ``ramp`` (light → dark), interpolated between its steps."""
+    level = min(1.0, max(0.0, level))
+    position = level * (len(ramp) - 1)
+    low = int(position)
+    high = min(low + 1, len(ramp) - 1)
+    t = position - low
+    rgb = [round(a + (b - a) * t) for a, b in zip(ramp[low], ramp[high], strict=True)]
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
 def level_colour(level: float) -> str:
     """The ramp's colour for 0–1: lightness carries the order, so grey-scale prints read."""
-    level = min(1.0, max(0.0, level))
-    position = level * (len(RAMP) - 1)
-    low = int(position)
-    high = min(low + 1, len(RAMP) - 1)
-    t = position - low
-    rgb = [round(a + (b - a) * t) for a, b in zip(RAMP[low], RAMP[high], strict=True)]
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
+    return ramp_colour(RAMP, level)
 
 
 def luminance(hex_colour: str) -> float:

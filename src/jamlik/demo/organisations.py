@@ -10,17 +10,18 @@ from jamlik.orgs.models import Kind, Organisation
 
 CITY = ("GBG", "Göteborgs Stad", Kind.COMMITTEE, None, "goteborg.se")
 
+# Code, name, domain and the short name the heat map of results shows.
 DISTRICTS = [
-    ("SDF-ANG", "Stadsdelsförvaltningen Angered", "angered.goteborg.se"),
-    ("SDF-OG", "Stadsdelsförvaltningen Östra Göteborg", "ostra.goteborg.se"),
-    ("SDF-OH", "Stadsdelsförvaltningen Örgryte-Härlanda", "orgryte-harlanda.goteborg.se"),
-    ("SDF-CEN", "Stadsdelsförvaltningen Centrum", "centrum.goteborg.se"),
-    ("SDF-ML", "Stadsdelsförvaltningen Majorna-Linné", "majorna-linne.goteborg.se"),
-    ("SDF-AFH", "Stadsdelsförvaltningen Askim-Frölunda-Högsbo", "askim-frolunda-hogsbo.goteborg.se"),
-    ("SDF-VG", "Stadsdelsförvaltningen Västra Göteborg", "vastra.goteborg.se"),
-    ("SDF-VH", "Stadsdelsförvaltningen Västra Hisingen", "vastrahisingen.goteborg.se"),
-    ("SDF-LUN", "Stadsdelsförvaltningen Lundby", "lundby.goteborg.se"),
-    ("SDF-NH", "Stadsdelsförvaltningen Norra Hisingen", "norrahisingen.goteborg.se"),
+    ("SDF-ANG", "Stadsdelsförvaltningen Angered", "angered.goteborg.se", "Angered"),
+    ("SDF-OG", "Stadsdelsförvaltningen Östra Göteborg", "ostra.goteborg.se", "Östra Göteborg"),
+    ("SDF-OH", "Stadsdelsförvaltningen Örgryte-Härlanda", "orgryte-harlanda.goteborg.se", "Örgryte-Härlanda"),
+    ("SDF-CEN", "Stadsdelsförvaltningen Centrum", "centrum.goteborg.se", "Centrum"),
+    ("SDF-ML", "Stadsdelsförvaltningen Majorna-Linné", "majorna-linne.goteborg.se", "Majorna-Linné"),
+    ("SDF-AFH", "Stadsdelsförvaltningen Askim-Frölunda-Högsbo", "askim-frolunda-hogsbo.goteborg.se", "Askim-Frölunda-Högsbo"),
+    ("SDF-VG", "Stadsdelsförvaltningen Västra Göteborg", "vastra.goteborg.se", "Västra Göteborg"),
+    ("SDF-VH", "Stadsdelsförvaltningen Västra Hisingen", "vastrahisingen.goteborg.se", "Västra Hisingen"),
+    ("SDF-LUN", "Stadsdelsförvaltningen Lundby", "lundby.goteborg.se", "Lundby"),
+    ("SDF-NH", "Stadsdelsförvaltningen Norra Hisingen", "norrahisingen.goteborg.se", "Norra Hisingen"),
 ]  # fmt: skip
 
 SPECIALIST = [
@@ -107,10 +108,10 @@ def load() -> dict[str, Organisation]:
         domains=["stadshuset.goteborg.se"], mailbox=_mailbox("stadshuset.goteborg.se"),
     )  # fmt: skip
     _units(slk, ["Avdelning HR", "Avdelning Social hållbarhet"], "stadshuset.goteborg.se")
-    for code, name, domain in DISTRICTS:
+    for code, name, domain, short_name in DISTRICTS:
         org = _upsert(
             code, name=name, kind=Kind.ADMINISTRATION, parent=city, domains=[domain],
-            mailbox=_mailbox(domain), valid_from=dt.date(2011, 1, 1),
+            mailbox=_mailbox(domain), valid_from=dt.date(2011, 1, 1), short_name=short_name,
         )  # fmt: skip
         _units(org, DISTRICT_UNITS, domain)
     for code, name, domain in SPECIALIST + OTHER_SPECIALIST:

@@ -27,6 +27,7 @@ class OrganisationOut(Schema):
     valid_from: dt.date | None
     valid_to: dt.date | None
     successor: int | None = Field(None, validation_alias="successor_id")
+    short_name: str = ""
 
 
 class OrganisationFilter(Schema):

@@ -11,7 +11,7 @@ from jamlik.core import validation
 from jamlik.core.errors import JamlikError
 from jamlik.core.forms import AccessibleFormMixin, model_choice_field
 from jamlik.orgs.inputs import OrganisationIn
-from jamlik.orgs.models import Kind, Organisation
+from jamlik.orgs.models import SHORT_NAME_MAX, Kind, Organisation
 
 
 class OrganisationForm(AccessibleFormMixin, forms.Form):
@@ -22,6 +22,15 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
 
     name = forms.CharField(
         label=_("Name"), widget=forms.TextInput(attrs={"maxlength": validation.NAME_MAX})
+    )
+    short_name = forms.CharField(
+        label=_("Short name"),
+        required=False,
+        help_text=_(
+            "Optional, at most 40 characters: shown where the full name does not fit, "
+            "e.g. in the heat map of results (“Angered” for “Stadsdelsförvaltningen Angered”)."
+        ),
+        widget=forms.TextInput(attrs={"maxlength": SHORT_NAME_MAX}),
     )
     code = forms.CharField(
         label=_("Short code"),
@@ -76,7 +85,7 @@ class ImportForm(AccessibleFormMixin, forms.Form):
         label=_("File (CSV or XLSX)"),
         help_text=_(
             "Columns: code, name, kind, parent, mailbox, domains, valid_from, valid_to, "
-            "successor. Existing organisations are updated by code. Nothing is saved if "
+            "successor, short_name (optional). Existing organisations are updated by code. Nothing is saved if "
             "any row has an error."
         ),
     )

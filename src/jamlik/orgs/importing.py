@@ -32,6 +32,7 @@ HEADERS = {
     "valid_from": "valid_from", "giltig från": "valid_from", "giltig_från": "valid_from",
     "valid_to": "valid_to", "giltig till": "valid_to", "giltig_till": "valid_to",
     "successor": "successor", "efterträdare": "successor", "eftertradare": "successor",
+    "short_name": "short_name", "kortnamn": "short_name", "kort namn": "short_name",
 }  # fmt: skip
 KIND_NAMES = {
     "nämnd": Kind.COMMITTEE, "namnd": Kind.COMMITTEE, "styrelse": Kind.COMMITTEE,
@@ -40,6 +41,7 @@ KIND_NAMES = {
 }  # fmt: skip
 EXPORT_COLUMNS = [
     "code", "name", "kind", "parent", "mailbox", "domains", "valid_from", "valid_to", "successor",
+    "short_name",
 ]  # fmt: skip
 
 
@@ -175,6 +177,7 @@ def _row_error(field: str, message: str, values: dict[str, Any]) -> str:
         "name": _("name: %(msg)s"),
         "mailbox": _("mailbox: %(msg)s"),
         "domains": _("domains: %(msg)s"),
+        "short_name": _("short name: %(msg)s"),
     }
     return labels[name] % {"msg": message} if name in labels else message
 
@@ -202,6 +205,9 @@ def prepare_rows(
             "mailbox": _text(record.get("mailbox")),
             "domains": [d for d in re.split(r"[\s,;|]+", _text(record.get("domains"))) if d],
         }
+        if "short_name" in record:
+            # Only a file with the column changes it (an older file keeps the short names).
+            values["short_name"] = _text(record.get("short_name"))
         date_errors = []
         for name, label in (("valid_from", _("valid from")), ("valid_to", _("valid to"))):
             try:
@@ -349,6 +355,7 @@ def export_rows(organisations: list[Organisation]) -> list[list[Any]]:
                 org.valid_from.isoformat() if org.valid_from else "",
                 org.valid_to.isoformat() if org.valid_to else "",
                 successor.code if successor else "",
+                org.short_name,
             ]
         )
     return rows

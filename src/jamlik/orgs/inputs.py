@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Self
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+from jamlik.core import validation
 from jamlik.core.inputs import FieldError, Input
 from jamlik.core.schemas import NOT_SENT, Code, Domain, ModelId, Name, OptionalEmail
-from jamlik.orgs.models import Kind
+from jamlik.orgs.models import SHORT_NAME_MAX, Kind
 
 MAX_DOMAINS = 50
 
@@ -26,7 +28,16 @@ def _unique(domains: list[str]) -> list[str]:
     return list(dict.fromkeys(domains))
 
 
+def _short_name(value: object) -> str:
+    try:
+        return validation.clean_text(value, max_length=SHORT_NAME_MAX, required=False)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
 OrganisationId = ModelId
+# Optional: where the full name does not fit (the heat map); blank means the name.
+ShortName = Annotated[str, BeforeValidator(_short_name)]
 Domains = Annotated[list[Domain], Field(max_length=MAX_DOMAINS), AfterValidator(_unique)]
 
 
@@ -53,6 +64,7 @@ class OrganisationIn(_Dated):
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     successor: OrganisationId = None
+    short_name: ShortName = ""
 
 
 class OrganisationPatch(_Dated):
@@ -67,3 +79,4 @@ class OrganisationPatch(_Dated):
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     successor: OrganisationId = None
+    short_name: ShortName = Field(NOT_SENT)  # a null empties it

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+SHORT_NAME_MAX = 40
+
 
 class Kind(models.TextChoices):
     COMMITTEE = "committee", _("Committee")
@@ -25,6 +27,8 @@ class Organisation(models.Model):
         related_name="children",
     )
     name = models.CharField(_("name"), max_length=200)
+    # Shown where the full name does not fit (the heat map's rows); blank: the name.
+    short_name = models.CharField(_("short name"), max_length=SHORT_NAME_MAX, blank=True)
     code = models.CharField(_("short code"), max_length=20, unique=True)
     mailbox = models.EmailField(_("functional mailbox"), max_length=254, blank=True)
     domains = models.JSONField(_("e-mail domains"), default=list, blank=True)

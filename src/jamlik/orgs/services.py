@@ -31,6 +31,7 @@ FIELDS = (
     "valid_from",
     "valid_to",
     "successor",
+    "short_name",
 )
 
 

@@ -80,6 +80,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_for_change(user=request.user, pk=pk)
     initial = {
         "name": organisation.name,
+        "short_name": organisation.short_name,
         "code": organisation.code,
         "kind": organisation.kind,
         "parent": organisation.parent_id,

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jamlik.assessments import selectors
+from jamlik.assessments import chartrules, selectors
 from jamlik.assessments.figures import Figures, build_figures
 from jamlik.assessments.models import Campaign
 from jamlik.core import display
@@ -57,7 +57,8 @@ def automatic_summary(figures: Figures) -> list[str]:
             "rate": display.fmt_percent(summary.response_rate),
         }
     ]
-    scored = [a for a in summary.areas if a.score is not None]
+    # Highest and lowest only among areas scored from enough answers (chartrules).
+    scored = chartrules.rankable(summary.areas)
     if scored:
         best = max(scored, key=lambda a: a.score or 0)
         worst = min(scored, key=lambda a: a.score or 0)
@@ -100,6 +101,8 @@ def automatic_summary(figures: Figures) -> list[str]:
                 )
                 % {"title": summary.comparison.title, "change": display.fmt_change(mean)}
             )
+            if figures.comparison_caution:
+                sentences.append(figures.comparison_caution)
     return sentences
 
 

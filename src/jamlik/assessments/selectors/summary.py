@@ -23,6 +23,7 @@ from jamlik.assessments.models import (
     Area,
     Campaign,
     Requirement,
+    Response,
     ResponseStatus,
 )
 from jamlik.assessments.selectors.campaigns import _responses, framework_structure
@@ -65,6 +66,7 @@ class OrganisationResult:
     responses: int
     submitted: int
     areas: dict[str, float | None]
+    short_name: str = ""  # blank: none (the heat map shows the name)
 
 
 @dataclass
@@ -86,6 +88,12 @@ class Comparison:
     title: str
     areas: list[Change]
     requirements: list[Change]
+    responses: int = 0  # the earlier campaign's units and submitted responses (same scope)
+    submitted: int = 0
+
+    @property
+    def response_rate(self) -> float:
+        return self.submitted / self.responses if self.responses else 0.0
 
 
 @dataclass
@@ -251,15 +259,17 @@ def _organisation_results(
         key = area_keys.get(cell["requirement__area_id"])
         if key is not None and cell["scored"]:
             scores[cell["response__organisation_id"]][key] = cell["total"] / cell["scored"]
-    names = dict(
-        Organisation.objects.filter(pk__in=[c["organisation_id"] for c in counts]).values_list(
-            "pk", "name"
-        )
-    )
+    names = {
+        pk: (name, short_name)
+        for pk, name, short_name in Organisation.objects.filter(
+            pk__in=[c["organisation_id"] for c in counts]
+        ).values_list("pk", "name", "short_name")
+    }
     result = [
         OrganisationResult(
             id=c["organisation_id"],
-            name=names.get(c["organisation_id"], ""),
+            name=names.get(c["organisation_id"], ("", ""))[0],
+            short_name=names.get(c["organisation_id"], ("", ""))[1],
             responses=c["responses"],
             submitted=c["submitted"],
             areas={key: scores[c["organisation_id"]].get(key) for key in area_keys.values()},
@@ -281,6 +291,30 @@ def _response_counts(
             submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
         )
     )
+
+
+def _response_counts_of_both(
+    campaign: Campaign, compare_to: Campaign | None, scope: Scope, organisation: Organisation | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The response counts of the campaign and of the one compared with, in one query."""
+    if compare_to is None:
+        return _response_counts(campaign, scope, organisation), []
+    responses = scope.filter(
+        Response.objects.filter(campaign__in=[campaign.pk, compare_to.pk]), via="unit"
+    )
+    if organisation is not None:
+        responses = responses.filter(unit__path__startswith=organisation.path)
+    rows = list(
+        responses.order_by()
+        .values("campaign_id", "organisation_id")
+        .annotate(
+            responses=Count("id"),
+            submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
+        )
+    )
+    current = [r for r in rows if r["campaign_id"] == campaign.pk]
+    previous = [r for r in rows if r["campaign_id"] == compare_to.pk]
+    return current, previous
 
 
 def campaign_heat_map(
@@ -309,7 +343,7 @@ def campaign_summary(
     the score, the heat map of named organisations × areas, and optionally the comparison
     with an earlier campaign on the same requirement keys (same scope and filter)."""
     scope = scope_for(user)
-    counts = _response_counts(campaign, scope, organisation)
+    counts, previous_counts = _response_counts_of_both(campaign, compare_to, scope, organisation)
     areas, requirements, area_keys = _requirement_results(campaign, scope, organisation)
     organisations: list[OrganisationResult] = []
     if heat_map:
@@ -336,5 +370,7 @@ def campaign_summary(
             requirements=[
                 Change(r.key, r.score, before_requirement.get(r.key)) for r in requirements
             ],
+            responses=sum(c["responses"] for c in previous_counts),
+            submitted=sum(c["submitted"] for c in previous_counts),
         )
     return summary
