@@ -85,6 +85,14 @@ def test_a_job_runs_on_commit_and_its_progress_reaches_the_total(
     assert filejobs.file_job_build(job_id=job.pk) == "skipped"
 
 
+def test_a_job_left_running_by_a_dead_worker_is_built_when_its_task_runs_again(personas):
+    # The worker died mid-build: the job says running, recovery handed its task back.
+    job = running_job(personas.coordinator_a, params={"n": 3})
+    assert filejobs.file_job_build(job_id=job.pk) == FileJobStatus.DONE
+    job.refresh_from_db()
+    assert (job.status, bytes(job.content)) == (FileJobStatus.DONE, b"hr_a:3")
+
+
 def test_progress_writes_at_most_one_update_every_half_second(personas, django_assert_num_queries):
     job = running_job(personas.coordinator_a, done=0, total=0)
     now = [100.0]

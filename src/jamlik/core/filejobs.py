@@ -130,9 +130,12 @@ def build_file_job(job_id: int) -> str:
 
 def file_job_build(*, job_id: int) -> str:
     """Build one queued job: mark it running, call its builder, store the file and mark it
-    done, or mark it failed. Returns the job's status; a job that is no longer queued (run
-    already, or deleted) is left alone."""
-    if not FileJob.objects.filter(pk=job_id, status=FileJobStatus.QUEUED).update(
+    done, or mark it failed. Returns the job's status; a finished job (built already, or
+    failed) or a deleted one is left alone. A job still marked running is built again: its
+    task runs a second time only when the worker that ran it died and the task was handed
+    back (worker/recovery.py), and a task is never run by two workers at once."""
+    unfinished = (FileJobStatus.QUEUED, FileJobStatus.RUNNING)
+    if not FileJob.objects.filter(pk=job_id, status__in=unfinished).update(
         status=FileJobStatus.RUNNING
     ):
         return "skipped"
