@@ -80,7 +80,7 @@ def test_the_walk_finds_the_filters():
 def test_odd_query_values_are_a_4xx_never_a_5xx(world, admin, path, operation):
     url = world.path(path)
     plain = admin.get(url)
-    assert plain.status_code == 200, plain.content[:300]
+    assert plain.status_code in (200, 202), plain.content[:300]  # 202: a file job
     for name, schema in _query_parameters(operation, paginated=plain.has_header("X-Total-Count")):
         response = admin.get(url, {name: "\0"})
         assert response.status_code == 400, (name, "NUL", response.status_code)

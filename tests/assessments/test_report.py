@@ -126,15 +126,23 @@ def test_report_is_scoped_to_the_coordinator(personas, campaigns):
     assert "2 av 2 enheter" in text
 
 
-def test_report_page_downloads_and_scoping(personas, campaigns):
+def built(web, response) -> bytes:
+    """The file of the job a direct address sent the browser to (303 to its page)."""
+    assert response.status_code == 303, response.status_code
+    download = web.get(f"{response['Location']}fil")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    return download.content
+
+
+def test_report_page_downloads_and_scoping(personas, campaigns, django_capture_on_commit_callbacks):
     _earlier, current = campaigns
     web = personas.web(personas.coordinator_a)
-    reply = web.post(
-        f"/assessments/campaigns/{current.pk}/report.pdf",
-        {"committee": "Nämnd A", "diary_number": "12/34", "date": "2021-05-06"},
-    )
-    assert reply.status_code == 200 and reply["Content-Type"] == "application/pdf"
-    _pages, text = pdf_text(reply.content)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = web.post(
+            f"/assessments/campaigns/{current.pk}/report.pdf",
+            {"committee": "Nämnd A", "diary_number": "12/34", "date": "2021-05-06"},
+        )
+    _pages, text = pdf_text(built(web, reply))
     assert "Nämnd A" in text and "2021-05-06" in text and "Förvaltning B" not in text
     # Another organisation's filter is refused, not silently widened.
     refused = web.get(
@@ -148,15 +156,17 @@ def test_report_page_downloads_and_scoping(personas, campaigns):
     assert personas.web().get(f"/assessments/campaigns/{current.pk}/report.pdf").status_code == 302
 
 
-def test_hostile_text_in_the_cover_is_printed_not_run(personas, campaigns):
+def test_hostile_text_in_the_cover_is_printed_not_run(
+    personas, campaigns, django_capture_on_commit_callbacks
+):
     _earlier, current = campaigns
     web = personas.web(personas.city_coordinator)
-    reply = web.post(
-        f"/assessments/campaigns/{current.pk}/report.pdf",
-        {"committee": "<b>Nämnd</b> <img src=x onerror=alert(1)>", "summary": "🙂 ‏שלום‏"},
-    )
-    assert reply.status_code == 200
-    _pages, text = pdf_text(reply.content)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = web.post(
+            f"/assessments/campaigns/{current.pk}/report.pdf",
+            {"committee": "<b>Nämnd</b> <img src=x onerror=alert(1)>", "summary": "🙂 ‏שלום‏"},
+        )
+    _pages, text = pdf_text(built(web, reply))
     assert "<b>Nämnd</b>" in text
     too_long = web.post(f"/assessments/campaigns/{current.pk}/report.pdf", {"committee": "x" * 201})
     assert too_long.status_code == 400

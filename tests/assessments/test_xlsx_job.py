@@ -192,6 +192,43 @@ def test_the_job_costs_a_fixed_number_of_queries(
         django_assert_max_num_queries(24) as build,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.campaign_export_start(actor=personas.city_coordinator, campaign=campaign)
+        # In English: a new job (the same file asked for again follows the queued one).
+        services.campaign_export_start(
+            actor=personas.city_coordinator, campaign=campaign, language="en"
+        )
     updates = [q for q in build.captured_queries if q["sql"].startswith('UPDATE "core_filejob"')]
     assert 2 <= len(updates) <= 4  # running, a progress write or two, done
+
+
+# ---- The direct address: at once for a small scope, a job for a large one
+
+
+def test_a_scope_larger_than_fits_in_a_request_becomes_a_job(
+    personas, campaigns, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jamlik.core import filejobs
+
+    earlier, current = campaigns
+    web, api = personas.web(personas.coordinator_a), personas.api(personas.coordinator_a)
+    url = f"/assessments/campaigns/{current.pk}/export.xlsx"
+    small = web.get(url, {"compare_to": earlier.pk})
+    assert small.status_code == 200 and small["Content-Type"] == services.exports.XLSX
+    assert not FileJob.objects.exists()
+
+    # coordinator_a sees one unit of the campaign: a limit of none sends it to the worker.
+    monkeypatch.setitem(filejobs._in_request_limits, services.CAMPAIGN_XLSX, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = web.get(url, {"compare_to": earlier.pk})
+    job = FileJob.objects.get()
+    assert page.status_code == 303 and page["Location"] == f"/jobb/{job.pk}/"
+    assert job.params == {"campaign": current.pk, "organisation": None, "compare_to": earlier.pk}
+    assert job.status == FileJobStatus.DONE
+    assert sheets(bytes(job.content)) == sheets(small.content)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = api.get(f"/api/v1/campaigns/{current.pk}/export.xlsx")
+    assert started.status_code == 202
+    assert started["Location"] == f"/api/v1/jobs/{started.json()['id']}"
+    assert api.get(started["Location"]).json()["status"] == "done"
+    # The scope is checked at once, as before.
+    assert web.get(url, {"organisation": personas.org_b.pk}).status_code == 400
+    assert FileJob.objects.count() == 2

@@ -201,10 +201,57 @@ def test_the_job_costs_a_fixed_number_of_queries(
             CaptureQueriesContext(connection) as build,
             django_capture_on_commit_callbacks(execute=True),
         ):
-            services.badges_start(actor=personas.coordinator_a, event=event)
+            # In English: a new job (the same file asked for again follows the queued one).
+            services.badges_start(actor=personas.coordinator_a, event=event, language="en")
         # The progress writes are timed (one every half second at most), not counted.
         updates = [q for q in build.captured_queries if q["sql"].startswith(PROGRESS_UPDATE)]
         assert 3 <= len(updates) <= 6  # running, a progress write or more, done
         figures[name] = (len(start), len(read), len(build) - len(updates))
     assert figures["large"] == figures["small"], figures
     assert figures["small"][0] <= 6 and figures["small"][1] <= 2, figures
+
+
+# ---- The direct address: at once when small, a job when large (docs/architecture.md#file-jobs)
+
+
+def test_the_limit_is_registered_with_the_builder():
+    from jamlik.core import filejobs
+
+    assert filejobs.fits_in_request(services.BADGES_PDF, services.exports.BADGES_IN_REQUEST)
+    assert not filejobs.fits_in_request(services.BADGES_PDF, services.exports.BADGES_IN_REQUEST + 1)
+    assert not filejobs.fits_in_request("no.such_kind", 1)
+
+
+def test_more_badges_than_fit_in_a_request_become_a_job(
+    personas, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jamlik.core import filejobs
+
+    event, _a, _b = world
+    web, api = personas.web(personas.city_coordinator), personas.api(personas.city_coordinator)
+    assert web.get(f"/events/{event.pk}/badges.pdf")["Content-Type"] == "application/pdf"
+    assert not FileJob.objects.exists()
+
+    monkeypatch.setitem(filejobs._in_request_limits, services.BADGES_PDF, 3)  # 4 badges
+    page = web.get(f"/events/{event.pk}/badges.pdf")
+    job = FileJob.objects.get()
+    assert page.status_code == 303 and page["Location"] == f"/jobb/{job.pk}/"
+    assert job.kind == services.BADGES_PDF and job.params == {"event": event.pk}
+    # A reload while it is queued follows the same job.
+    assert web.get(f"/events/{event.pk}/badges.pdf")["Location"] == f"/jobb/{job.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        started = api.get(f"/api/v1/events/{event.pk}/badges.pdf")
+    assert started.status_code == 202
+    assert FileJob.objects.count() == 1  # the same file, asked for by the same owner
+    assert started["Location"] == f"/api/v1/jobs/{job.pk}"
+    assert started.json()["kind"] == services.BADGES_PDF
+    # An org coordinator's job is their own and covers their badges only.
+    monkeypatch.setitem(filejobs._in_request_limits, services.BADGES_PDF, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs = personas.api(personas.coordinator_a).get(f"/api/v1/events/{event.pk}/badges.pdf")
+    assert theirs.status_code == 202 and theirs.json()["id"] != job.pk
+    own = FileJob.objects.get(pk=theirs.json()["id"])
+    assert own.status == FileJobStatus.DONE
+    _pages, text = pdf_text(bytes(own.content))
+    assert all(name in text for name in A_NAMES)
+    assert not any(name in text for name in B_NAMES)

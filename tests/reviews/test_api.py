@@ -392,13 +392,21 @@ def test_example_list_query_count(city, personas, django_assert_max_num_queries)
 # ---- The board report ------------------------------------------------------------------------
 
 
-def test_report_files(city, coordinator_a, personas):
+def test_report_files(city, coordinator_a, personas, django_capture_on_commit_callbacks):
+    """The report's direct addresses take seconds, so they answer 202 with a job, as
+    ``POST exports/report`` does; the job's file is the report."""
     review = rf.review(title="Fördjupning MR")
     services.board_report_save(actor=None, review=review, diary_number="01326/21")
-    pdf = city.get(f"/api/v1/reviews/{review.pk}/report.pdf")
+    files = {}
+    for suffix in ("pdf", "docx"):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = city.get(f"/api/v1/reviews/{review.pk}/report.{suffix}")
+        assert started.status_code == 202
+        assert started["Location"] == f"/api/v1/jobs/{started.json()['id']}"
+        files[suffix] = city.get(city.get(started["Location"]).json()["file_url"])
+    pdf, docx = files["pdf"], files["docx"]
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    docx = city.get(f"/api/v1/reviews/{review.pk}/report.docx")
     assert docx.status_code == 200
     assert "fordjupning-mr" in docx["Content-Disposition"]
     document = Document(io.BytesIO(docx.content))

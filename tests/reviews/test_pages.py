@@ -246,7 +246,9 @@ def test_report_editor_saves(city, review):
     assert city.post(url, data).status_code == 302
     report = BoardReport.objects.get(review=review)
     assert report.date == dt.date(2021, 5, 6) and report.case_officer == "Eva Jansson"
-    assert city.get(reverse("reviews:report_docx", args=[review.pk])).status_code == 200
+    # The direct address starts the report's job and shows its progress.
+    started = city.get(reverse("reviews:report_docx", args=[review.pk]))
+    assert started.status_code == 303 and started["Location"].startswith("/jobb/")
 
 
 def test_requirement_panel_on_the_results_page(personas):

@@ -15,7 +15,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from jamlik.core.models import FileJob, FileJobStatus
-from jamlik.reviews import services
+from jamlik.reviews import reports, services
 from tests.factories import assessments as af
 from tests.factories import reviews as rf
 from tests.factories.orgs import OrganisationFactory
@@ -23,6 +23,12 @@ from tests.factories.orgs import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 PROGRESS_UPDATE = 'UPDATE "core_filejob"'
+
+
+def built_in_request(user, review, kind: str) -> bytes:
+    """The report built at once, as the job's builder builds it."""
+    data = reports.report_data(user=user, review=review)
+    return reports.report_pdf(data) if kind == "pdf" else reports.report_docx(data)
 
 
 @pytest.fixture
@@ -95,15 +101,16 @@ def test_the_button_starts_a_job_whose_file_is_the_synchronous_one(
     assert download.status_code == 200
     filename = f"strategisk-fordjupning-mrjamstalldhet-{review.pk}.{kind}"
     assert download["Content-Disposition"] == f'attachment; filename="{filename}"'
-    direct = web.get(f"/reviews/{review.pk}/report.{kind}")
-    assert direct.status_code == 200
-    assert download["Content-Type"] == direct["Content-Type"]
+    in_request = built_in_request(personas.city_coordinator, review, kind)
     if kind == "pdf":
-        assert pdf_text(download.content) == pdf_text(direct.content)
+        assert pdf_text(download.content) == pdf_text(in_request)
         text = pdf_text(download.content)[1]
     else:
-        assert docx_text(download.content) == docx_text(direct.content)
+        assert docx_text(download.content) == docx_text(in_request)
         text = " ".join(docx_text(download.content))
+    # The direct address (bookmarks from before) follows the same way.
+    again = web.get(f"/reviews/{review.pk}/report.{kind}")
+    assert again.status_code == 303 and again["Location"].startswith("/jobb/")
     assert "01326/21" in text and "Nämnden noterar informationen." in text
     for other in (personas.coordinator_a, personas.admin):
         assert personas.web(other).get(f"/jobb/{job.pk}/fil").status_code == 404
@@ -154,11 +161,11 @@ def test_the_api_answers_202_with_the_job_and_then_the_file(
     assert now["status"] == "done" and now["done"] == now["total"] == 2
     download = api.get(now["file_url"])
     assert download.status_code == 200
-    direct = api.get(f"/api/v1/reviews/{review.pk}/report.{kind}")
+    in_request = built_in_request(personas.city_coordinator, review, kind)
     if kind == "pdf":
-        assert pdf_text(download.content) == pdf_text(direct.content)
+        assert pdf_text(download.content) == pdf_text(in_request)
     else:
-        assert docx_text(download.content) == docx_text(direct.content)
+        assert docx_text(download.content) == docx_text(in_request)
     for other in (personas.coordinator_a, personas.admin):
         assert personas.api(other).get(f"/api/v1/jobs/{job.pk}").status_code == 404
         assert personas.api(other).get(f"/api/v1/jobs/{job.pk}/file").status_code == 404
@@ -205,9 +212,12 @@ def test_the_job_costs_a_fixed_number_of_queries(personas, django_capture_on_com
             CaptureQueriesContext(connection) as build,
             django_capture_on_commit_callbacks(execute=True),
         ):
-            services.board_report_start(actor=personas.city_coordinator, review=review)
+            # In English: a new job (the same file asked for again follows the queued one).
+            services.board_report_start(
+                actor=personas.city_coordinator, review=review, language="en"
+            )
         updates = [q for q in build.captured_queries if q["sql"].startswith(PROGRESS_UPDATE)]
         assert 3 <= len(updates) <= 5  # running, the progress writes, done
         figures[name] = (len(start), len(read), len(build) - len(updates))
     assert figures["large"] == figures["small"], figures
-    assert figures["small"][0] <= 8 and figures["small"][1] <= 2, figures
+    assert figures["small"][0] <= 9 and figures["small"][1] <= 2, figures

@@ -13,7 +13,10 @@ class AssessmentsConfig(AppConfig):
         from jamlik.core.navigation import NavEntry, register
 
         filejobs.register(
-            exports.CAMPAIGN_XLSX, exports.campaign_xlsx_build, label=exports.CAMPAIGN_XLSX_LABEL
+            exports.CAMPAIGN_XLSX,
+            exports.campaign_xlsx_build,
+            label=exports.CAMPAIGN_XLSX_LABEL,
+            in_request_limit=exports.CAMPAIGN_XLSX_IN_REQUEST,
         )
         filejobs.register(
             exports.CAMPAIGN_REPORT,

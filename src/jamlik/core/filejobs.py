@@ -24,7 +24,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,9 @@ from jamlik.core.models import FileJob, FileJobStatus, User
 logger = logging.getLogger("jamlik.filejobs")
 
 Progress = Callable[[int, int], None]
-Builder = Callable[[User, dict[str, Any], Progress], tuple[str, str, bytes]]
+# A built file: (filename, content type, content).
+File = tuple[str, str, bytes]
+Builder = Callable[[User, dict[str, Any], Progress], File]
 
 # How long a job and its file are kept after it was asked for.
 LIFETIME = timedelta(days=1)
@@ -51,6 +54,7 @@ FAILED_MESSAGE = "The file could not be built."
 
 _builders: dict[str, Builder] = {}
 _labels: dict[str, Any] = {}
+_in_request_limits: dict[str, int] = {}
 
 
 class NotReady(Conflict):
@@ -58,12 +62,30 @@ class NotReady(Conflict):
     default_message = _("The file is not ready yet.")
 
 
-def register(kind: str, builder: Builder, *, label: Any = None) -> None:
+def register(kind: str, builder: Builder, *, label: Any = None, in_request_limit: int = 0) -> None:
     """Name ``builder`` as the one that builds files of ``kind`` (idempotent per kind);
-    ``label`` (a lazy translation) names the file on the job's page."""
+    ``label`` (a lazy translation) names the file on the job's page. ``in_request_limit`` is
+    the largest size (in the kind's own unit: badges, units, rows) that the direct download
+    addresses may still build in the request, within about a second; 0: never."""
     _builders[kind] = builder
+    _in_request_limits[kind] = in_request_limit
     if label is not None:
         _labels[kind] = label
+
+
+def fits_in_request(kind: str, size: int) -> bool:
+    """Whether a direct download (``GET …/badges.pdf``, ``…/export.xlsx``) of ``size`` may be
+    built in the request: above the kind's limit it would hold a web worker for more than
+    about a second, so the address starts a job instead (docs/architecture.md#file-jobs)."""
+    return size <= _in_request_limits.get(kind, 0)
+
+
+def see_job_page(job: FileJob) -> HttpResponse:
+    """A page's answer once it has started a job: 303 See Other to the job's progress page,
+    which the browser fetches with GET."""
+    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
+    response.status_code = 303
+    return response
 
 
 def label(kind: str) -> Any:
@@ -81,12 +103,25 @@ def file_job_start(
     policies.require(policies.may_start_file_job, actor)
     if kind not in _builders:
         raise ValueError(f"no file job builder registered for {kind!r}")
+    language = language or request_language()
     with transaction.atomic():
+        # The same file asked for again while it is still being built (a reload of a
+        # direct download address, a double click) follows the job already under way.
+        waiting = FileJob.objects.filter(
+            owner=actor,
+            kind=kind,
+            language=language,
+            status__in=(FileJobStatus.QUEUED, FileJobStatus.RUNNING),
+            expires_at__gt=timezone.now(),
+        ).order_by("-pk")
+        for candidate in waiting[:5]:
+            if candidate.params == params:
+                return candidate
         job = FileJob.objects.create(
             owner=actor,
             kind=kind,
             params=params,
-            language=language or request_language(),
+            language=language,
             expires_at=timezone.now() + LIFETIME,
         )
         job_id = job.pk
@@ -208,10 +243,14 @@ def file_job_file(*, user: Any, pk: Any) -> FileJob:
 
 def file_response(job: FileJob) -> HttpResponse:
     """The finished job's file as a download, the same for the page and the API."""
-    response = HttpResponse(bytes(job.content or b""), content_type=job.content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(True, job.filename or "file") or "attachment"
-    )
+    return attachment((job.filename or "file", job.content_type, bytes(job.content or b"")))
+
+
+def attachment(file: File) -> HttpResponse:
+    """A built file ``(filename, content_type, content)`` as a download."""
+    filename, content_type, content = file
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     # A personal file: no cache keeps a copy.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -17,7 +17,12 @@ class EventsConfig(AppConfig):
         from jamlik.worker.signals import worker_started
 
         notices.register("events", mail.render)
-        filejobs.register(exports.BADGES_PDF, exports.badges_build, label=exports.BADGES_PDF_LABEL)
+        filejobs.register(
+            exports.BADGES_PDF,
+            exports.badges_build,
+            label=exports.BADGES_PDF_LABEL,
+            in_request_limit=exports.BADGES_IN_REQUEST,
+        )
         post_migrate.connect(_queue_first_tick, sender=self)
         worker_started.connect(_queue_first_tick, dispatch_uid="jamlik.events.first_tick")
 

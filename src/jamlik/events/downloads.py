@@ -1,15 +1,12 @@
 """The files the pages and the API hand out, built once: a registration's calendar file
-(``kalender.ics``, the name its confirmation mail attaches — docs/rules.md#events-mail) and the
-name badges PDF."""
+(``kalender.ics``, the name its confirmation mail attaches — docs/rules.md#events-mail). The
+name badges PDF is in ``services.exports``, where it may become a file job."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from django.http import HttpResponse
 
-from jamlik.events.models import Event, Registration
+from jamlik.events.models import Registration
 
 CALENDAR_NAME = "kalender.ics"
 
@@ -28,12 +25,3 @@ def calendar_response(registration: Registration) -> HttpResponse:
     return _attachment(
         HttpResponse(body, content_type="text/calendar; charset=utf-8"), CALENDAR_NAME
     )
-
-
-def badges_response(event: Event, registrations: Iterable[Any]) -> HttpResponse:
-    """Name badges of ``registrations`` (``selectors.badge_registrations``) as a PDF."""
-    from jamlik.events import badges
-    from jamlik.events.services.exports import PDF, badges_filename
-
-    pdf = badges.badges_pdf(event, registrations)
-    return _attachment(HttpResponse(pdf, content_type=PDF), badges_filename(event))

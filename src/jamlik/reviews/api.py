@@ -23,7 +23,7 @@ from jamlik.core.api import FileJobOut, errors, job_accepted, paginate
 from jamlik.core.i18n import request_language
 from jamlik.core.schemas import organisation_ref
 from jamlik.core.scoping import scope_for
-from jamlik.reviews import policies, reports, selectors, services
+from jamlik.reviews import policies, selectors, services
 from jamlik.reviews.inputs import (
     BreakoutsIn,
     ExampleIn,
@@ -184,16 +184,16 @@ def put_report(request: HttpRequest, review_id: int, payload: ReportIn) -> Any:
     return services.board_report_save(actor=request.user, review=review, data=payload, replace=True)
 
 
-@router.get("/reviews/{review_id}/report.pdf", response={200: None, **errors(403)})
-def report_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = selectors.review_get(user=request.user, pk=review_id)
-    return reports.pdf_response(user=request.user, review=review)
+# The report takes seconds, so these are built by the worker as well: 202 with the job
+# (``Location``: ``/jobs/{id}``), as ``POST exports/report`` answers.
+@router.get("/reviews/{review_id}/report.pdf", response={202: FileJobOut, **errors(403)})
+def report_pdf(request: HttpRequest, response: HttpResponse, review_id: int) -> Any:
+    return _start_report(request, response, review_id, docx=False)
 
 
-@router.get("/reviews/{review_id}/report.docx", response={200: None, **errors(403)})
-def report_docx(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = selectors.review_get(user=request.user, pk=review_id)
-    return reports.docx_response(user=request.user, review=review)
+@router.get("/reviews/{review_id}/report.docx", response={202: FileJobOut, **errors(403)})
+def report_docx(request: HttpRequest, response: HttpResponse, review_id: int) -> Any:
+    return _start_report(request, response, review_id, docx=True)
 
 
 def _start_report(request: HttpRequest, response: HttpResponse, review_id: int, docx: bool) -> Any:

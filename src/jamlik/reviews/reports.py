@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -202,13 +201,6 @@ def report_pdf(data: ReportData) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=report_html(data)).write_pdf()
-
-
-def pdf_response(*, user: Any, review: Review) -> HttpResponse:
-    data = report_data(user=user, review=review)
-    response = HttpResponse(report_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(review, "pdf")}"'
-    return response
 
 
 # ---- DOCX --------------------------------------------------------------------------------------
@@ -421,10 +413,3 @@ def _note_parts(notes: BreakoutNotes) -> list[tuple[str, str]]:
         (pgettext("board report", "Questions"), notes.questions),
         (pgettext("board report", "Wishes for joint efforts"), notes.wishes),
     ]
-
-
-def docx_response(*, user: Any, review: Review) -> HttpResponse:
-    data = report_data(user=user, review=review)
-    response = HttpResponse(report_docx(data), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(review, "docx")}"'
-    return response

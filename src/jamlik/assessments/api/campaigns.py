@@ -12,7 +12,6 @@ from ninja import Field, Query, Schema, Status
 
 from jamlik.assessments import policies, reports, selectors, services
 from jamlik.assessments.api.common import (
-    XLSX,
     DateTimeOut,
     Key,
     _json,
@@ -30,8 +29,10 @@ from jamlik.assessments.models import (
     Campaign,
     ResponseStatus,
 )
+from jamlik.core import filejobs
 from jamlik.core.api import FileJobOut, errors, job_accepted, paginate
 from jamlik.core.i18n import request_language
+from jamlik.core.models import FileJob
 from jamlik.core.schemas import Comment, OptionalName
 
 
@@ -101,6 +102,7 @@ class AreaScoreOut(Schema):
     score: float | None
     answered: int
     scored: int
+    title_en: str = ""  # the English title; "" when the framework has none
 
 
 class RequirementScoreOut(Schema):
@@ -151,12 +153,14 @@ class CommentOut(Schema):
     value: str
     label: str
     comment: str
+    label_en: str = ""  # the English label; "" when the framework has none
 
 
 class CommentGroupOut(Schema):
     key: str
     text: str
     comments: list[CommentOut]
+    text_en: str = ""  # the English text; "" when the framework has none
 
 
 class CommentFilter(Schema):
@@ -266,17 +270,23 @@ def campaign_comments(request: HttpRequest, campaign_id: int, filters: Query[Com
     )
 
 
-def _filename(campaign: Campaign, suffix: str) -> str:
-    return f"sjalvskattning-{campaign.pk}.{suffix}"
-
-
-@router.get("/campaigns/{campaign_id}/export.xlsx", response={200: None})
-def campaign_export(request: HttpRequest, campaign_id: int, filters: Query[SummaryFilter]) -> Any:
+@router.get("/campaigns/{campaign_id}/export.xlsx", response={200: None, 202: FileJobOut})
+def campaign_export(
+    request: HttpRequest, response: HttpResponse, campaign_id: int, filters: Query[SummaryFilter]
+) -> Any:
+    """The XLSX export. A scope of more units than ``CAMPAIGN_XLSX_IN_REQUEST`` is built by
+    the worker: 202 with the job, as ``POST exports/xlsx`` answers."""
     args = _summary_args(request, campaign_id, filters)
-    content = reports.campaign_xlsx(**args)
-    answer = HttpResponse(content, content_type=XLSX)
-    answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "xlsx")}"'
-    return answer
+    result = services.campaign_export_now_or_job(
+        actor=args["user"],
+        campaign=args["campaign"],
+        organisation=args["organisation"],
+        compare_to=args["compare_to"],
+        language=request_language(request),
+    )
+    if isinstance(result, FileJob):
+        return job_accepted(result, response)
+    return filejobs.attachment(result)
 
 
 # The body is optional: without one, the whole scope and no comparison.
@@ -303,20 +313,15 @@ def start_campaign_export(
     return job_accepted(job, response)
 
 
-@router.get("/campaigns/{campaign_id}/report.pdf", response={200: None})
-def campaign_report(request: HttpRequest, campaign_id: int, filters: Query[ReportFilter]) -> Any:
+@router.get("/campaigns/{campaign_id}/report.pdf", response={202: FileJobOut})
+def campaign_report(
+    request: HttpRequest, response: HttpResponse, campaign_id: int, filters: Query[ReportFilter]
+) -> Any:
+    """The PDF report takes seconds even for a few units, so it is always built by the
+    worker: 202 with the job (``Location``: ``/jobs/{id}``), as ``POST exports/report``
+    answers; the file is at ``/jobs/{id}/file`` once ``status`` is ``done``."""
     args = _summary_args(request, campaign_id, filters)
-    matter = reports.Matter(
-        committee=filters.committee,
-        date=filters.date,
-        diary_number=filters.diary_number,
-        case_officer=filters.case_officer,
-        summary=filters.summary,
-    )
-    content = reports.campaign_report_pdf(matter=matter, **args)
-    answer = HttpResponse(content, content_type="application/pdf")
-    answer["Content-Disposition"] = f'attachment; filename="{_filename(args["campaign"], "pdf")}"'
-    return answer
+    return _report_job(request, response, args, filters)
 
 
 # The body is optional: without one, the whole scope, no comparison and an empty cover page.
@@ -338,14 +343,19 @@ def start_campaign_report(
         campaign_id,
         SummaryFilter(organisation=payload.organisation, compare_to=payload.compare_to),
     )
+    return _report_job(request, response, args, payload)
+
+
+def _report_job(request: HttpRequest, response: HttpResponse, args: dict, cover: Any) -> Any:
+    """Start the PDF report's job with the cover page's fields of ``cover``."""
     job = services.campaign_report_start(
         actor=request.user,
         matter=reports.Matter(
-            committee=payload.committee,
-            date=payload.date,
-            diary_number=payload.diary_number,
-            case_officer=payload.case_officer,
-            summary=payload.summary,
+            committee=cover.committee,
+            date=cover.date,
+            diary_number=cover.diary_number,
+            case_officer=cover.case_officer,
+            summary=cover.summary,
         ),
         language=request_language(request),
         campaign=args["campaign"],

@@ -30,6 +30,7 @@ from jamlik.assessments.services.common import (
 from jamlik.assessments.services.exports import (
     CAMPAIGN_REPORT,
     CAMPAIGN_XLSX,
+    campaign_export_now_or_job,
     campaign_export_start,
     campaign_report_build,
     campaign_report_start,
@@ -61,6 +62,7 @@ __all__ = [
     "action_update",
     "answers_save",
     "campaign_create",
+    "campaign_export_now_or_job",
     "campaign_export_start",
     "campaign_invite",
     "campaign_remind",

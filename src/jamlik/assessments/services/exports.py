@@ -30,6 +30,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CAMPAIGN_REPORT = "assessments.campaign_report"
 CAMPAIGN_REPORT_LABEL = _("PDF report of the results")
 PDF = "application/pdf"
+# The most units ``GET …/export.xlsx`` exports in the request (about 0.3 ms each): a larger
+# scope goes to the worker (core.filejobs.fits_in_request). The PDF report takes seconds
+# even for a few units, so ``GET …/report.pdf`` always starts a job.
+CAMPAIGN_XLSX_IN_REQUEST = 1500
 
 
 def campaign_export_start(
@@ -46,6 +50,33 @@ def campaign_export_start(
         actor=actor,
         kind=CAMPAIGN_XLSX,
         params=_results_params(campaign, organisation, compare_to),
+        language=language,
+    )
+
+
+def campaign_export_now_or_job(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    organisation: Organisation | None = None,
+    compare_to: Campaign | None = None,
+    language: str | None = None,
+) -> filejobs.File | FileJob:
+    """The answer to the direct download ``GET …/export.xlsx``: the file itself when the
+    scope is small, otherwise the job that builds it (the page then shows its progress, the
+    API answers 202)."""
+    policies.require(policies.may_see_results, actor)
+    units = selectors.response_list(user=actor, campaign=campaign, organisation=organisation)
+    if filejobs.fits_in_request(CAMPAIGN_XLSX, units.count()):
+        content = reports.campaign_xlsx(
+            user=actor, campaign=campaign, organisation=organisation, compare_to=compare_to
+        )
+        return campaign_xlsx_filename(campaign), XLSX, content
+    return campaign_export_start(
+        actor=actor,
+        campaign=campaign,
+        organisation=organisation,
+        compare_to=compare_to,
         language=language,
     )
 

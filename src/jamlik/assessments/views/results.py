@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamlik.assessments import charts, panels, policies, reports, selectors, services
@@ -20,10 +18,11 @@ from jamlik.assessments.figures import build_figures
 from jamlik.assessments.forms import ReportForm, ResultsFilterForm
 from jamlik.assessments.models import OPEN_ACTION_STATUSES, Campaign
 from jamlik.assessments.views.common import filter_organisations
+from jamlik.core import filejobs
 from jamlik.core.errors import Invalid
 from jamlik.core.i18n import request_language
+from jamlik.core.models import FileJob
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMMENTS_SHOWN = 20
 
 
@@ -132,28 +131,25 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _filename(campaign: Campaign, extension: str) -> str:
-    return f"{slugify(campaign.title) or 'sjalvskattning'}-{campaign.pk}.{extension}"
-
-
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export at once for a small scope; a larger one is built by the worker and the
+    user is sent to the job's progress page."""
     policies.require(policies.may_see_results, request.user)
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     form, organisation, compare_to, _o, _c = _filters(request, campaign, request.GET)
     if form.is_bound and form.errors:
         raise Invalid(" ".join(str(e) for errors in form.errors.values() for e in errors))
-
-    content = reports.campaign_xlsx(
-        user=request.user, campaign=campaign, organisation=organisation, compare_to=compare_to
+    result = services.campaign_export_now_or_job(
+        actor=request.user,
+        campaign=campaign,
+        organisation=organisation,
+        compare_to=compare_to,
+        language=request_language(request),
     )
-    return _file(content, XLSX, _filename(campaign, "xlsx"))
+    if isinstance(result, FileJob):
+        return filejobs.see_job_page(result)
+    return filejobs.attachment(result)
 
 
 @login_required
@@ -173,9 +169,7 @@ def campaign_export_xlsx_job(request: HttpRequest, pk: int) -> HttpResponse:
         compare_to=compare_to,
         language=request_language(request),
     )
-    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
-    response.status_code = 303  # See Other: the job's page, fetched with GET
-    return response
+    return filejobs.see_job_page(job)
 
 
 def _report_args(request: HttpRequest, campaign: Campaign, data: Any) -> dict[str, Any]:
@@ -215,30 +209,29 @@ def _report_args(request: HttpRequest, campaign: Campaign, data: Any) -> dict[st
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The PDF report at once; the cover page's fields come from the form (POST) or the
-    query string (GET), all optional."""
-    policies.require(policies.may_see_results, request.user)
-    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    """The PDF report's direct address (bookmarks, links from before the report became a
+    file job): it takes seconds, so it starts the job like "Create PDF report" and sends the
+    user to its progress page. The cover page's fields come from the form (POST) or the query
+    string (GET), all optional."""
     data = request.POST if request.method == "POST" else request.GET
-    content = reports.campaign_report_pdf(
-        user=request.user, **_report_args(request, campaign, data)
-    )
-    return _file(content, "application/pdf", _filename(campaign, "pdf"))
+    return _start_report(request, pk, data)
 
 
 @login_required
 @require_POST
 def campaign_report_job(request: HttpRequest, pk: int) -> HttpResponse:
-    """The results page's "Create PDF report": the same report, built by the worker. Starts
-    the job (the cover page's fields and the page's filters in the form) and sends the user
-    to its progress page."""
+    """The results page's "Create PDF report": the report built by the worker. Starts the
+    job (the cover page's fields and the page's filters in the form) and sends the user to
+    its progress page."""
+    return _start_report(request, pk, request.POST)
+
+
+def _start_report(request: HttpRequest, pk: int, data: Any) -> HttpResponse:
     policies.require(policies.may_see_results, request.user)
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     job = services.campaign_report_start(
         actor=request.user,
         language=request_language(request),
-        **_report_args(request, campaign, request.POST),
+        **_report_args(request, campaign, data),
     )
-    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
-    response.status_code = 303  # See Other: the job's page, fetched with GET
-    return response
+    return filejobs.see_job_page(job)

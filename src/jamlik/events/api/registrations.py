@@ -9,11 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
+from jamlik.core import filejobs
 from jamlik.core.api import FileJobOut, errors, job_accepted, paginate
 from jamlik.core.exports import csv_response, xlsx_response
 from jamlik.core.i18n import request_language
+from jamlik.core.models import FileJob
 from jamlik.core.schemas import organisation_ref
-from jamlik.events import downloads, policies, selectors, services
+from jamlik.events import policies, selectors, services
 from jamlik.events.api._common import (
     MessageIn,
     MessageOut,
@@ -130,12 +132,17 @@ def export_xlsx(request: HttpRequest, event_id: int) -> HttpResponse:
     )
 
 
-@router.get("/events/{event_id}/badges.pdf")
-def badges_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
-    """Name badges of the confirmed participants the caller may see (A4, 8 a sheet)."""
+@router.get("/events/{event_id}/badges.pdf", response={200: None, 202: FileJobOut})
+def badges_pdf(request: HttpRequest, response: HttpResponse, event_id: int) -> Any:
+    """Name badges of the confirmed participants the caller may see (A4, 8 a sheet). More
+    than a few (``BADGES_IN_REQUEST``) are built by the worker: 202 with the job, as
+    ``POST exports/badges`` answers."""
     user = _allowed(request, policies.may_export_registrations)
     event = selectors.event_get(user=user, pk=event_id)
-    return downloads.badges_response(event, selectors.badge_registrations(user=user, event=event))
+    result = services.badges_now_or_job(actor=user, event=event, language=request_language(request))
+    if isinstance(result, FileJob):
+        return job_accepted(result, response)
+    return filejobs.attachment(result)
 
 
 @router.post("/events/{event_id}/exports/badges", response={202: FileJobOut})

@@ -8,7 +8,12 @@ from jamlik.events.services.allocations import (
     allocation_update,
 )
 from jamlik.events.services.events import event_create, event_update
-from jamlik.events.services.exports import BADGES_PDF, badges_build, badges_start
+from jamlik.events.services.exports import (
+    BADGES_PDF,
+    badges_build,
+    badges_now_or_job,
+    badges_start,
+)
 from jamlik.events.services.handling import (
     approval_decide,
     registration_check_in,
@@ -67,6 +72,7 @@ __all__ = [
     "allocation_update",
     "approval_decide",
     "badges_build",
+    "badges_now_or_job",
     "badges_start",
     "closed_reason",
     "event_create",

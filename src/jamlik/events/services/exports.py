@@ -21,6 +21,9 @@ from jamlik.events.models import Event
 BADGES_PDF = "events.badges_pdf"
 BADGES_PDF_LABEL = _("Name badges (PDF)")
 PDF = "application/pdf"
+# The most badges ``GET …/badges.pdf`` builds in the request (about 10 ms each): more go to
+# the worker (core.filejobs.fits_in_request).
+BADGES_IN_REQUEST = 40
 
 
 def badges_start(*, actor: Any, event: Event, language: str | None = None) -> FileJob:
@@ -31,9 +34,20 @@ def badges_start(*, actor: Any, event: Event, language: str | None = None) -> Fi
     )
 
 
-def badges_build(
-    user: Any, params: dict[str, Any], progress: filejobs.Progress
-) -> tuple[str, str, bytes]:
+def badges_now_or_job(
+    *, actor: Any, event: Event, language: str | None = None
+) -> filejobs.File | FileJob:
+    """The answer to the direct download ``GET …/badges.pdf``: the PDF itself when it is
+    small, otherwise the job that builds it (the page then shows its progress, the API
+    answers 202)."""
+    policies.require(policies.may_export_registrations, actor)
+    registrations = selectors.badge_registrations(user=actor, event=event)
+    if filejobs.fits_in_request(BADGES_PDF, len(registrations)):
+        return badges_filename(event), PDF, badges.badges_pdf(event, registrations)
+    return badges_start(actor=actor, event=event, language=language)
+
+
+def badges_build(user: Any, params: dict[str, Any], progress: filejobs.Progress) -> filejobs.File:
     """The builder of ``BADGES_PDF`` (registered in ``EventsConfig.ready``)."""
     policies.require(policies.may_export_registrations, user)
     event = selectors.event_get(user=user, pk=params.get("event"))

@@ -8,17 +8,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamlik.core import filejobs
 from jamlik.core.formpost import handle_form
 from jamlik.core.http_types import HtmxRequest
 from jamlik.core.i18n import request_language
-from jamlik.reviews import policies, reports, selectors, services
+from jamlik.reviews import policies, selectors, services
 from jamlik.reviews.forms import MilestoneForm, MilestoneFormSet, ReportForm, ReviewForm
 from jamlik.reviews.models import MilestoneStatus
 from jamlik.reviews.services.reports import REPORT_FIELDS
@@ -253,16 +254,16 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The report's direct addresses (bookmarks, links from before the report became a file
+# job): it takes seconds, so they start the job as the buttons do and show its progress.
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    review = selectors.review_get(user=request.user, pk=pk)
-    return reports.pdf_response(user=request.user, review=review)
+    return _report_job(request, pk, docx=False)
 
 
 @login_required
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    review = selectors.review_get(user=request.user, pk=pk)
-    return reports.docx_response(user=request.user, review=review)
+    return _report_job(request, pk, docx=True)
 
 
 def _report_job(request: HttpRequest, pk: int, *, docx: bool) -> HttpResponse:
@@ -270,9 +271,7 @@ def _report_job(request: HttpRequest, pk: int, *, docx: bool) -> HttpResponse:
     job = services.board_report_start(
         actor=request.user, review=review, docx=docx, language=request_language(request)
     )
-    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
-    response.status_code = 303  # See Other: the job's page, fetched with GET
-    return response
+    return filejobs.see_job_page(job)
 
 
 @login_required

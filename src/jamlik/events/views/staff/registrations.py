@@ -7,16 +7,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from jamlik.core import filejobs
 from jamlik.core.errors import JamlikError
 from jamlik.core.exports import csv_response, xlsx_response
 from jamlik.core.i18n import request_language
-from jamlik.events import clock, downloads, policies, selectors, services
+from jamlik.core.models import FileJob
+from jamlik.events import clock, policies, selectors, services
 from jamlik.events.forms import (
     SessionsForm,
 )
@@ -215,11 +217,16 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def badges_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name badges at once when there are few; more are built by the worker and the user is
+    sent to the job's progress page."""
     policies.require(policies.may_export_registrations, request.user)
     event = _event(request, pk)
-    return downloads.badges_response(
-        event, selectors.badge_registrations(user=request.user, event=event)
+    result = services.badges_now_or_job(
+        actor=request.user, event=event, language=request_language(request)
     )
+    if isinstance(result, FileJob):
+        return filejobs.see_job_page(result)
+    return filejobs.attachment(result)
 
 
 @login_required
@@ -230,6 +237,4 @@ def badges_job(request: HttpRequest, pk: int) -> HttpResponse:
     policies.require(policies.may_export_registrations, request.user)
     event = _event(request, pk)
     job = services.badges_start(actor=request.user, event=event, language=request_language(request))
-    response = HttpResponseRedirect(reverse("core:file_job", args=[job.pk]))
-    response.status_code = 303  # See Other: the job's page, fetched with GET
-    return response
+    return filejobs.see_job_page(job)
