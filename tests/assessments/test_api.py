@@ -417,15 +417,19 @@ def test_export_xlsx(personas, campaign):
     assert {r[1] for r in book_a["Enheter"].iter_rows(min_row=2, values_only=True)} == {"Enhet A1"}
 
 
-def test_report_pdf(personas, campaign):
+def test_report_pdf(personas, campaign, django_capture_on_commit_callbacks):
     from pypdf import PdfReader
 
     f.submit(response_of(campaign, personas.unit_a), {"r1": "yes", "r2": "1", "r3": "na"})
     f.submit(response_of(campaign, personas.unit_b), {"r1": "no", "r2": "0", "r3": "no"})
-    answer = personas.api(personas.coordinator_a).get(
-        f"/api/v1/campaigns/{campaign.pk}/report.pdf",
-        {"committee": "Kommunstyrelsen", "diary_number": "01326/21", "case_officer": "Eva J"},
-    )
+    api = personas.api(personas.coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = api.get(
+            f"/api/v1/campaigns/{campaign.pk}/report.pdf",
+            {"committee": "Kommunstyrelsen", "diary_number": "01326/21", "case_officer": "Eva J"},
+        )
+    assert started.status_code == 202  # it takes seconds: built by the worker
+    answer = api.get(api.get(started["Location"]).json()["file_url"])
     assert answer.status_code == 200
     assert answer.content.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
