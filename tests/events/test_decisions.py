@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,6 +43,12 @@ def test_a_draft_is_closed_as_not_published():
     event = Schedule(status="draft")
     assert decisions.closed_reason(event, T0) == "not_published"
     assert decisions.phase(event, T0) == decisions.CLOSED
+
+
+@pytest.mark.parametrize("status", ["closed", "archived"])
+def test_an_event_the_organiser_closed_is_closed_not_unpublished(status):
+    # The visitor reads "Anmälan är stängd", not "Anmälan har inte öppnat än".
+    assert decisions.closed_reason(Schedule(status=status), T0) == "closed"
 
 
 def test_registration_closes_at_closes_at_else_at_the_start():

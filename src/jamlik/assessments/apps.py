@@ -35,3 +35,32 @@ class AssessmentsConfig(AppConfig):
                 ),
             )
         )
+        _register_attention()
+
+
+def _register_attention() -> None:
+    """The start page's campaigns and overdue-actions panels and the campaigns' failed mail
+    (core.attention)."""
+    from jamlik.assessments.selectors import attention as panels
+    from jamlik.core import attention
+    from jamlik.notifications.attention import FailedSource, register_source
+
+    attention.register(
+        attention.Panel(
+            key="assessments.campaigns",
+            template="assessments/partials/_attention.html",
+            context=panels.campaigns_panel,
+            order=70,
+        )
+    )
+    attention.register(
+        attention.Panel(
+            key="assessments.actions",
+            template="assessments/partials/_attention_actions.html",
+            context=panels.actions_panel,
+            order=75,
+        )
+    )
+    register_source(
+        FailedSource("assessments.response", _("Self-assessment"), panels.failed_response_mail)
+    )

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jamlik.core import filejobs, policies, selectors, services
+from jamlik.core.attention import panels_for
 from jamlik.core.forms import LoginForm, OwnPasswordChangeForm
 from jamlik.core.http_types import AuthedRequest
 from jamlik.core.navigation import entries_for
@@ -75,7 +76,13 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"entries": entries_for(request.user)})
+    """The start page: what needs the user's attention (``core.attention``: each app's
+    panel, scoped to the user), then the menu's entries as small link cards."""
+    return render(
+        request,
+        "core/home.html",
+        {"panels": panels_for(request.user), "entries": entries_for(request.user)},
+    )
 
 
 @login_required

@@ -37,6 +37,25 @@ class EventsConfig(AppConfig):
                 ),
             )
         )
+        _register_attention()
+
+
+def _register_attention() -> None:
+    """The start page's events panel and the events' failed mail (core.attention)."""
+    from jamlik.core import attention
+    from jamlik.events.selectors import attention as panel
+    from jamlik.notifications.attention import FailedSource, register_source
+
+    attention.register(
+        attention.Panel(
+            key="events",
+            template="events/partials/_attention.html",
+            context=panel.attention_panel,
+            order=20,
+        )
+    )
+    register_source(FailedSource("events.registration", _("Event"), panel.failed_registration_mail))
+    register_source(FailedSource("events.link", _("Event"), panel.failed_link_mail))
 
 
 def _queue_first_tick(**kwargs: object) -> None:

@@ -27,6 +27,7 @@ QUOTA_FULL = "quota_full"
 EVENT_FULL = "event_full"
 
 PUBLISHED = "published"
+DRAFT = "draft"
 CONFIRMED = "confirmed"
 PENDING_APPROVAL = "pending_approval"
 
@@ -56,10 +57,13 @@ def closes_at(event: Schedule) -> datetime:
 
 
 def closed_reason(event: Schedule, at: datetime) -> str | None:
-    """Why the event takes no registrations now: ``not_published``, ``not_open`` or
-    ``closed``; None while it takes them."""
-    if event.status != PUBLISHED:
+    """Why the event takes no registrations now: ``not_published`` (a draft), ``not_open``
+    or ``closed`` (its closing time has passed, or the organiser closed or archived it);
+    None while it takes them."""
+    if event.status == DRAFT:
         return "not_published"
+    if event.status != PUBLISHED:
+        return "closed"
     if at >= closes_at(event):
         return "closed"
     if event.opens_at is not None and at < event.opens_at:

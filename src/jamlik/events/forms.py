@@ -4,6 +4,7 @@ of ``events/inputs.py`` and the services, whose failures the views put back on t
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -308,6 +309,31 @@ class AllocationForm(AccessibleFormMixin, forms.Form):
         model_choice_field(self, "organisations").queryset = Organisation.objects.filter(
             ~Q(kind=Kind.UNIT) | Q(pk__in=selected or [])
         ).order_by("name")
+
+    def organisation_tree(self) -> list[OrganisationNode]:
+        """The organisations' checkboxes nested by the organisation hierarchy (by ``path``):
+        each under its nearest ancestor among the choices, roots and siblings by name. The
+        checkboxes are the field's own, so the POST is the same as the flat list's."""
+        nodes: dict[int, OrganisationNode] = {}
+        for choice in self["organisations"]:
+            organisation = choice.data["value"].instance
+            nodes[organisation.pk] = OrganisationNode(organisation, choice)
+        roots: list[OrganisationNode] = []
+        for node in nodes.values():  # in the choices' order: by name
+            ancestors = node.organisation.ancestor_ids[:-1]
+            parent = next((nodes[pk] for pk in reversed(ancestors) if pk in nodes), None)
+            (parent.children if parent is not None else roots).append(node)
+        return roots
+
+
+@dataclass
+class OrganisationNode:
+    """One organisation of ``AllocationForm.organisation_tree``: its checkbox and the
+    organisations below it."""
+
+    organisation: Organisation
+    choice: Any  # the field's BoundWidget
+    children: list[OrganisationNode] = field(default_factory=list)
 
 
 class SessionForm(AccessibleFormMixin, forms.Form):

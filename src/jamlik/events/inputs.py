@@ -332,3 +332,30 @@ class SessionsIn(Input):
 class TransferIn(Input):
     name: Name
     email: Email
+
+
+# ---- Sending the links to chosen organisations (the links page's preview) -----------------------
+
+
+MAX_LINK_RECIPIENTS = 1000
+
+
+def _form_id(value: Any) -> Any:
+    # A checkbox's value is text: "12" is the id 12; anything else stays as sent (and fails).
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def _some_organisations(value: list[int]) -> list[int]:
+    if not value:
+        raise ValueError(_("Choose at least one organisation."))
+    return list(dict.fromkeys(value))
+
+
+class LinksSendSelectionIn(Input):
+    organisations: Annotated[
+        list[Annotated[StrictInt, BeforeValidator(_form_id), Field(ge=1)]],
+        Field(max_length=MAX_LINK_RECIPIENTS),
+        AfterValidator(_some_organisations),
+    ]

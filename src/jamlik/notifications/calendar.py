@@ -17,6 +17,12 @@ from icalendar import Calendar, Event, vText
 
 _ENTRY = b"BEGIN:VEVENT\r\n"
 
+# The entry's STATUS (RFC 5545 3.8.1.11): a seat held for a manager's approval is TENTATIVE.
+CONFIRMED = "CONFIRMED"
+TENTATIVE = "TENTATIVE"
+CANCELLED = "CANCELLED"
+STATUSES = (CONFIRMED, TENTATIVE, CANCELLED)
+
 
 @functools.lru_cache(maxsize=256)
 def _shared(
@@ -25,10 +31,12 @@ def _shared(
     summary: str,
     location: str,
     method: str,
-    cancelled: bool,
+    status: str,
     sequence: int,
 ) -> tuple[bytes, bytes]:
-    """The file without the person's properties, split where they go (after BEGIN:VEVENT)."""
+    """The file without the person's properties, split where they go (after BEGIN:VEVENT).
+    ``status`` is part of the cache key: a tentative and a confirmed entry differ."""
+    cancelled = status == CANCELLED
     calendar = Calendar()
     calendar.add("prodid", "-//Jämlik//jamlik//SV")
     calendar.add("version", "2.0")
@@ -41,7 +49,7 @@ def _shared(
     if location:
         event["location"] = vText(location)
     event.add("sequence", sequence)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", status)
     calendar.add_component(event)
     head, tail = calendar.to_ical().split(_ENTRY, 1)
     return head + _ENTRY, tail
@@ -71,7 +79,14 @@ def ics_event(
     url: str = "",
     method: str = "PUBLISH",
     cancelled: bool = False,
+    status: str | None = None,
     sequence: int = 0,
 ) -> bytes:
-    head, tail = _shared(start, end, summary, location, method, cancelled, sequence)
+    """One person's entry. ``status``: CONFIRMED (the default), TENTATIVE or CANCELLED;
+    ``cancelled=True`` is CANCELLED. A cancelled entry is sent with METHOD:CANCEL."""
+    if status is None:
+        status = CANCELLED if cancelled else CONFIRMED
+    if status not in STATUSES:
+        raise ValueError(f"unknown calendar status {status!r}")
+    head, tail = _shared(start, end, summary, location, method, status, sequence)
     return head + _personal(uid=uid, description=description, url=url) + tail

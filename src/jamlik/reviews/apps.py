@@ -45,3 +45,22 @@ class ReviewsConfig(AppConfig):
             )
         )
         register_requirement_panel("reviews.good_examples", good_examples_panel)
+        _register_attention()
+
+
+def _register_attention() -> None:
+    """The start page's reviews panel and the milestone reminders' failed mail
+    (core.attention)."""
+    from jamlik.core import attention
+    from jamlik.notifications.attention import FailedSource, register_source
+    from jamlik.reviews import attention as panel
+
+    attention.register(
+        attention.Panel(
+            key="reviews",
+            template="reviews/partials/_attention.html",
+            context=panel.reviews_panel,
+            order=80,
+        )
+    )
+    register_source(FailedSource("reviews.milestone", _("Review"), panel.failed_milestone_mail))

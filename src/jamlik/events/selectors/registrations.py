@@ -7,10 +7,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.lookups import get_or_404, valid_id
@@ -244,10 +247,105 @@ class RegistrationFilter:
     q: str = ""
 
 
+# The columns the registrations list sorts by, in the table's order: the allow-list of
+# ``?sort=`` values, each with its header and the field it orders by. Anything else in the
+# query string gives the default order.
+REGISTRATION_SORTS: dict[str, tuple[Any, str]] = {
+    "name": (gettext_lazy("Name"), "name"),
+    "organisation": (gettext_lazy("Organisation"), "organisation__name"),
+    "status": (gettext_lazy("Status"), "status"),
+    "registered": (gettext_lazy("Registered"), "created_at"),
+    "checkin": (gettext_lazy("Checked in"), "checked_in_at"),
+}
+DEFAULT_SORT = "registered"
+ASCENDING, DESCENDING = "asc", "desc"
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    """One sortable column header: ``aria_sort`` ("ascending", "descending" or "" when the
+    list is not sorted by it) and the direction a click on it asks for."""
+
+    key: str
+    label: Any
+    aria_sort: str
+    next_direction: str
+
+
+@dataclass(frozen=True)
+class RegistrationSort:
+    """The order of the registrations list, from the query string's ``sort`` and ``dir``."""
+
+    key: str = DEFAULT_SORT
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, key: Any, direction: Any) -> RegistrationSort:
+        """Unknown or missing values give the default (never an error)."""
+        if not isinstance(key, str) or key not in REGISTRATION_SORTS:
+            return cls()
+        return cls(key=key, descending=direction == DESCENDING)
+
+    @property
+    def direction(self) -> str:
+        return DESCENDING if self.descending else ASCENDING
+
+    @property
+    def query(self) -> str:
+        """The order as query parameters; "" for the default order."""
+        if self == RegistrationSort():
+            return ""
+        return urlencode({"sort": self.key, "dir": self.direction})
+
+    def order_by(self) -> list[Any]:
+        """Expressions for ``order_by``: the column (names case-insensitively, statuses in
+        their lifecycle order, empty values last either way), then registration order, so
+        that pages never overlap."""
+        field = REGISTRATION_SORTS[self.key][1]
+        expression: Any
+        if field == "name":
+            expression = Lower("name")
+        elif field == "status":
+            expression = Case(
+                *(When(status=value, then=n) for n, value in enumerate(Status.values)),
+                default=len(Status.values),
+                output_field=IntegerField(),
+            )
+        else:
+            expression = F(field)
+        first = (
+            expression.desc(nulls_last=True) if self.descending else expression.asc(nulls_last=True)
+        )
+        return [first, "created_at", "id"]
+
+    def headers(self) -> list[SortHeader]:
+        """The sortable column headers in order: a click on the sorted column turns its
+        direction round, a click on another sorts by it ascending."""
+        headers = []
+        for key, (label, _field) in REGISTRATION_SORTS.items():
+            current = key == self.key
+            headers.append(
+                SortHeader(
+                    key=key,
+                    label=label,
+                    aria_sort=("descending" if self.descending else "ascending") if current else "",
+                    next_direction=DESCENDING if current and not self.descending else ASCENDING,
+                )
+            )
+        return headers
+
+
 def registrations_page(
-    *, user: Any, event: Event, filters: RegistrationFilter, page: Any = 1
+    *,
+    user: Any,
+    event: Event,
+    filters: RegistrationFilter,
+    page: Any = 1,
+    sort: RegistrationSort | None = None,
 ) -> Page:
-    """One page of the registrations list (count + rows + their sessions)."""
+    """One page (``PAGE_SIZE`` rows, a bad page number gives the nearest page) of the
+    registrations list in ``sort``'s order: a count and the rows with their organisation,
+    whatever the list's length."""
     queryset = registration_list(
         user=user,
         event=event,
@@ -255,7 +353,8 @@ def registrations_page(
         organisation=filters.organisation,
         q=filters.q or None,
     )
-    return Paginator(queryset, PAGE_SIZE).get_page(page)
+    ordering = (sort or RegistrationSort()).order_by()
+    return Paginator(queryset.prefetch_related(None).order_by(*ordering), PAGE_SIZE).get_page(page)
 
 
 def registration_organisations(*, user: Any, event: Event) -> list[Organisation]:

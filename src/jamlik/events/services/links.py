@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jamlik.core.audit import audit_log
-from jamlik.core.errors import RateLimited
+from jamlik.core.errors import Invalid, RateLimited
 from jamlik.core.ratelimit import rate_limit_hit, window_remaining
 from jamlik.core.schemas import organisation_refs
 from jamlik.core.scoping import scope_for
 from jamlik.events import clock, policies
-from jamlik.events.inputs import LinksSendIn, LostLinkRequest
+from jamlik.events.inputs import LinksSendIn, LinksSendSelectionIn, LostLinkRequest
 from jamlik.events.models import (
     AllocationMember,
     Event,
@@ -105,6 +107,80 @@ def links_send(
         new={"organisations": [link.organisation_id for link in sent]},
     )
     return sent
+
+
+@dataclass(frozen=True)
+class LinkRecipient:
+    """One organisation of the event's allocations as the sending sees it: its mailbox
+    ("" when it has none: skipped) and its active link (None: one is made when sent)."""
+
+    organisation: Any
+    mailbox: str
+    link: OrganisationLink | None
+
+
+@dataclass(frozen=True)
+class LinksPreview:
+    """The mail of "send the links" as it will be sent (rendered for ``example``, the first
+    organisation with a mailbox; None when none has one) and who gets it."""
+
+    recipients: list[LinkRecipient] = field(default_factory=list)
+    skipped: list[LinkRecipient] = field(default_factory=list)
+    example: LinkRecipient | None = None
+    subject: str = ""
+    body: str = ""
+
+
+def _link_recipients(*, actor: Any, event: Event) -> list[LinkRecipient]:
+    """Every organisation in an allocation of the event that ``actor`` may send to (all of
+    them for the system), by name: the set ``links_send`` sends to when none are named."""
+    members = AllocationMember.objects.filter(event=event).select_related("organisation")
+    if actor is not None:
+        members = scope_for(actor).filter(members, via="organisation")
+    links = {
+        link.organisation_id: link
+        for link in OrganisationLink.objects.filter(event=event, revoked_at__isnull=True)
+    }
+    return [
+        LinkRecipient(m.organisation, m.organisation.mailbox, links.get(m.organisation_id))
+        for m in members.order_by("organisation__name", "organisation_id")
+    ]
+
+
+def links_preview(*, actor: Any, event: Event) -> LinksPreview:
+    """What "send the links" will send, before anything is sent (nothing is written: an
+    organisation without a link yet is shown with the address its new link will have)."""
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
+    everyone = _link_recipients(actor=actor, event=event)
+    recipients = [r for r in everyone if r.mailbox]
+    skipped = [r for r in everyone if not r.mailbox]
+    if not recipients:
+        return LinksPreview(recipients, skipped)
+    example = recipients[0]
+    subject, body = mail.organisation_link_preview(
+        event=event, organisation=example.organisation, link=example.link
+    )
+    return LinksPreview(recipients, skipped, example, subject, body)
+
+
+def links_send_selected(
+    *, actor: Any, event: Event, data: LinksSendSelectionIn | Mapping[str, Any]
+) -> list[OrganisationLink]:
+    """Send the links to the organisations chosen on the preview: each must be one of the
+    event's allocations that ``actor`` may send to, else nothing is sent (400)."""
+    if actor is not None:
+        policies.require(policies.may_send_links, actor)
+    payload = LinksSendSelectionIn.take(data)
+    allowed = {r.organisation.pk for r in _link_recipients(actor=actor, event=event)}
+    outside = [pk for pk in payload.organisations if pk not in allowed]
+    if outside:
+        raise Invalid.field(
+            "organisations",
+            _("Not in any of this event's allocations: organisation %(ids)s.")
+            % {"ids": ", ".join(str(pk) for pk in outside)},
+        )
+    return links_send(actor=actor, event=event, organisations=payload.organisations)
 
 
 def _digest(value: str) -> str:

@@ -13,8 +13,14 @@ import hashlib
 import io
 from typing import Any
 
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+
 from jamlik.events import links
 from jamlik.events.models import Event, EventMessage, OrganisationLink, Registration, Status
+from jamlik.notifications import calendar
 from jamlik.notifications.calendar import ics_event
 from jamlik.notifications.notices import Notice
 from jamlik.notifications.services import Attachment, mail_enqueue
@@ -63,13 +69,28 @@ def calendar_uid(registration: Registration) -> str:
     return f"jamlik-{digest}@jamlik"
 
 
+def calendar_status(status: str) -> str:
+    """The calendar entry's STATUS for a registration's status: a seat held for a manager's
+    approval is TENTATIVE, a confirmed one CONFIRMED, and one without a seat (cancelled,
+    declined, waiting, …) CANCELLED, which removes the entry."""
+    if status == Status.CONFIRMED:
+        return calendar.CONFIRMED
+    if status == Status.PENDING_APPROVAL:
+        return calendar.TENTATIVE
+    return calendar.CANCELLED
+
+
 def calendar_file(
     registration: Registration, event: Event, *, cancelled: bool | None = None
 ) -> bytes:
-    """The registration's calendar entry; a cancelled one (the registration holds no seat)
-    removes it from the calendar."""
+    """The registration's calendar entry: tentative while a manager's approval is pending,
+    confirmed once the seat is; a cancelled one (the registration holds no seat) removes it
+    from the calendar. ``cancelled`` overrides the registration's status (False: confirmed)."""
     if cancelled is None:
-        cancelled = not registration.holds_seat
+        status = calendar_status(registration.status)
+    else:
+        status = calendar.CANCELLED if cancelled else calendar.CONFIRMED
+    removed = status == calendar.CANCELLED
     return ics_event(
         uid=calendar_uid(registration),
         start=event.starts_at,
@@ -78,8 +99,8 @@ def calendar_file(
         description=links.registration_manage_url(registration),
         location=event.venue,
         url=links.registration_manage_url(registration),
-        cancelled=cancelled,
-        sequence=1 if cancelled else 0,
+        status=status,
+        sequence=1 if removed else 0,
     )
 
 
@@ -267,19 +288,47 @@ def organiser_message(registration: Registration, *, event: Event, message: Even
     _send(registration, event, "message", kind="events.message", message=message)
 
 
+ORGANISATION_LINK_TEMPLATE = "events/email/organisation_link"
+
+
+def _organisation_link_context(event: Event, organisation: Any, link_url: str) -> dict[str, Any]:
+    return {"event": event, "organisation": organisation, "link_url": link_url}
+
+
 def organisation_link(link: OrganisationLink, *, event: Event, to: str | None = None) -> None:
     """The organisation's registration link, to its functional mailbox (or, for "lost your
     link?", to the person who asked)."""
     mail_enqueue(
         kind="events.lost_link" if to else "events.organisation_link",
         to=to or link.organisation.mailbox,
-        template="events/email/lost_link" if to else "events/email/organisation_link",
-        context={
-            "event": event,
-            "organisation": link.organisation,
-            "link_url": links.organisation_link_url(link),
-        },
+        template="events/email/lost_link" if to else ORGANISATION_LINK_TEMPLATE,
+        context=_organisation_link_context(
+            event, link.organisation, links.organisation_link_url(link)
+        ),
         language="sv",
         about=f"events.link:{link.pk}",
         reply_to=event.contact_email,
     )
+
+
+def organisation_link_preview(
+    *, event: Event, organisation: Any, link: OrganisationLink | None
+) -> tuple[str, str]:
+    """The subject and text of ``organisation_link`` for ``organisation``, rendered as
+    ``mail_enqueue`` renders them (in Swedish) but not stored: the links page's preview. An
+    organisation without a link yet is shown a placeholder where its new link will be."""
+    with translation.override("sv"):
+        link_url = (
+            links.organisation_link_url(link)
+            if link is not None
+            else gettext("(a new link is made when the mail is sent)")
+        )
+        context = {
+            "base_url": settings.BASE_URL,
+            **_organisation_link_context(event, organisation, link_url),
+        }
+        subject = " ".join(
+            render_to_string(f"{ORGANISATION_LINK_TEMPLATE}_subject.txt", context).split()
+        )
+        body = render_to_string(f"{ORGANISATION_LINK_TEMPLATE}.txt", context)
+    return subject, body

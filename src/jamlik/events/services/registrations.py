@@ -31,6 +31,7 @@ from jamlik.events.models import (
     SEAT_STATUSES,
     Category,
     Event,
+    EventStatus,
     Registration,
     Status,
 )
@@ -46,7 +47,6 @@ from jamlik.events.services._checks import (
 )
 from jamlik.events.services.positions import newest_waiting_position, waiting_position
 from jamlik.events.services.seats import (
-    closed_reason,
     free_seat,
     give_seat,
     open_seats,
@@ -295,11 +295,7 @@ def _register(
 def registration_may_change_sessions(registration: Registration, event: Event, at: Any) -> bool:
     """Whether the sessions of a registration may change at ``at``: an active registration
     of a published event that has not begun. Pages ask this to offer the form."""
-    return (
-        registration.is_active
-        and at < event.starts_at
-        and closed_reason(event, at) != "not_published"
-    )
+    return registration.is_active and at < event.starts_at and event.status == EventStatus.PUBLISHED
 
 
 def registration_may_cancel(registration: Registration, event: Event, at: Any) -> bool:

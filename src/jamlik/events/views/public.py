@@ -263,9 +263,20 @@ def _manage_registration(token: str) -> Registration:
     return selectors.registration_by_manage_token(token)
 
 
+def _register_again(registration: Registration, event: Event) -> dict[str, Any] | None:
+    """For a registration that has ended (cancelled, handed on, declined, expired): what
+    its holder can do now on the public page (docs/rules.md#events-visitor-options), the
+    same answer the event page gives; None while the registration is active."""
+    if registration.is_active:
+        return None
+    options = selectors.options_for_visitor(event, None, via_link=False)
+    return {"options": options, "message": selectors.visitor_message(event, options)}
+
+
 def _manage_context(registration: Registration, **extra: Any) -> dict[str, Any]:
     event = registration.event
-    chosen = list(registration.sessions.all())
+    # A registration that has ended holds no sessions, whatever rows it kept.
+    chosen = list(registration.sessions.all()) if registration.is_active else []
     now = clock.now()
     can_change = services.registration_may_change_sessions(registration, event, now)
     return {
@@ -280,6 +291,7 @@ def _manage_context(registration: Registration, **extra: Any) -> dict[str, Any]:
             if registration.status == Status.CONFIRMED and now < event.ends_at
             else None
         ),
+        "again": _register_again(registration, event),
         **extra,
     }
 
@@ -349,7 +361,7 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
         except JamlikError as exc:
             error, status = exc.message, exc.status
         else:
-            messages.success(request, _("Your registration was cancelled."))
+            # The manage page says it once, in its status box (no flash message as well).
             return redirect("events_public:manage", token=token)
     return render(
         request,

@@ -21,6 +21,7 @@ from jamlik.events.forms import (
     MessageForm,
     RegistrationFilterForm,
 )
+from jamlik.events.selectors.registrations import RegistrationSort
 from jamlik.events.views.staff._common import _base, _event, _fragment
 
 # ---- Dashboard -----------------------------------------------------------------------------------------
@@ -42,8 +43,10 @@ def _filters(
     return form, filters
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = [(k, value) for k, values in request.GET.lists() if k != "page" for value in values]
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The request's query string without the parameters ``names``: the links of the list
+    keep the filters (and the order) they do not change."""
+    params = [(k, value) for k, values in request.GET.lists() if k not in names for value in values]
     return urlencode(params)
 
 
@@ -52,8 +55,14 @@ def dashboard(request: HtmxRequest, pk: int) -> HttpResponse:
     policies.require(policies.may_see_dashboard, request.user)
     event = _event(request, pk)
     form, filters = _filters(request, event)
+    sort = RegistrationSort.parse(request.GET.get("sort"), request.GET.get("dir"))
+    filter_query = _query_without(request, "page", "sort", "dir")
     page = selectors.registrations_page(
-        user=request.user, event=event, filters=filters, page=request.GET.get("page") or 1
+        user=request.user,
+        event=event,
+        filters=filters,
+        page=request.GET.get("page") or 1,
+        sort=sort,
     )
     context = _base(
         request,
@@ -61,7 +70,12 @@ def dashboard(request: HtmxRequest, pk: int) -> HttpResponse:
         "dashboard",
         filter_form=form,
         page=page,
-        query=_query_without_page(request),
+        page_numbers=list(page.paginator.get_elided_page_range(page.number, on_ends=1)),
+        sort=sort,
+        sort_headers=sort.headers(),
+        # Header links keep the filters; page links keep the filters and the order.
+        filter_query=filter_query,
+        query="&".join(part for part in (filter_query, sort.query) if part),
     )
     if request.htmx and request.htmx.target == "registrations":
         return _fragment(request, "events/partials/_registrations.html", context)

@@ -1,4 +1,5 @@
-"""Organiser pages: organisation links (list, send, regenerate, create, revoke)."""
+"""Organiser pages: organisation links (list, send with a preview, regenerate, create,
+revoke)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from jamlik.core.errors import Invalid
 from jamlik.events import policies, selectors, services
 from jamlik.events.links import organisation_link_url
 from jamlik.events.models import OrganisationLink
+from jamlik.events.services import links as link_services
 from jamlik.events.views.staff._common import _base, _event
 
 # ---- Links ---------------------------------------------------------------------------------------------
@@ -44,17 +47,50 @@ def link_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def links_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the links in two steps: GET shows the mail as it will be sent and its
+    recipients to choose from; the preview's POST (``choose``) sends to the chosen ones
+    only. A POST without ``choose`` sends to all, as before (and as the API does)."""
     policies.require(policies.may_manage_links, request.user)
     event = _event(request, pk)
-    sent = services.links_send(actor=request.user, event=event)
-    messages.success(
-        request,
-        _("%(n)s links were queued for sending to the organisations' mailboxes.")
-        % {"n": len(sent)},
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            if "choose" in request.POST:
+                sent = link_services.links_send_selected(
+                    actor=request.user,
+                    event=event,
+                    data={"organisations": request.POST.getlist("organisations")},
+                )
+            else:
+                sent = services.links_send(actor=request.user, event=event)
+        except Invalid as exc:
+            error, status = _first_message(exc), exc.status
+        else:
+            messages.success(
+                request,
+                _("%(n)s links were queued for sending to the organisations' mailboxes.")
+                % {"n": len(sent)},
+            )
+            return redirect("events:links", pk=event.pk)
+    preview = link_services.links_preview(actor=request.user, event=event)
+    chosen = (
+        {str(v) for v in request.POST.getlist("organisations")}
+        if request.method == "POST"
+        else {str(r.organisation.pk) for r in preview.recipients}
     )
-    return redirect("events:links", pk=event.pk)
+    return render(
+        request,
+        "events/staff/links_preview.html",
+        _base(request, event, "links", preview=preview, chosen=chosen, error=error),
+        status=status,
+    )
+
+
+def _first_message(exc: Invalid) -> str:
+    errors = getattr(exc, "errors", None) or []
+    return str(errors[0]["message"]) if errors else str(exc.message)
 
 
 def _link(request: HttpRequest, event: Any, organisation_id: int) -> OrganisationLink:
