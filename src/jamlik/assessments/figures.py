@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jamlik.assessments import chartrules, charts
 from jamlik.assessments.frameworks import normalised_score
 from jamlik.assessments.selectors import WEAKEST, RequirementResult, Summary
+from jamlik.assessments.texts import localized
 from jamlik.core import display
 
 
@@ -50,7 +51,7 @@ class Figures:
         return display.fmt_percent(self.summary.response_rate)
 
     def requirement_label(self, result: RequirementResult) -> str:
-        return f"{self.numbers.get(result.key, '')} {result.text}".strip()
+        return f"{self.numbers.get(result.key, '')} {localized(result, 'text')}".strip()
 
 
 def requirement_numbers(summary: Summary) -> dict[str, str]:
@@ -70,7 +71,7 @@ def segments(result: RequirementResult) -> list[charts.Segment]:
         score = normalised_score(result.options, option["value"])
         out.append(
             charts.Segment(
-                label=str(option["label"]),
+                label=localized(option, "label"),
                 count=result.counts.get(option["value"], 0),
                 level=None if score is None else score / 100,
                 value=str(option["value"]),
@@ -89,9 +90,9 @@ def weakest(summary: Summary) -> list[RequirementResult]:
 
 def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
     numbers = requirement_numbers(summary)
-    area_titles = {a.key: a.title for a in summary.areas}
+    area_titles = {a.key: localized(a, "title") for a in summary.areas}
     area_rows = [
-        charts.ScoreRow(label=f"{i}. {a.title}", score=a.score, answers=a.scored)
+        charts.ScoreRow(label=f"{i}. {area_titles[a.key]}", score=a.score, answers=a.scored)
         for i, a in enumerate(summary.areas, start=1)
     ]
     areas = ChartWithTable(
@@ -104,13 +105,15 @@ def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
     distributions = []
     for index, area in enumerate(summary.areas, start=1):
         rows = [
-            charts.DistributionRow(label=f"{numbers[r.key]} {r.text}", segments=segments(r))
+            charts.DistributionRow(
+                label=f"{numbers[r.key]} {localized(r, 'text')}", segments=segments(r)
+            )
             for r in summary.requirements
             if r.area == area.key
         ]
         if not rows:
             continue
-        heading = f"{index}. {area.title}"
+        heading = f"{index}. {area_titles[area.key]}"
         title = _("Answers per requirement: %(area)s") % {"area": heading}
         distributions.append(
             ChartWithTable(
@@ -125,7 +128,7 @@ def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
 
     heatmap = None
     if summary.organisations:
-        columns = [f"{i}. {a.title}" for i, a in enumerate(summary.areas, start=1)]
+        columns = [f"{i}. {area_titles[a.key]}" for i, a in enumerate(summary.areas, start=1)]
         labels = chartrules.heat_row_labels([(o.short_name, o.name) for o in summary.organisations])
         heat_rows = [
             charts.HeatRow(
@@ -187,7 +190,7 @@ def build_figures(summary: Summary, *, id_prefix: str = "") -> Figures:
             heading=_("Comparison per area"),
             anchor="comparison",
         )
-        texts = {r.key: r.text for r in summary.requirements}
+        texts = {r.key: localized(r, "text") for r in summary.requirements}
         figures.comparison_requirements = charts.comparison_table(
             [
                 charts.ComparisonRow(

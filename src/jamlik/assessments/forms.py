@@ -20,6 +20,7 @@ from jamlik.assessments.inputs import (
     SubmitIn,
 )
 from jamlik.assessments.models import ActionStatus, Requirement, ResponseStatus
+from jamlik.assessments.texts import localized
 from jamlik.core import validation
 from jamlik.core.errors import JamlikError
 from jamlik.core.forms import AccessibleFormMixin, CheckedTextField, TextField, choice_field
@@ -89,7 +90,7 @@ class CampaignForm(AccessibleFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "framework").choices = [
-            (f.pk, f"{f.title} ({f.version})") for f in frameworks
+            (f.pk, f"{localized(f, 'title')} ({f.version})") for f in frameworks
         ]
         choice_field(self, "organisations").choices = [
             (o.pk, f"{o.name} ({o.code})") for o in organisations
@@ -261,9 +262,9 @@ class ResponseForm(AccessibleFormMixin, forms.Form):
         for requirement in self.requirements:
             options = scales.get(requirement.scale_name, [])
             self.fields[value_name(requirement.key)] = forms.ChoiceField(
-                label=requirement.text,
+                label=localized(requirement, "text"),
                 required=False,
-                choices=[(o["value"], o["label"]) for o in options],
+                choices=[(o["value"], localized(o, "label")) for o in options],
                 widget=forms.RadioSelect,
             )
             self.fields[comment_name(requirement.key)] = TextField(
@@ -354,7 +355,7 @@ def requirement_choices(frameworks: Iterable[Any]) -> list[tuple[str, Any]]:
             if requirement.key in seen:
                 continue
             seen.add(requirement.key)
-            text = " ".join(requirement.text.split())
+            text = " ".join(localized(requirement, "text").split())
             if len(text) > 110:
                 text = text[:109].rstrip() + "…"
             by_area.setdefault(requirement.area_id, []).append(
@@ -362,8 +363,9 @@ def requirement_choices(frameworks: Iterable[Any]) -> list[tuple[str, Any]]:
             )
         for area_id, options in by_area.items():
             area = areas.get(area_id)
-            title = area.title if area else ""
-            groups.append((f"{title} – {framework.title} {framework.version}", options))
+            title = localized(area, "title") if area else ""
+            framework_title = localized(framework, "title")
+            groups.append((f"{title} – {framework_title} {framework.version}", options))
     return groups
 
 

@@ -23,7 +23,12 @@ class Framework(models.Model):
     version = models.CharField(_("version"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # {name: [{"value", "label", "score"}]}; score null = no score (n/a, don't know).
+    # English texts beside the Swedish ones, blank when the file has none
+    # (assessments.texts.localized picks the one to show).
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True, default="")
+    description_en = models.TextField(_("description (English)"), blank=True, default="")
+    # {name: [{"value", "label", "label_en"?, "score"}]}; score null = no score (n/a, don't
+    # know); label_en only when the file gives one.
     scales = models.JSONField(_("answer scales"), default=dict)
     default_scale = models.CharField(_("default scale"), max_length=50)
     source_name = models.CharField(_("source file"), max_length=200, blank=True)
@@ -56,6 +61,8 @@ class Area(models.Model):
     key = models.CharField(_("key"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True, default="")
+    description_en = models.TextField(_("description (English)"), blank=True, default="")
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -78,6 +85,8 @@ class Requirement(models.Model):
     text = models.TextField(_("text"))
     reference = models.CharField(_("legal reference"), max_length=500)
     guidance = models.TextField(_("guidance"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True, default="")
+    guidance_en = models.TextField(_("guidance (English)"), blank=True, default="")
     # The scale's name in framework.scales, always resolved (the default when the file named
     # none); ``own_scale`` says whether the file named one.
     scale_name = models.CharField(_("scale"), max_length=50)

@@ -29,6 +29,7 @@ from django.utils.translation import get_language, pgettext
 from jamlik.assessments.figures import Figures, build_figures
 from jamlik.assessments.models import Campaign
 from jamlik.assessments.selectors import campaign_summary
+from jamlik.assessments.texts import localized
 from jamlik.core import display
 from jamlik.events.models import Event, Status
 from jamlik.reviews import policies, selectors
@@ -56,14 +57,14 @@ class CampaignFigures:
     def area_rows(self) -> list[tuple[str, str, str]]:
         """(area, score, scored answers) in framework order."""
         return [
-            (f"{i}. {a.title}", display.fmt_score(a.score), str(a.scored))
+            (f"{i}. {localized(a, 'title')}", display.fmt_score(a.score), str(a.scored))
             for i, a in enumerate(self.summary.areas, start=1)
         ]
 
     @property
     def weakest_rows(self) -> list[tuple[str, str, str]]:
         return [
-            (self.figures.numbers.get(r.key, ""), r.text, display.fmt_score(r.score))
+            (self.figures.numbers.get(r.key, ""), localized(r, "text"), display.fmt_score(r.score))
             for r in self.figures.weakest[:WEAKEST_SHOWN]
         ]
 

@@ -330,16 +330,18 @@ def board_report_get(*, user: Any, review: Review) -> BoardReport | None:
 
 
 def requirement_choices() -> list[tuple[str, str]]:
-    """Every requirement key of the loaded frameworks with its newest text, in framework
-    order (keys are stable across versions, so one key is one choice)."""
+    """Every requirement key of the loaded frameworks with its newest text (in the active
+    language, assessments.texts), in framework order (keys are stable across versions, so
+    one key is one choice)."""
     from jamlik.assessments.models import Requirement
+    from jamlik.assessments.texts import localized
 
     seen: dict[str, str] = {}
-    for key, text in Requirement.objects.order_by(
+    for key, text, text_en in Requirement.objects.order_by(
         "-framework__loaded_at", "-framework_id", "area__order", "order"
-    ).values_list("key", "text"):
+    ).values_list("key", "text", "text_en"):
         if key not in seen:
-            seen[key] = text
+            seen[key] = localized({"text": text, "text_en": text_en}, "text")
     return [(key, f"{key} – {_shorten(text)}") for key, text in seen.items()]
 
 

@@ -23,8 +23,13 @@ class ScaleOptionOut(Schema):
     value: str
     label: str
     score: float | None
+    # The English label (an added field; ``label`` stays Swedish): only when the framework
+    # gives one.
+    label_en: str | None = None
 
 
+# The English texts (``*_en``) are added fields: the unsuffixed ones stay Swedish; "" when
+# the framework has none (assessments.texts).
 class RequirementOut(Schema):
     key: str
     text: str
@@ -32,6 +37,8 @@ class RequirementOut(Schema):
     guidance: str
     scale: list[ScaleOptionOut] | None = None
     check: bool = False
+    text_en: str = ""
+    guidance_en: str = ""
 
 
 class AreaOut(Schema):
@@ -39,6 +46,8 @@ class AreaOut(Schema):
     title: str
     description: str = ""
     requirements: list[RequirementOut]
+    title_en: str = ""
+    description_en: str = ""
 
 
 class FrameworkOut(Schema):
@@ -50,6 +59,8 @@ class FrameworkOut(Schema):
     areas: list[AreaOut]
     scale: list[ScaleOptionOut]
     locked: bool
+    title_en: str = ""
+    description_en: str = ""
 
 
 def _requirement_out(framework: Framework, requirement: Any) -> dict[str, Any]:
@@ -61,6 +72,8 @@ def _requirement_out(framework: Framework, requirement: Any) -> dict[str, Any]:
         "reference": requirement.reference,
         "guidance": requirement.guidance,
         "check": requirement.needs_check,
+        "text_en": requirement.text_en,
+        "guidance_en": requirement.guidance_en,
     }
     if requirement.own_scale:
         out["scale"] = framework.scale(requirement.scale_name)
@@ -74,6 +87,8 @@ def _framework_out(framework: Framework) -> dict[str, Any]:
         "version": framework.version,
         "title": framework.title,
         "description": framework.description,
+        "title_en": framework.title_en,
+        "description_en": framework.description_en,
         "scale": framework.scale(),
         "locked": framework.locked,
         "areas": [
@@ -81,6 +96,8 @@ def _framework_out(framework: Framework) -> dict[str, Any]:
                 "key": area.key,
                 "title": area.title,
                 "description": area.description,
+                "title_en": area.title_en,
+                "description_en": area.description_en,
                 "requirements": [_requirement_out(framework, r) for r in requirements],
             }
             for area, requirements in selectors.framework_structure(framework)

@@ -41,6 +41,7 @@ class AnswerOut(Schema):
     score: float | None
     comment: str
     updated_at: DateTimeOut
+    label_en: str = ""  # the English label; "" when the framework has none
 
 
 def _answers_out(response: Response) -> list[dict[str, Any]]:
@@ -48,11 +49,13 @@ def _answers_out(response: Response) -> list[dict[str, Any]]:
     answers = []
     for answer in selectors.answer_list(response=response):
         options = framework.scale(answer.requirement.scale_name)
+        option = next((o for o in options if o["value"] == answer.value), {})
         answers.append(
             {
                 "requirement": answer.requirement.key,
                 "value": answer.value,
-                "label": next((o["label"] for o in options if o["value"] == answer.value), ""),
+                "label": option.get("label", ""),
+                "label_en": option.get("label_en") or "",
                 "score": answer.normalised,
                 "comment": answer.comment,
                 "updated_at": answer.updated_at,

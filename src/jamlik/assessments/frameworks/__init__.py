@@ -21,7 +21,10 @@ The format::
       - key: grunder
         title: ...
         description: ...            # optional
-        requirements:
+        title_en: ...               # optional: the English texts, shown when English is
+        description_en: ...         # active (assessments.texts); likewise text_en and
+        requirements:               # guidance_en of a requirement, label_en of an option,
+                                    # title_en and description_en of the framework
           - key: dl-3-1-diskrimineringsgrunder   # stable across versions
             text: ...
             reference: ...

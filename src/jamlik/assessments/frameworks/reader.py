@@ -216,7 +216,7 @@ def _read_framework(reader: _Reader, root: Any) -> FrameworkSpec | None:
         root,
         [],
         required=("key", "version", "title", "scales", "default_scale", "areas"),
-        optional=("description",),
+        optional=("description", "title_en", "description_en"),
     )
     if top is None:
         return None
@@ -242,6 +242,8 @@ def _read_framework(reader: _Reader, root: Any) -> FrameworkSpec | None:
         scales=scales,
         default_scale=default_scale,
         areas=areas,
+        title_en=reader.text(top, "title_en", [], max_length=TITLE_MAX, required=False),
+        description_en=reader.text(top, "description_en", [], max_length=TEXT_MAX, required=False),
     )
 
 
@@ -270,7 +272,9 @@ def _read_scales(reader: _Reader, node: Any) -> dict[str, list[ScaleOption]]:
         values: dict[str, int] = {}
         for index, item in enumerate(reader.sequence(value_node, path), start=1):
             item_path = [*path, f"#{index}"]
-            entries = reader.mapping(item, item_path, required=("value", "label", "score"))
+            entries = reader.mapping(
+                item, item_path, required=("value", "label", "score"), optional=("label_en",)
+            )
             if entries is None:
                 continue
             value = reader.text(entries, "value", item_path, max_length=50)
@@ -281,6 +285,9 @@ def _read_scales(reader: _Reader, node: Any) -> dict[str, list[ScaleOption]]:
                     _("use letters a–z, digits, '-' and '_' only (at most 50)"),
                 )
             label = reader.text(entries, "label", item_path, max_length=TITLE_MAX)
+            label_en = reader.text(
+                entries, "label_en", item_path, max_length=TITLE_MAX, required=False
+            )
             ok, score = (
                 reader.score(entries["score"][1], [*item_path, "score"])
                 if "score" in entries
@@ -296,7 +303,9 @@ def _read_scales(reader: _Reader, node: Any) -> dict[str, list[ScaleOption]]:
             elif value:
                 values[value] = entries["value"][1].start_mark.line + 1
             if value and label and ok:
-                options.append(ScaleOption(value=value, label=label, score=score))
+                options.append(
+                    ScaleOption(value=value, label=label, score=score, label_en=label_en)
+                )
         if isinstance(value_node, yaml.SequenceNode) and value_node.value:
             if len({o.score for o in options if o.score is not None}) < 2 and len(options) == len(
                 value_node.value
@@ -317,7 +326,10 @@ def _read_areas(reader: _Reader, node: Any, scales: dict[str, list[ScaleOption]]
     for index, area_node in enumerate(reader.sequence(node, ["areas"]), start=1):
         path = ["areas", _item_name(area_node, index)]
         entries = reader.mapping(
-            area_node, path, required=("key", "title", "requirements"), optional=("description",)
+            area_node,
+            path,
+            required=("key", "title", "requirements"),
+            optional=("description", "title_en", "description_en"),
         )
         if entries is None:
             continue
@@ -335,6 +347,10 @@ def _read_areas(reader: _Reader, node: Any, scales: dict[str, list[ScaleOption]]
             title=reader.text(entries, "title", path, max_length=TITLE_MAX),
             description=reader.text(
                 entries, "description", path, max_length=TEXT_MAX, required=False
+            ),
+            title_en=reader.text(entries, "title_en", path, max_length=TITLE_MAX, required=False),
+            description_en=reader.text(
+                entries, "description_en", path, max_length=TEXT_MAX, required=False
             ),
         )
         if "requirements" in entries:
@@ -364,7 +380,7 @@ def _read_requirement(
         node,
         path,
         required=("key", "text", "reference"),
-        optional=("guidance", "scale", "check"),
+        optional=("guidance", "scale", "check", "text_en", "guidance_en"),
     )
     if entries is None:
         return None
@@ -394,4 +410,6 @@ def _read_requirement(
         guidance=reader.text(entries, "guidance", path, max_length=TEXT_MAX, required=False),
         scale=scale,
         check=reader.flag(entries, "check", path),
+        text_en=reader.text(entries, "text_en", path, max_length=TEXT_MAX, required=False),
+        guidance_en=reader.text(entries, "guidance_en", path, max_length=TEXT_MAX, required=False),
     )

@@ -31,6 +31,7 @@ class ScaleOption:
     value: str
     label: str
     score: float | None
+    label_en: str = ""
 
 
 @dataclass
@@ -41,6 +42,8 @@ class RequirementSpec:
     guidance: str = ""
     scale: str | None = None  # as written; None means the framework's default scale
     check: bool = False
+    text_en: str = ""
+    guidance_en: str = ""
 
 
 @dataclass
@@ -49,6 +52,8 @@ class AreaSpec:
     title: str
     description: str = ""
     requirements: list[RequirementSpec] = field(default_factory=list)
+    title_en: str = ""
+    description_en: str = ""
 
 
 @dataclass
@@ -60,14 +65,19 @@ class FrameworkSpec:
     scales: dict[str, list[ScaleOption]]
     default_scale: str
     areas: list[AreaSpec]
+    title_en: str = ""
+    description_en: str = ""
 
     def as_data(self) -> dict[str, Any]:
         return asdict(self)
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 of the content, not of the bytes: comments and layout do not count."""
-        canonical = json.dumps(self.as_data(), sort_keys=True, ensure_ascii=False)
+        """SHA-256 of the content, not of the bytes: comments and layout do not count, nor
+        do the English texts (``*_en``), which translate the Swedish ones without changing
+        what is asked: adding or correcting them keeps the hash, so a version in use can
+        get them (``framework_write``), and the hashes stored before they existed hold."""
+        canonical = json.dumps(_without_english(self.as_data()), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def requirement_count(self) -> int:
@@ -99,6 +109,23 @@ class FrameworkInvalid(Invalid):
                 {"field": f"{p.file}:{p.line} {p.path}", "message": p.message} for p in problems
             ],
         )
+
+
+# The English texts' fields of the parsed form (not scale names, which are the file's).
+ENGLISH_FIELDS = frozenset({"title_en", "description_en", "text_en", "guidance_en", "label_en"})
+
+
+def _is_english(key: str) -> bool:
+    return key in ENGLISH_FIELDS
+
+
+def _without_english(data: Any) -> Any:
+    """``data`` (``as_data``) without the English keys: the same as before they existed."""
+    if isinstance(data, dict):
+        return {k: _without_english(v) for k, v in data.items() if not _is_english(k)}
+    if isinstance(data, list):
+        return [_without_english(v) for v in data]
+    return data
 
 
 def normalised_score(options: list[ScaleOption] | list[dict[str, Any]], value: str) -> float | None:

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 
 from jamlik.assessments import selectors
 from jamlik.assessments.models import Answer, Campaign, Response, ResponseStatus
+from jamlik.assessments.texts import localized
 from jamlik.core.scoping import scope_for
 from jamlik.core.xlsxstream import one_decimal, percent, xlsx_stream_bytes
 from jamlik.orgs.models import Organisation
@@ -36,8 +37,9 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _labels(campaign: Campaign) -> dict[tuple[str, str], str]:
+    """The answer labels by (scale, value), in the active language (texts.localized)."""
     return {
-        (scale, option["value"]): option["label"]
+        (scale, option["value"]): localized(option, "label")
         for scale, options in campaign.framework.scales.items()
         for option in options
     }
@@ -64,9 +66,24 @@ def _answer_rows(
     own columns; the unit's and the requirement's cells (the same on many rows) come from two
     small lookups, one row each per response and per requirement."""
     requirement_cells = {
-        pk: (area, key, text, reference, scale)
-        for pk, area, key, text, reference, scale in campaign.framework.requirements.values_list(
-            "pk", "area__title", "key", "text", "reference", "scale_name"
+        pk: (
+            localized({"title": area, "title_en": area_en}, "title"),
+            key,
+            localized({"text": text, "text_en": text_en}, "text"),
+            reference,
+            scale,
+        )
+        for pk, area, area_en, key, text, text_en, reference, scale in (
+            campaign.framework.requirements.values_list(
+                "pk",
+                "area__title",
+                "area__title_en",
+                "key",
+                "text",
+                "text_en",
+                "reference",
+                "scale_name",
+            )
         )
     }
     response_cells = {
@@ -106,7 +123,7 @@ def _summary_rows(summary: selectors.Summary, columns: list[tuple[str, str]]) ->
         if requirement.area != current_area:
             current_area = requirement.area
             area = areas[current_area]
-            row = [area_label, area.key, area.title, "", "", area.answered, area.scored,
+            row = [area_label, area.key, localized(area, "title"), "", "", area.answered, area.scored,
                    one_decimal(area.score)]  # fmt: skip
             row += [None] * len(columns)
             if summary.comparison is not None:
@@ -115,8 +132,8 @@ def _summary_rows(summary: selectors.Summary, columns: list[tuple[str, str]]) ->
         row = [
             requirement_label,
             requirement.key,
-            area.title,
-            requirement.text,
+            localized(area, "title"),
+            localized(requirement, "text"),
             requirement.reference,
             requirement.answered,
             requirement.scored,
@@ -234,7 +251,7 @@ def campaign_xlsx(
                 pgettext("xlsx", "Submitted"),
                 pgettext("xlsx", "Response rate"),
             ]
-            + [a.title for a in summary.areas],
+            + [localized(a, "title") for a in summary.areas],
             [
                 [
                     o.name,

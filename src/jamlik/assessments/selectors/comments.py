@@ -21,6 +21,7 @@ class CommentItem:
     value: str
     label: str
     comment: str
+    label_en: str = ""  # the English label, blank when none (texts.localized picks)
 
 
 @dataclass
@@ -28,6 +29,7 @@ class CommentGroup:
     key: str
     text: str
     comments: list[CommentItem] = field(default_factory=list)
+    text_en: str = ""  # the English text, blank when none (texts.localized picks)
 
 
 def campaign_comments(
@@ -49,6 +51,7 @@ def campaign_comments(
     rows = answers.order_by("requirement__order", "response__unit__name", "pk").values_list(
         "requirement__key",
         "requirement__text",
+        "requirement__text_en",
         "requirement__scale_name",
         "response__unit__name",
         "response__organisation__name",
@@ -57,10 +60,10 @@ def campaign_comments(
     )
     framework = campaign.framework
     groups: dict[str, CommentGroup] = {}
-    for key, text, scale_name, unit, org_name, value, comment in rows:
-        group = groups.setdefault(key, CommentGroup(key=key, text=text))
-        label = next(
-            (o["label"] for o in framework.scale(scale_name) if o["value"] == value), value
-        )
-        group.comments.append(CommentItem(unit, org_name, value, label, comment))
+    for key, text, text_en, scale_name, unit, org_name, value, comment in rows:
+        group = groups.setdefault(key, CommentGroup(key=key, text=text, text_en=text_en))
+        option = next((o for o in framework.scale(scale_name) if o["value"] == value), None)
+        label = option["label"] if option else value
+        label_en = (option.get("label_en") or "") if option else ""
+        group.comments.append(CommentItem(unit, org_name, value, label, comment, label_en))
     return list(groups.values())

@@ -27,6 +27,7 @@ from jamlik.assessments.models import (
     ResponseStatus,
 )
 from jamlik.assessments.selectors.campaigns import _responses, framework_structure
+from jamlik.assessments.texts import localized
 from jamlik.core.scoping import Scope, scope_for
 from jamlik.orgs.models import Organisation
 
@@ -40,14 +41,16 @@ class RequirementResult:
     text: str
     reference: str
     order: int
-    options: list[dict[str, Any]]  # the requirement's scale: value, label, score
+    options: list[dict[str, Any]]  # the requirement's scale: value, label, label_en?, score
     counts: dict[str, int]  # every value of the scale, 0 when nobody chose it
     answered: int = 0  # answers with a value (scored or not)
     scored: int = 0  # answers with a score
     score: float | None = None  # mean normalised score 0–100
+    text_en: str = ""  # the English text, blank when none (texts.localized picks)
 
     def label(self, value: str) -> str:
-        return next((o["label"] for o in self.options if o["value"] == value), value)
+        """The value's label in the active language (texts.localized)."""
+        return next((localized(o, "label") for o in self.options if o["value"] == value), value)
 
 
 @dataclass
@@ -57,6 +60,7 @@ class AreaResult:
     answered: int = 0
     scored: int = 0
     score: float | None = None
+    title_en: str = ""  # the English title, blank when none (texts.localized picks)
 
 
 @dataclass
@@ -125,6 +129,7 @@ class Summary:
                 {
                     "key": a.key,
                     "title": a.title,
+                    "title_en": a.title_en,
                     "score": a.score,
                     "answered": a.answered,
                     "scored": a.scored,
@@ -209,7 +214,7 @@ def _requirement_results(
     areas: list[AreaResult] = []
     requirements: list[RequirementResult] = []
     for area, area_requirements in structure:
-        area_result = AreaResult(key=area.key, title=area.title)
+        area_result = AreaResult(key=area.key, title=area.title, title_en=area.title_en)
         area_total = 0.0
         for requirement in area_requirements:
             options = framework.scale(requirement.scale_name)
@@ -217,6 +222,7 @@ def _requirement_results(
                 key=requirement.key,
                 area=area.key,
                 text=requirement.text,
+                text_en=requirement.text_en,
                 reference=requirement.reference,
                 order=requirement.order,
                 options=options,

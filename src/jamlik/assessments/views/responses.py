@@ -33,6 +33,7 @@ from jamlik.assessments.forms import (
     value_name,
 )
 from jamlik.assessments.models import Response
+from jamlik.assessments.texts import localized
 from jamlik.core.errors import Conflict, Invalid, JamlikError, NotFound
 from jamlik.core.formpost import handle_form
 from jamlik.core.http_types import HtmxRequest
@@ -116,7 +117,11 @@ def _page(
                     "comment": form[comment_name(requirement.key)],
                     "answer": answer,
                     "answer_label": next(
-                        (o["label"] for o in options if answer and o["value"] == answer.value),
+                        (
+                            localized(o, "label")
+                            for o in options
+                            if answer and o["value"] == answer.value
+                        ),
                         "",
                     ),
                     "actions": [
@@ -129,7 +134,7 @@ def _page(
     error_links = []
     if form.is_bound and form.errors:
         numbers = {
-            item["requirement"].key: (item["number"], item["requirement"].text)
+            item["requirement"].key: (item["number"], localized(item["requirement"], "text"))
             for area in areas
             for item in area["items"]
         }
@@ -318,7 +323,10 @@ def _respond_submit(request: HttpRequest, response: Response, visitor: Visitor) 
         for r_index, requirement in enumerate(requirements, start=1):
             answer = answers.get(requirement.key)
             options = response.campaign.framework.scale(requirement.scale_name)
-            label = next((o["label"] for o in options if answer and o["value"] == answer.value), "")
+            label = next(
+                (localized(o, "label") for o in options if answer and o["value"] == answer.value),
+                "",
+            )
             rows.append(
                 {
                     "number": f"{a_index}.{r_index}",
@@ -358,15 +366,35 @@ def _respond_version(
     structure = _structure(response, visitor)
     numbers = {}
     texts = {}
+    english_labels: dict[str, str] = {}  # requirement key → the English label of its value
+    submitted = {item.get("requirement"): item.get("value") for item in version.answers}
+    framework = response.campaign.framework
     for a_index, (_area, requirements) in enumerate(structure, start=1):
         for r_index, requirement in enumerate(requirements, start=1):
             numbers[requirement.key] = f"{a_index}.{r_index}"
-            texts[requirement.key] = requirement.text
+            texts[requirement.key] = localized(requirement, "text")
+            option = next(
+                (
+                    o
+                    for o in framework.scale(requirement.scale_name)
+                    if o["value"] == submitted.get(requirement.key)
+                ),
+                {},
+            )
+            english_labels[requirement.key] = option.get("label_en") or ""
+    # The version keeps the Swedish label it was submitted with; English shows the scale's
+    # English label of the same value.
     rows = [
         {
             "number": numbers.get(item.get("requirement"), ""),
             "text": texts.get(item.get("requirement"), item.get("requirement")),
-            "label": item.get("label") or item.get("value"),
+            "label": localized(
+                {
+                    "label": item.get("label") or item.get("value"),
+                    "label_en": english_labels.get(item.get("requirement"), ""),
+                },
+                "label",
+            ),
             "comment": item.get("comment", ""),
         }
         for item in version.answers
