@@ -260,13 +260,13 @@ def load(result: Any) -> None:
     for campaign in (c2019, c2021, current):
         total = campaign.responses.count()
         submitted = campaign.responses.filter(status="submitted").count()
-        lines.append(f"{campaign.title}: {submitted} of {total} units submitted")
+        lines.append(f"{campaign.title}: {submitted} av {total} enheter har lämnat in")
     result.summary.extend(lines)
-    result.summary.append(f"{Action.objects.count()} actions ({created} new)")
+    result.summary.append(f"{Action.objects.count()} åtgärder ({created} nya)")
     open_response = (
         current.responses.exclude(status="submitted").select_related("unit").order_by("unit__code")
     ).first()
     if open_response is not None:
         result.links.append(
-            f"respondent link ({open_response.unit.name}): {open_response.respondent_url}"
+            f"Svarslänk för {open_response.unit.name}: {open_response.respondent_url}"
         )

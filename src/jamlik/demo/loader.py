@@ -20,7 +20,7 @@ class DemoResult:
 def load_all(stdout: Any = None) -> DemoResult:
     result = DemoResult()
     result.organisations = organisations.load()
-    result.summary.append(f"{len(result.organisations)} organisations")
+    result.summary.append(f"{len(result.organisations)} organisationer")
     result.logins = users.load(result.organisations)
     # Later steps (events, assessments, reviews) append to result here, in this order.
     events.load(result)

@@ -405,10 +405,10 @@ def load(result: Any) -> None:
 
     confirmed = event.registrations.filter(status=Status.CONFIRMED).count()
     result.summary.append(
-        f"Review “{REVIEW_TITLE}”: workshop {event.starts_at:%Y-%m-%d} with {confirmed} "
-        f"confirmed HR specialists in {groups} groups"
-        + (" (new)" if new_event else "")
-        + f", {GoodExample.objects.filter(review=review).count()} good examples ({made} new)"
+        f"Fördjupning ”{REVIEW_TITLE}”: workshop {event.starts_at:%Y-%m-%d} med {confirmed} "
+        f"bekräftade HR-specialister i {groups} grupper"
+        + (" (ny)" if new_event else "")
+        + f", {GoodExample.objects.filter(review=review).count()} goda exempel ({made} nya)"
     )
     if campaign is None:
         result.summary.append(

@@ -27,7 +27,7 @@ from django.utils import timezone
 from jamlik.demo.events.conferences import _conference_2020, _upcoming
 from jamlik.demo.events.seed import ALLOCATIONS, TITLE_2020, UPCOMING_PREFIX
 from jamlik.events import links
-from jamlik.events.models import Event
+from jamlik.events.models import Event, Status
 from jamlik.notifications.models import OutboxMessage
 from jamlik.orgs.models import Organisation
 
@@ -59,6 +59,7 @@ def load(result: Any) -> None:
         upcoming = _upcoming(organisations)
     # The mails of the replay would go to invented addresses and mailboxes: none leaves.
     OutboxMessage.objects.filter(pk__gt=first_outbox, kind__startswith="events.").delete()
+    _failed_mail(upcoming)
 
     for event in (conference, upcoming):
         event.refresh_from_db()
@@ -72,4 +73,22 @@ def load(result: Any) -> None:
     for link in upcoming.links.filter(revoked_at__isnull=True).select_related("organisation"):
         result.links.append(
             f"Anmälningslänk för {link.organisation.name}: {links.organisation_link_url(link)}"
+        )
+
+
+def _failed_mail(event: Event) -> None:
+    """Two confirmations the relay refused (a mistyped address), so that the start page's
+    failed-mail panel has something to show; once only."""
+    if OutboxMessage.objects.filter(kind="events.confirmation", status="failed").exists():
+        return
+    for registration in event.registrations.filter(status=Status.CONFIRMED).order_by("pk")[:2]:
+        OutboxMessage.objects.create(
+            kind="events.confirmation",
+            to=registration.email,
+            subject=f"Bekräftelse: {event.title}",
+            body_text="(demo)",
+            about=f"events.registration:{registration.pk}",
+            status="failed",
+            attempts=5,
+            last_error="SMTPRecipientsRefused: 550 5.1.1 User unknown",
         )

@@ -15,12 +15,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = loader.load_all(stdout=self.stdout)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(self.style.SUCCESS("Demodata inläst."))
         for line in result.summary:
             self.stdout.write(f"  {line}")
         self.stdout.write("")
         self.stdout.write(
-            f"Open {settings.BASE_URL}/ and log in (password for all: {result.password}):"
+            f"Öppna {settings.BASE_URL}/ och logga in (lösenord för alla: {result.password}):"
         )
         for username, role in result.logins:
             self.stdout.write(f"  {username:<10} {role}")
