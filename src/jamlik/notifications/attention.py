@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import BigIntegerField, Count, QuerySet, Subquery
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 
@@ -55,6 +55,34 @@ def _about(messages: QuerySet[OutboxMessage], prefix: str) -> QuerySet[OutboxMes
     return messages.filter(about__regex=rf"^{re.escape(prefix)}:[0-9]{{1,18}}$").annotate(
         about_id=Cast(Substr("about", len(prefix) + 2), output_field=BigIntegerField())
     )
+
+
+def failed_by_parent(
+    messages: QuerySet, about_rows: QuerySet, *, parent: str, key: str, url_name: str
+) -> list[dict[str, Any]]:
+    """Failed messages grouped by the ``parent`` (``event``, ``campaign``, ``review``) of the
+    row each is about: ``about_rows`` finds that row by ``OuterRef("about_id")``, already
+    narrowed to what the user may see; one query. A source's function calls this."""
+    rows = (
+        messages.annotate(
+            parent_id=Subquery(about_rows.values(f"{parent}_id")[:1]),
+            parent_title=Subquery(about_rows.values(f"{parent}__title")[:1]),
+        )
+        .filter(parent_id__isnull=False)
+        .order_by()
+        .values("parent_id", "parent_title")
+        .annotate(n=Count("id"))
+        .order_by("-n", "parent_id")
+    )
+    return [
+        {
+            "key": f"{key}:{row['parent_id']}",
+            "label": row["parent_title"],
+            "url": reverse(url_name, args=[row["parent_id"]]),
+            "count": row["n"],
+        }
+        for row in rows[:SOURCE_ROWS]
+    ]
 
 
 def failed_mail_panel(user: Any) -> dict[str, Any] | None:

@@ -13,12 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from jamlik.core.attention import PANEL_ROWS
 from jamlik.core.policies import is_active_user
-from jamlik.notifications.attention import SOURCE_ROWS
+from jamlik.notifications.attention import failed_by_parent
 from jamlik.reviews import policies
 from jamlik.reviews.models import Milestone, MilestoneStatus, Review, milestone_status
 
@@ -74,23 +73,6 @@ def failed_milestone_mail(user: Any, messages: QuerySet) -> list[dict[str, Any]]
     if not policies.may_manage_milestones(user):
         return []
     milestone = Milestone.objects.filter(pk=OuterRef("about_id")).order_by()
-    rows = (
-        messages.annotate(
-            review_id=Subquery(milestone.values("review_id")[:1]),
-            review_title=Subquery(milestone.values("review__title")[:1]),
-        )
-        .filter(review_id__isnull=False)
-        .order_by()
-        .values("review_id", "review_title")
-        .annotate(n=Count("id"))
-        .order_by("-n", "review_id")
+    return failed_by_parent(
+        messages, milestone, parent="review", key="reviews.review", url_name="reviews:detail"
     )
-    return [
-        {
-            "key": f"reviews.review:{row['review_id']}",
-            "label": row["review_title"],
-            "url": reverse("reviews:detail", args=[row["review_id"]]),
-            "count": row["n"],
-        }
-        for row in rows[:SOURCE_ROWS]
-    ]

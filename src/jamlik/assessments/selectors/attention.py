@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jamlik.assessments import policies
@@ -23,7 +22,7 @@ from jamlik.assessments.selectors.actions import action_list
 from jamlik.assessments.selectors.campaigns import ProgressRow, _visible_campaigns
 from jamlik.core.attention import PANEL_ROWS
 from jamlik.core.scoping import scope_for
-from jamlik.notifications.attention import SOURCE_ROWS
+from jamlik.notifications.attention import failed_by_parent
 
 
 @dataclass
@@ -103,23 +102,10 @@ def failed_response_mail(user: Any, messages: QuerySet) -> list[dict[str, Any]]:
     scoped = scope_for(user).filter(
         Response.objects.filter(pk=OuterRef("about_id")).order_by(), via="unit"
     )
-    rows = (
-        messages.annotate(
-            campaign_id=Subquery(scoped.values("campaign_id")[:1]),
-            campaign_title=Subquery(scoped.values("campaign__title")[:1]),
-        )
-        .filter(campaign_id__isnull=False)
-        .order_by()
-        .values("campaign_id", "campaign_title")
-        .annotate(n=Count("id"))
-        .order_by("-n", "campaign_id")
+    return failed_by_parent(
+        messages,
+        scoped,
+        parent="campaign",
+        key="assessments.campaign",
+        url_name="assessments:campaign",
     )
-    return [
-        {
-            "key": f"assessments.campaign:{row['campaign_id']}",
-            "label": row["campaign_title"],
-            "url": reverse("assessments:campaign", args=[row["campaign_id"]]),
-            "count": row["n"],
-        }
-        for row in rows[:SOURCE_ROWS]
-    ]

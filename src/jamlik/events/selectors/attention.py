@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.urls import reverse
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from jamlik.core.attention import PANEL_ROWS
 from jamlik.core.scoping import scope_for
@@ -28,7 +27,7 @@ from jamlik.events.models import (
     Registration,
     Status,
 )
-from jamlik.notifications.attention import SOURCE_ROWS
+from jamlik.notifications.attention import failed_by_parent
 
 UPCOMING_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
 
@@ -92,28 +91,11 @@ def attention_panel(user: Any) -> dict[str, Any] | None:
 
 
 def _failed_by_event(messages: QuerySet, scoped: QuerySet) -> list[dict[str, Any]]:
-    """Failed messages grouped by the event of the row each is about (``about_id``), the row
-    found through ``scoped`` (already narrowed to the user's scope); one query."""
-    rows = (
-        messages.annotate(
-            event_id=Subquery(scoped.values("event_id")[:1]),
-            event_title=Subquery(scoped.values("event__title")[:1]),
-        )
-        .filter(event_id__isnull=False)
-        .order_by()
-        .values("event_id", "event_title")
-        .annotate(n=Count("id"))
-        .order_by("-n", "event_id")
+    """Failed messages grouped by the event of the row each is about (``scoped``, already
+    narrowed to the user's scope)."""
+    return failed_by_parent(
+        messages, scoped, parent="event", key="events.event", url_name="events:dashboard"
     )
-    return [
-        {
-            "key": f"events.event:{row['event_id']}",
-            "label": row["event_title"],
-            "url": reverse("events:dashboard", args=[row["event_id"]]),
-            "count": row["n"],
-        }
-        for row in rows[:SOURCE_ROWS]
-    ]
 
 
 def failed_registration_mail(user: Any, messages: QuerySet) -> list[dict[str, Any]]:
