@@ -69,25 +69,6 @@ def truncate(text: Any, max_chars: int) -> str:
     return text[: max(1, max_chars - 1)].rstrip() + "…"
 
 
-def wrap(text: Any, max_chars: int, max_lines: int) -> list[str]:
-    """Greedy word wrap into at most ``max_lines`` lines; the last one truncated."""
-    words = " ".join(clean(text).split()).split(" ")
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}".strip()
-        if len(candidate) <= max_chars or not current:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
-    return [truncate(line, max_chars) for line in lines] or [""]
-
-
 def num(value: float) -> str:
     """A coordinate: short, locale-independent (12.5, 40)."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
