@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from jamlik.assessments import services
 from tests.assessments.test_report_pdf_tables import (
     LONG_NAMES,
     framework_2025,
@@ -29,6 +30,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_downloaded_report_holds_every_area_inside_the_page(
     live_server, browser_page, personas
 ):
+    # A browser test flushes the database between tests; the built-in frameworks that the
+    # migrations load are put back first.
+    services.frameworks_load_builtin()
     organisations = long_named_organisations(personas.city)
     campaign = af.campaign(
         organisations=organisations, fw=framework_2025(), title="Självskattning 2025"
