@@ -57,6 +57,22 @@ def datetime_field(label: Any, *, required: bool = True, help_text: Any = "") ->
     )
 
 
+class DaysField(forms.CharField):
+    """Whole numbers separated by commas ("7,2") as a list; the bounds are the input model's."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ",".join(str(day) for day in value)
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value) or ""
+        parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
+            raise ValidationError(_("Enter whole numbers separated by commas, e.g. 7,2."))
+        return [int(part) for part in parts]
+
+
 # ---- Public forms ------------------------------------------------------------------------------
 
 
@@ -290,6 +306,24 @@ class EventForm(AccessibleFormMixin, forms.Form):
     )
     waitlist_enabled = forms.BooleanField(label=_("Waiting list"), required=False, initial=True)
     contact_email = EmailField(label=_("Organiser's e-mail"), required=False)
+    unused_seat_reminder_days = DaysField(
+        label=_("Reminders of unused seats"),
+        required=False,
+        initial=[7, 2],
+        help_text=_(
+            "Days before the release date on which the organisations of an allocation with "
+            "unused seats are reminded, separated by commas. Empty: no reminders."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = "unused_seat_reminder_days"
+        # Not posted at all (a form of before the field): left as it is (a new event: the
+        # default).
+        if name in data and name not in self.data:
+            del data[name]
+        return data
 
 
 class AllocationForm(AccessibleFormMixin, forms.Form):

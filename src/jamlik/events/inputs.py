@@ -49,6 +49,8 @@ DEFAULT_HOLD_HOURS = 72
 MAX_CATEGORIES = 10
 SPEAKERS_MAX = 1000
 MAX_MESSAGE_STATUSES = 3
+MAX_REMINDER_DAYS = 5
+MAX_REMINDER_DAY = 365
 
 
 # ---- Field types ---------------------------------------------------------------------------
@@ -73,6 +75,21 @@ Count = Annotated[StrictInt, Field(ge=0, le=validation.MAX_COUNT)]
 HoldHours = Annotated[StrictInt, Field(ge=1, le=MAX_HOLD_HOURS)]
 # Field(max_length) as well, so the OpenAPI document states the bound.
 Speakers = Annotated[str, BeforeValidator(_speakers), Field(max_length=SPEAKERS_MAX)]
+
+
+def _reminder_days(days: list[int]) -> list[int]:
+    # Checked here, not per item, so that the error names the field (the form shows it there).
+    if any(day < 1 or day > MAX_REMINDER_DAY for day in days):
+        raise ValueError(
+            _("Each day must be a whole number from 1 to %(max)s.") % {"max": MAX_REMINDER_DAY}
+        )
+    return sorted(set(days), reverse=True)
+
+
+# Days before the release on which unused seats are chased: each once, latest last (7, 2).
+ReminderDays = Annotated[
+    list[StrictInt], AfterValidator(_reminder_days), Field(max_length=MAX_REMINDER_DAYS)
+]
 MessageStatus = Literal["confirmed", "pending_approval", "waiting"]
 
 
@@ -144,6 +161,7 @@ class EventIn(Input):
     kind: EventKind = EventKind.CONFERENCE
     status: EventStatus = EventStatus.DRAFT
     contact_email: OptionalEmail = ""
+    unused_seat_reminder_days: ReminderDays = Field(default_factory=lambda: [7, 2])
 
     @model_validator(mode="after")
     def _times_in_order(self) -> Self:
@@ -181,6 +199,7 @@ class EventPatch(Input):
     kind: EventKind | None = None
     status: EventStatus | None = None
     contact_email: OptionalEmail | None = None
+    unused_seat_reminder_days: ReminderDays | None = None
 
     @field_validator("description", "venue", "contact_email")
     @classmethod
@@ -203,7 +222,7 @@ class EventPatch(Input):
 
     @model_validator(mode="after")
     def _null_leaves_unchanged(self) -> Self:
-        _unchanged_when_null(self, EVENT_NOT_NULL)
+        _unchanged_when_null(self, (*EVENT_NOT_NULL, "unused_seat_reminder_days"))
         return self
 
 
@@ -359,3 +378,27 @@ class LinksSendSelectionIn(Input):
         Field(max_length=MAX_LINK_RECIPIENTS),
         AfterValidator(_some_organisations),
     ]
+
+
+# ---- A coordinator registers another person (one by one; the import builds one per row) ----
+
+
+def _known_category(value: str) -> str:
+    # Empty: the service picks the event's own (employee when it takes employees).
+    if value and value not in Category.values:
+        raise ValueError(_("Choose one of the allowed values."))
+    return value
+
+
+StaffOrganisation = Annotated[StrictInt, BeforeValidator(_form_id), Field(ge=1)]
+
+
+class StaffRegistrationIn(Input):
+    organisation: StaffOrganisation
+    name: Name
+    email: Email
+    category: Annotated[str, Field(max_length=30), AfterValidator(_known_category)] = ""
+    title: OptionalName = ""
+    dietary: Comment = ""
+    accessibility: Comment = ""
+    manager_email: OptionalEmail = ""

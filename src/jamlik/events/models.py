@@ -36,6 +36,11 @@ def registered_now():
     return clock.now()
 
 
+def default_unused_seat_reminder_days() -> list[int]:
+    """When the unused seats of an allocation are chased: 7 and 2 days before the release."""
+    return [7, 2]
+
+
 def new_checkin_code() -> str:
     """The code in the confirmation's QR image: 12 random bytes, 96 bits."""
     return secrets.token_urlsafe(12)
@@ -99,6 +104,13 @@ class Event(models.Model):
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
     contact_email = models.EmailField(_("organiser's e-mail"), max_length=254, blank=True)
+    # Days before the release (quota_lock_until) on which the organisations of an allocation
+    # with unused seats are reminded (services.radar); [] for none.
+    unused_seat_reminder_days = models.JSONField(
+        _("reminders of unused seats (days before the release)"),
+        default=default_unused_seat_reminder_days,
+        blank=True,
+    )
     # Seat counters (confirmed, held = pending approval, waiting), kept under the event lock.
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
     held_count = models.PositiveIntegerField(default=0, editable=False)
@@ -387,3 +399,29 @@ class EventMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class UnusedSeatReminder(models.Model):
+    """A reminder of an allocation's unused seats, ``days_before`` the release: one row each,
+    inserted in the transaction that queues its mail, so it goes out once (services.radar)."""
+
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.CASCADE, related_name="unused_seat_reminders"
+    )
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+    # The unused seats the reminder named.
+    unused = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reminder of unused seats")
+        verbose_name_plural = _("reminders of unused seats")
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "days_before"], name="unused_seat_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation_id}/{self.days_before}"

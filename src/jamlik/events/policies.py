@@ -24,7 +24,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from jamlik.core.models import Role
 from jamlik.core.policies import is_active_user, is_city_or_admin, require
+from jamlik.core.scoping import scope_for
 
 __all__ = [
     "may_cancel_registration",
@@ -37,6 +39,7 @@ __all__ = [
     "may_manage_links",
     "may_manage_programme",
     "may_message_participants",
+    "may_register_others",
     "may_resend_manage_link",
     "may_see_dashboard",
     "may_send_links",
@@ -108,6 +111,23 @@ def may_message_participants(actor: Any) -> bool:
     return is_active_user(actor)
 
 
+def may_register_others(actor: Any, organisation: Any = None) -> bool:
+    """Register another person for an event, one by one or from a list: city coordinators
+    and administrators for any organisation, an org coordinator for their own organisation
+    and those below it (``core.scoping``). Without ``organisation``: whether the actor may
+    register anybody at all (the pages and endpoints ask this first)."""
+    if not is_active_user(actor):
+        return False
+    if is_city_or_admin(actor):
+        return True
+    if getattr(actor, "role", None) != Role.ORG_COORDINATOR:
+        return False
+    scope = scope_for(actor)
+    if organisation is None:
+        return bool(scope.path)
+    return scope.covers(organisation)
+
+
 _STAFF_ONLY = _("You are not allowed to do this.")
 _EDITORS_ONLY = _("Only administrators and city coordinators change events.")
 
@@ -125,4 +145,27 @@ _DENIED: dict[Callable[..., bool], Any] = {
     may_erase_registration: _("Only the city's coordinators can erase a person's data."),
     may_export_registrations: _STAFF_ONLY,
     may_message_participants: _STAFF_ONLY,
+    may_register_others: _(
+        "You may register people of your own organisation and the units below it only."
+    ),
 }
+
+
+# ---- Unused seats before the release (the radar and its reminders) -----------------------------
+
+
+def may_see_radar(actor: Any) -> bool:
+    """The radar of unused seats per allocation before the release (scoped: an org
+    coordinator sees the allocations that hold an organisation of their subtree)."""
+    return is_active_user(actor)
+
+
+def may_send_unused_seat_reminders(actor: Any) -> bool:
+    """Send the reminders of unused seats that are due now (the worker's tick sends them as
+    the system; a person who runs it: administrators and city coordinators)."""
+    return is_city_or_admin(actor)
+
+
+__all__ += ["may_see_radar", "may_send_unused_seat_reminders"]
+_DENIED[may_see_radar] = _STAFF_ONLY
+_DENIED[may_send_unused_seat_reminders] = _EDITORS_ONLY

@@ -30,6 +30,7 @@ from jamlik.core.filejobs import file_jobs_delete_expired
 from jamlik.core.models import WorkerHeartbeat
 from jamlik.events.models import Event
 from jamlik.events.services import housekeeping
+from jamlik.events.services.radar import unused_seat_reminders_send
 from jamlik.events.services.seats import event_release_if_due
 from jamlik.notifications.services import outbox_requeue_stale
 from jamlik.worker.recovery import tasks_recover_orphaned
@@ -94,8 +95,13 @@ def tick_work() -> dict[str, int]:
         recovered = tasks_recover_orphaned()
         if recovered:
             logger.warning("periodic tick: %d task(s) of a dead worker requeued", recovered)
+        housekept = housekeeping.events_housekeep_due()
+        # After the releases due are served: nothing is chased past its release.
+        chased = unused_seat_reminders_send()
+        if chased:
+            logger.info("periodic tick: %d allocation(s) reminded of unused seats", chased)
         return {
-            "housekept": housekeeping.events_housekeep_due(),
+            "housekept": housekept,
             "reminded": housekeeping.reminders_send(),
             "anonymised": housekeeping.registrations_anonymise_due(),
             "mail_requeued": outbox_requeue_stale(),

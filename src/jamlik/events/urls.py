@@ -69,4 +69,9 @@ urlpatterns = [
     path("<int:pk>/checkin/<int:rid>/undo/", staff.checkin_undo, name="checkin_undo"),
     path("<int:pk>/statistics/", staff.statistics, name="statistics"),
     path("<int:pk>/message/", staff.message, name="message"),
+    path("<int:pk>/radar/", staff.radar, name="radar"),
+    # A coordinator registers other people (one by one, or a list).
+    path("<int:pk>/register/", staff.register_person, name="register_person"),
+    path("<int:pk>/register/import/", staff.register_import, name="register_import"),
+    path("<int:pk>/register/template.csv", staff.register_template, name="register_template"),
 ]

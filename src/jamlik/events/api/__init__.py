@@ -8,7 +8,7 @@ The modules register their operations on the two routers of ``_common`` when imp
 order of the imports below (alphabetical, as ruff keeps them) is the order of the operations
 in the OpenAPI document; ``public_router`` is attached last."""
 
-from jamlik.events.api import events, links, public, registrations  # noqa: F401
+from jamlik.events.api import events, links, public, radar, registrations  # noqa: F401
 from jamlik.events.api._common import public_router, router
 
 router.add_router("", public_router)

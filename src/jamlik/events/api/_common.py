@@ -72,6 +72,7 @@ class EventOut(Schema):
     phase: str
     released_at: DateTimeOut | None
     public_url: str
+    unused_seat_reminder_days: list[int]
 
     @staticmethod
     def resolve_phase(obj: Any) -> str:

@@ -58,6 +58,70 @@ def _registration(
     return user, event, selectors.registration_get(user=user, event=event, pk=registration_id)
 
 
+# ---- A coordinator registers other people (one by one, or a list) ---------------------------------
+# (Declared before ``…/registrations/{registration_id}``: the paths are matched in the order
+# they are declared, and ``import`` would otherwise be taken for a registration id.)
+
+from ninja import File, Form, Schema, UploadedFile  # noqa: E402
+
+from jamlik.events.inputs import StaffRegistrationIn  # noqa: E402
+
+
+class ImportOut(Schema):
+    created: int
+    confirmed: int
+    pending_approval: int
+    waiting: int
+    registrations: list[int]
+
+
+@router.post(
+    "/events/{event_id}/registrations",
+    response={201: RegistrationOut, **errors(403, 409)},
+)
+def create_registration(request: HttpRequest, event_id: int, payload: StaffRegistrationIn) -> Any:
+    """Register a person on their behalf (``organisation``: id, in the caller's scope), by
+    the seat rules of a registration through the organisation's link; the person is mailed
+    the confirmation with their manage link. 409 ``already_registered`` for an address that
+    holds a registration, and the seat rules' refusals."""
+    user = _allowed(request, policies.may_register_others)
+    event = selectors.event_get(user=user, pk=event_id)
+    outcome = services.registration_create_by_staff(
+        actor=user, event=event, data=payload, language=request_language(request)
+    )
+    return Status(201, selectors.with_positions([outcome.registration], event)[0])
+
+
+@router.post(
+    "/events/{event_id}/registrations/import",
+    response={201: ImportOut, **errors(403, 409)},
+)
+def import_registrations(
+    request: HttpRequest,
+    event_id: int,
+    file: File[UploadedFile],
+    category: Form[str] = "",
+) -> Any:
+    """Register everyone on a list (multipart ``file``: CSV or XLSX; ``category``: optional,
+    the event's default) or nobody: 400 ``import_invalid`` with an error per line
+    (``field``: ``rows.<line>``, or ``file``), nothing stored."""
+    user = _allowed(request, policies.may_register_others)
+    event = selectors.event_get(user=user, pk=event_id)
+    result = services.registrations_import(
+        actor=user, event=event, file=file, category=category, language=request_language(request)
+    )
+    return Status(
+        201,
+        {
+            "created": result.created,
+            "confirmed": result.confirmed,
+            "pending_approval": result.pending_approval,
+            "waiting": result.waiting,
+            "registrations": [r.pk for r in result.registrations],
+        },
+    )
+
+
 @router.get("/events/{event_id}/registrations/{registration_id}", response=RegistrationOut)
 def get_registration(request: HttpRequest, event_id: int, registration_id: int) -> Any:
     _, event, registration = _registration(request, event_id, registration_id)

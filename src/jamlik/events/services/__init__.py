@@ -107,3 +107,12 @@ __all__ = [
     "session_update",
     "waiting_position",
 ]
+
+# A coordinator registers other people (one by one, or a list: all or nothing).
+from jamlik.events.services.staff_registrations import (
+    ImportResult,
+    registration_create_by_staff,
+    registrations_import,
+)
+
+__all__ += ["ImportResult", "registration_create_by_staff", "registrations_import"]

@@ -43,6 +43,7 @@ EVENT_FIELDS = (
     "kind",
     "status",
     "contact_email",
+    "unused_seat_reminder_days",
 )
 
 

@@ -70,3 +70,17 @@ __all__ = [
     "session_form",
     "statistics",
 ]
+
+# The radar of unused seats before the release.
+from jamlik.events.views.staff.radar import radar
+
+__all__ += ["radar"]
+
+# A coordinator registers other people (one by one, or a list).
+from jamlik.events.views.staff.register_others import (  # noqa: E402
+    register_import,
+    register_person,
+    register_template,
+)
+
+__all__ += ["register_import", "register_person", "register_template"]
