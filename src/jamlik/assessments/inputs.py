@@ -26,7 +26,8 @@ from pydantic import (
 )
 from pydantic import ValidationError as SchemaError
 
-from jamlik.assessments.models import ActionStatus
+from jamlik.assessments.models import ActionStatus, SignOffDecision
+from jamlik.assessments.signoff import comment_message, comment_missing
 from jamlik.core.inputs import FieldError, Input, schema_errors
 from jamlik.core.schemas import (
     Comment,
@@ -212,3 +213,23 @@ class ActionPatch(ActionChanges):
 
     organisation: StrictInt | None = None
     campaign: StrictInt | None = None
+
+
+# ---- Sign-off ----------------------------------------------------------------------------
+
+
+class SignOffIn(Input):
+    """A named head's sign-off of a submitted response (page and API): the head may have no
+    account, so their name and title are typed. "Changes requested" needs a comment, which
+    goes to the unit; whether the response may be signed off now is the service's."""
+
+    decision: SignOffDecision
+    comment: Comment = ""
+    signed_by_name: Name
+    signed_by_title: Name
+
+    @model_validator(mode="after")
+    def _comment_when_sent_back(self) -> Self:
+        if comment_missing(self.decision, self.comment):
+            raise FieldError("comment", comment_message())
+        return self

@@ -214,6 +214,9 @@ class Response(models.Model):
     submitted_by = models.CharField(_("submitted by"), max_length=200, blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+    # When the named head accepted the current submitted version; cleared when the response
+    # is reopened or submitted again (a new version needs a new sign-off).
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -240,6 +243,10 @@ class Response(models.Model):
     @property
     def locked(self) -> bool:
         return self.status == ResponseStatus.SUBMITTED
+
+    @property
+    def signed_off(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED and self.signed_off_at is not None
 
 
 class Answer(models.Model):
@@ -289,6 +296,47 @@ class ResponseVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} v{self.number}"
+
+
+class SignOffDecision(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+
+class SignOff(models.Model):
+    """A named head's (förvaltningschef, VD) judgement of one submitted version: accepted,
+    or sent back with a comment, which reopens the response. Never changed: each sign-off
+    is a new row, so the history stays."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="signoffs")
+    version = models.ForeignKey(
+        ResponseVersion,
+        verbose_name=_("submitted version"),
+        on_delete=models.PROTECT,
+        related_name="signoffs",
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=SignOffDecision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    # The head may have no account: their name and title are typed; the user who recorded
+    # the sign-off is kept beside them.
+    signed_by_name = models.CharField(_("signed by"), max_length=200)
+    signed_by_title = models.CharField(_("title"), max_length=200)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        ordering = ["response", "signed_at", "id"]
+        constraints = [
+            # One judgement per submitted version: a resubmission is a new version.
+            models.UniqueConstraint(fields=["version"], name="signoff_one_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.decision}"
 
 
 class ActionStatus(models.TextChoices):

@@ -10,6 +10,8 @@ coordinator's are those of their subtree, and anything else answers 404.
   coordinators (docs/rules.md#assessments-campaigns).
 - Inviting and reminding units, naming respondents, changing and reopening responses,
   writing actions and reading results and reports: every staff user, within their scope.
+- Signing off a submitted response for its named head: administrators and city coordinators
+  anywhere, an org coordinator for the units of their subtree (docs/rules.md).
 - Inactive and anonymous users may do nothing.
 """
 
@@ -20,7 +22,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from jamlik.core.models import Role
 from jamlik.core.policies import is_active_user, is_city_or_admin, require
+from jamlik.core.scoping import scope_for
 
 __all__ = [
     "may_change_response",
@@ -32,6 +36,7 @@ __all__ = [
     "may_reopen_response",
     "may_see_results",
     "may_set_respondents",
+    "may_sign_off",
     "require",
 ]
 
@@ -95,3 +100,19 @@ _DENIED: dict[Callable[..., bool], Any] = {
     may_manage_actions: _NOT_ALLOWED,
     may_see_results: _NOT_ALLOWED,
 }
+
+
+def may_sign_off(actor: Any, response: Any) -> bool:
+    """Record a named head's sign-off of a submitted response: administrators and city
+    coordinators anywhere, an org coordinator for units in their subtree. Needs the
+    response's unit and the actor's organisation loaded (no other database access)."""
+    if not is_active_user(actor):
+        return False
+    if is_city_or_admin(actor):
+        return True
+    if getattr(actor, "role", None) != Role.ORG_COORDINATOR:
+        return False
+    return scope_for(actor).covers(response.unit)
+
+
+_DENIED[may_sign_off] = _("Only coordinators of the unit's organisation may record a sign-off.")

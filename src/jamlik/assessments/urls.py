@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jamlik.assessments.views import actions, campaigns, responses, results
+from jamlik.assessments.views import actions, campaigns, responses, results, scores, signoff
 
 app_name = "assessments"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("responses/<int:pk>/save/", responses.response_save, name="response_save"),
     path("responses/<int:pk>/submit/", responses.response_submit, name="response_submit"),
     path("responses/<int:pk>/reopen/", responses.response_reopen, name="response_reopen"),
+    path("responses/<int:pk>/signoff/", signoff.response_sign_off_view, name="response_signoff"),
     path(
         "responses/<int:pk>/respondents/",
         responses.response_respondents,
@@ -43,4 +44,8 @@ urlpatterns = [
     path("actions/", actions.action_list, name="actions"),
     path("actions/new/", actions.action_create, name="action_create"),
     path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
+    path("campaigns/<int:pk>/scores.csv", scores.campaign_scores_csv, name="campaign_scores_csv"),
+    path(
+        "campaigns/<int:pk>/scores.json", scores.campaign_scores_json, name="campaign_scores_json"
+    ),
 ]

@@ -1,6 +1,7 @@
 """The Assessments endpoints (docs/api.md#endpoints-assessments), thin: parse, one service
 or selector, answer. One module per topic: ``frameworks``, ``campaigns`` (with summary,
-comments and exports), ``responses``, ``public`` (the respondent's link), ``actions``;
+comments and exports), ``responses``, ``public`` (the respondent's link), ``actions``,
+``scores`` (the comparison files, docs/framework-keys.md);
 ``common`` holds the router and what they share. Importing this package registers every
 endpoint on ``router`` in that order.
 
@@ -18,6 +19,7 @@ from jamlik.assessments.api import campaigns  # noqa: F401
 from jamlik.assessments.api import responses  # noqa: F401
 from jamlik.assessments.api import public  # noqa: F401
 from jamlik.assessments.api import actions  # noqa: F401
+from jamlik.assessments.api import scores  # noqa: F401
 
 # isort: on
 from jamlik.assessments.api.common import router

@@ -60,6 +60,7 @@ class ProgressOut(Schema):
     draft: int
     submitted: int
     reopened: int
+    signed_off: int  # addition: submitted and signed off by the named head
 
 
 class ResponseOut(Schema):

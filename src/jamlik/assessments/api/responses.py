@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Body, Field, Schema
+from ninja import Body, Field, Schema, Status
 
 from jamlik.assessments import selectors, services
 from jamlik.assessments.api.campaigns import ResponseOut
@@ -15,10 +15,13 @@ from jamlik.assessments.api.common import (
     DateTimeOut,
     router,
 )
-from jamlik.assessments.inputs import AnswerIn, ReopenIn, RespondentsIn, SubmitIn
+from jamlik.assessments.inputs import AnswerIn, ReopenIn, RespondentsIn, SignOffIn, SubmitIn
 from jamlik.assessments.models import (
     Response,
+    SignOff,
 )
+from jamlik.assessments.selectors.campaigns import response_signoffs
+from jamlik.assessments.services.signoff import response_sign_off
 from jamlik.core.api import errors
 
 
@@ -28,6 +31,7 @@ class ResponseDetailOut(ResponseOut):
     respondents: list[str]
     invited_at: DateTimeOut | None
     reminded_at: DateTimeOut | None
+    signed_off_at: DateTimeOut | None = None  # (addition) the current version's acceptance
 
     @staticmethod
     def resolve_unit_name(response: Response) -> str:
@@ -126,3 +130,34 @@ def reopen_response(request: HttpRequest, response_id: int, payload: ReopenIn = 
 def list_versions(request: HttpRequest, response_id: int) -> Any:
     response = selectors.response_get(user=request.user, pk=response_id)
     return selectors.response_versions(response=response)
+
+
+# ---- Sign-off (addition) -----------------------------------------------------------------
+
+
+class SignOffOut(Schema):
+    id: int
+    response: int = Field(..., validation_alias="response_id")
+    version: int  # the number of the submitted version judged
+    decision: str
+    comment: str
+    signed_by_name: str
+    signed_by_title: str
+    recorded_by: int | None = Field(None, validation_alias="signed_by_id")
+    signed_at: DateTimeOut
+
+    @staticmethod
+    def resolve_version(signoff: SignOff) -> int:
+        return signoff.version.number
+
+
+@router.post("/responses/{response_id}/signoff", response={201: SignOffOut, **errors(403, 409)})
+def sign_off_response(request: HttpRequest, response_id: int, payload: SignOffIn) -> Any:
+    response = selectors.response_get(user=request.user, pk=response_id)
+    return Status(201, response_sign_off(actor=request.user, response=response, data=payload))
+
+
+@router.get("/responses/{response_id}/signoffs", response=list[SignOffOut])
+def list_signoffs(request: HttpRequest, response_id: int) -> Any:
+    response = selectors.response_get(user=request.user, pk=response_id)
+    return response_signoffs(response=response)

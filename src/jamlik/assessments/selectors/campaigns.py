@@ -27,6 +27,7 @@ from jamlik.assessments.models import (
     Response,
     ResponseStatus,
     ResponseVersion,
+    SignOff,
 )
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.lookups import get_or_404, valid_id
@@ -132,6 +133,7 @@ class ProgressRow:
     draft: int
     submitted: int
     reopened: int
+    signed_off: int = 0  # submitted and signed off by the named head
 
     @property
     def rate(self) -> float:
@@ -152,6 +154,10 @@ def campaign_progress(
             draft=Count("id", filter=Q(status=ResponseStatus.DRAFT)),
             submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
             reopened=Count("id", filter=Q(status=ResponseStatus.REOPENED)),
+            signed_off_count=Count(
+                "id",
+                filter=Q(status=ResponseStatus.SUBMITTED, signed_off_at__isnull=False),
+            ),
         )
     )
     rows = list(counts)
@@ -169,6 +175,7 @@ def campaign_progress(
             draft=r["draft"],
             submitted=r["submitted"],
             reopened=r["reopened"],
+            signed_off=r["signed_off_count"],
         )
         for r in rows
     ]
@@ -185,6 +192,7 @@ def progress_total(rows: list[ProgressRow]) -> ProgressRow:
         draft=sum(r.draft for r in rows),
         submitted=sum(r.submitted for r in rows),
         reopened=sum(r.reopened for r in rows),
+        signed_off=sum(r.signed_off for r in rows),
     )
 
 
@@ -235,3 +243,9 @@ def answer_list(*, response: Response) -> list[Answer]:
 
 def response_versions(*, response: Response) -> QuerySet[ResponseVersion]:
     return response.versions.order_by("number")
+
+
+def response_signoffs(*, response: Response) -> QuerySet[SignOff]:
+    """The sign-offs of a response, oldest first, with the version each judges (one
+    query); the caller has already reached the response through its scope."""
+    return response.signoffs.select_related("version").order_by("signed_at", "id")

@@ -251,7 +251,10 @@ def response_submit(
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = now
     response.submitted_by = label[:200]
-    response.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    response.signed_off_at = None  # a new version needs a new sign-off
+    response.save(
+        update_fields=["status", "submitted_at", "submitted_by", "signed_off_at", "updated_at"]
+    )
     audit_log(
         actor=_audit_actor(actor, by_respondent),
         action="assessments.response.submitted",
@@ -278,7 +281,8 @@ def response_reopen(
     if response.status != ResponseStatus.SUBMITTED:
         raise NotSubmitted(_("Only a submitted response can be reopened."))
     response.status = ResponseStatus.REOPENED
-    response.save(update_fields=["status", "updated_at"])
+    response.signed_off_at = None  # the version signed off is no longer the current one
+    response.save(update_fields=["status", "signed_off_at", "updated_at"])
     audit_log(
         actor=actor,
         action="assessments.response.reopened",

@@ -34,6 +34,7 @@ from jamlik.assessments.forms import (
 )
 from jamlik.assessments.models import Response
 from jamlik.assessments.texts import localized
+from jamlik.assessments.views.signoff import SignOffForm, signoff_context
 from jamlik.core.errors import Conflict, Invalid, JamlikError, NotFound
 from jamlik.core.formpost import handle_form
 from jamlik.core.http_types import HtmxRequest
@@ -93,6 +94,7 @@ def _page(
     status: int = 200,
     problem: str = "",
     respondents_form: RespondentsForm | None = None,
+    signoff_form: SignOffForm | None = None,
 ) -> HttpResponse:
     structure = structure if structure is not None else _structure(response, visitor)
     if answers is None:
@@ -175,6 +177,7 @@ def _page(
             if not visitor.by_respondent
             else None
         ),
+        "signoff": signoff_context(response, visitor.user, signoff_form),
     }
     return render(request, "assessments/response_form.html", context, status=status)
 

@@ -1,12 +1,14 @@
 """``jamlik frameworks load FILE …``, ``jamlik frameworks load --builtin``,
-``jamlik frameworks check FILE …`` and ``jamlik frameworks list``."""
+``jamlik frameworks check FILE …``, ``jamlik frameworks list`` and
+``jamlik frameworks keys [--format csv|json] [KEY VERSION]`` (docs/framework-keys.md)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jamlik.assessments import selectors, services
+from jamlik.assessments import scorefiles, selectors, services
 from jamlik.assessments.frameworks import FrameworkInvalid, parse_framework
+from jamlik.assessments.selectors.scores import framework_keys
 from jamlik.core.errors import JamlikError
 
 
@@ -23,10 +25,19 @@ class Command(BaseCommand):
         check = sub.add_parser("check", help="Validate YAML files without loading them.")
         check.add_argument("files", nargs="+")
         sub.add_parser("list", help="List the loaded framework versions.")
+        keys = sub.add_parser(
+            "keys",
+            help="Write every area and requirement key (jamlik-framework-keys/1) of the loaded "
+            "framework versions, or of one.",
+        )
+        keys.add_argument("--format", choices=["csv", "json"], default="json")
+        keys.add_argument("framework", nargs="*", metavar="KEY VERSION")
 
     def handle(self, *args, action, **options):
         if action == "list":
             return self._list()
+        if action == "keys":
+            return self._keys(options["framework"], options["format"])
         files = [Path(f) for f in options.get("files") or []]
         if action == "check":
             return self._check(files)
@@ -79,3 +90,15 @@ class Command(BaseCommand):
                 f"{framework.pk:>4}  {framework.key} {framework.version}  "
                 f"{len(framework.requirements.all())} requirements  {state}  {framework.title}"
             )
+
+    def _keys(self, framework: list[str], output: str) -> None:
+        if len(framework) not in (0, 2):
+            raise CommandError("Name a framework by KEY VERSION, or none for all.")
+        frameworks = selectors.framework_list(user=None)
+        if framework:
+            frameworks = frameworks.filter(key=framework[0], version=framework[1])
+            if not frameworks:
+                raise CommandError(f"No framework {framework[0]} {framework[1]} is loaded.")
+        entries = [framework_keys(f) for f in frameworks]
+        write = scorefiles.keys_json if output == "json" else scorefiles.keys_csv
+        self.stdout.write(write(entries), ending="" if output == "csv" else "\n")
