@@ -7,18 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jamlik.core import validation
-from jamlik.core.errors import Forbidden, JamlikError, NotFound
+from jamlik.core.errors import JamlikError
 from jamlik.core.exports import csv_response
+from jamlik.core.formpost import handle_form
 from jamlik.core.forms import AccessibleFormMixin, EmailField, TextField, choice_field
 from jamlik.core.i18n import request_language
 from jamlik.core.scoping import scope_for
@@ -107,6 +106,18 @@ class RegistrationImportForm(AccessibleFormMixin, forms.Form):
         _category_choices(self, event)
         self._wire_descriptions()
 
+    def add_rule_error(self, exc: JamlikError) -> None:
+        """The service's errors: the file's or a field's on that field, and each refused line
+        of the list ("rows.<n>") as an error of the form, so the summary lists every line."""
+        placed = False
+        for item in exc.errors:
+            name = str(item["field"])
+            self.add_error(name if name in self.fields else None, str(item["message"]))
+            placed = True
+        if not placed:
+            self.add_error(None, str(exc.message))
+        self._wire_descriptions()
+
 
 # ---- Pages --------------------------------------------------------------------------------------
 
@@ -130,37 +141,19 @@ def register_person(request: HttpRequest, pk: int) -> HttpResponse:
     form = StaffRegistrationForm(
         request.POST or None, event=event, organisations=_organisations(request.user)
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                outcome = services.registration_create_by_staff(
-                    actor=request.user,
-                    event=event,
-                    data=form.cleaned_data,
-                    language=request_language(request),
-                )
-            except (NotFound, Forbidden):
-                raise
-            except JamlikError as exc:
-                form.add_rule_error(exc)
-                status = exc.status
-            else:
-                registration = outcome.registration
-                messages.success(request, _registered_message(registration))
-                return redirect(
-                    reverse(
-                        "events:registration_detail",
-                        kwargs={"pk": event.pk, "rid": registration.pk},
-                    )
-                )
-        else:
-            status = 400
-    return render(
+    return handle_form(
         request,
-        "events/staff/register_person.html",
-        _base(request, event, "dashboard", form=form),
-        status=status,
+        form,
+        lambda data: services.registration_create_by_staff(
+            actor=request.user, event=event, data=data, language=request_language(request)
+        ),
+        template="events/staff/register_person.html",
+        context=_base(request, event, "dashboard"),
+        success_message=lambda outcome: _registered_message(outcome.registration),
+        success_url=lambda outcome: reverse(
+            "events:registration_detail",
+            kwargs={"pk": event.pk, "rid": outcome.registration.pk},
+        ),
     )
 
 
@@ -182,59 +175,33 @@ def _registered_message(registration: Any) -> str:
 def register_import(request: HttpRequest, pk: int) -> HttpResponse:
     event = _allowed_event(request, pk)
     form = RegistrationImportForm(request.POST or None, request.FILES or None, event=event)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                result = services.registrations_import(
-                    actor=request.user,
-                    event=event,
-                    file=form.cleaned_data["file"],
-                    category=form.cleaned_data["category"],
-                    language=request_language(request),
-                )
-            except (NotFound, Forbidden):
-                raise
-            except JamlikError as exc:
-                _put_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(n)s people were registered: %(confirmed)s with a seat, %(held)s "
-                        "held for approval, %(waiting)s on the waiting list. Each was e-mailed "
-                        "a confirmation."
-                    )
-                    % {
-                        "n": result.created,
-                        "confirmed": result.confirmed,
-                        "held": result.pending_approval,
-                        "waiting": result.waiting,
-                    },
-                )
-                return redirect("events:dashboard", pk=event.pk)
-        else:
-            status = 400
-    return render(
+    return handle_form(
         request,
-        "events/staff/register_import.html",
-        _base(request, event, "dashboard", form=form, max_rows=MAX_IMPORT_ROWS),
-        status=status,
+        form,
+        lambda data: services.registrations_import(
+            actor=request.user,
+            event=event,
+            file=data["file"],
+            category=data["category"],
+            language=request_language(request),
+        ),
+        template="events/staff/register_import.html",
+        context=_base(request, event, "dashboard", max_rows=MAX_IMPORT_ROWS),
+        success_message=lambda result: (
+            _(
+                "%(n)s people were registered: %(confirmed)s with a seat, %(held)s "
+                "held for approval, %(waiting)s on the waiting list. Each was e-mailed "
+                "a confirmation."
+            )
+            % {
+                "n": result.created,
+                "confirmed": result.confirmed,
+                "held": result.pending_approval,
+                "waiting": result.waiting,
+            }
+        ),
+        success_url=reverse("events:dashboard", kwargs={"pk": event.pk}),
     )
-
-
-def _put_errors(form: forms.Form, exc: JamlikError) -> None:
-    """The service's errors on the form: the file's or a field's on that field, each line of
-    the list as an error of the form, so the error summary lists every line as it is."""
-    placed = False
-    for item in exc.errors:
-        name = str(item["field"])
-        form.add_error(name if name in form.fields else None, str(item["message"]))
-        placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-    form._wire_descriptions()  # type: ignore[attr-defined]
 
 
 @login_required
