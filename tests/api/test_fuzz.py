@@ -117,6 +117,9 @@ def _add_hostile_value(case) -> None:
             return
         if isinstance(body[name], int):
             body[name] = HOSTILE_NUMBERS[pick % len(HOSTILE_NUMBERS)]
+        elif (case.media_type or "").startswith("multipart/"):
+            # A multipart body is bytes on the wire: a lone surrogate cannot be sent at all.
+            body[name] = HOSTILE_TEXT[pick % len(HOSTILE_TEXT)]
         else:
             body[name] = HOSTILE_BODY_TEXT[pick % len(HOSTILE_BODY_TEXT)]
 
