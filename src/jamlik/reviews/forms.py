@@ -5,6 +5,7 @@ numbers, choices). The rules are the input models' (``reviews/inputs.py``): the 
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -12,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jamlik.core import validation
+from jamlik.core.errors import Invalid, JamlikError
 from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field, model_choice_field
 from jamlik.core.models import Role, User
 from jamlik.reviews.inputs import (
     DIARY_NUMBER_MAX,
+    MAX_SIGNATORIES,
+    PHONE_MAX,
     BreakoutsIn,
     ExampleIn,
     MilestoneIn,
@@ -24,6 +28,7 @@ from jamlik.reviews.inputs import (
     ReportIn,
     ReviewIn,
 )
+from jamlik.reviews.models import ReportType
 
 if TYPE_CHECKING:
     from jamlik.assessments.models import Campaign
@@ -230,6 +235,24 @@ class ReportForm(AccessibleFormMixin, forms.Form):
         max_length=DIARY_NUMBER_MAX,
     )
     case_officer = _text(pgettext_lazy("board report", "Case officer"), required=False)
+    case_officer_phone = _text(
+        pgettext_lazy("board report", "Case officer's phone"),
+        required=False,
+        max_length=PHONE_MAX,
+    )
+    case_officer_email = forms.CharField(
+        label=pgettext_lazy("board report", "Case officer's e-mail"),
+        required=False,
+        strip=False,
+        widget=forms.EmailInput,
+    )  # the address rule is the input model's
+    report_type = forms.ChoiceField(
+        label=pgettext_lazy("board report", "Report type"),
+        choices=ReportType.choices,
+        required=False,  # left out: an official report (the model's default)
+        initial=ReportType.OFFICIAL,
+        help_text=_("Printed as the document's type heading and in the DOCX header."),
+    )
     proposed_decision = _long(pgettext_lazy("board report", "Proposed decision"), rows=4)
     summary = _long(pgettext_lazy("board report", "Summary"), rows=6)
     method = _long(pgettext_lazy("board report", "Method"), rows=6)
@@ -260,9 +283,101 @@ class ReportForm(AccessibleFormMixin, forms.Form):
         "workshop_lessons",
         "joint_efforts",
     )
-    MATTER = ("committee", "date", "diary_number", "case_officer")
+    MATTER = (
+        "report_type",
+        "committee",
+        "date",
+        "diary_number",
+        "case_officer",
+        "case_officer_phone",
+        "case_officer_email",
+    )
     ASSESSMENT = ("economic_assessment", "ecological_assessment", "social_assessment")
     OTHER = ("cooperation", "appendices")
+
+    # The signature block: MAX_SIGNATORIES rows of name and title, handed to the service as
+    # ``signatories`` (rows left empty are skipped; a half-filled row is the model's error).
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = dict(kwargs.pop("initial", None) or {})
+        for number, signatory in enumerate(initial.pop("signatories", None) or [], start=1):
+            initial[f"signatory_{number}_name"] = signatory.get("name", "")
+            initial[f"signatory_{number}_title"] = signatory.get("title", "")
+        super().__init__(*args, initial=initial, **kwargs)
+        for number in range(1, MAX_SIGNATORIES + 1):
+            self.fields[f"signatory_{number}_name"] = _text(
+                pgettext_lazy("signatory", "Name"), required=False
+            )
+            self.fields[f"signatory_{number}_title"] = _text(
+                pgettext_lazy("signatory", "Title"), required=False
+            )
+        self._signatory_rows: list[int] = []  # the row of each signatory handed on
+        self._wire_descriptions()
+
+    @staticmethod
+    def _row_field(number: int, part: str) -> str:
+        return f"signatory_{number}_{part}"
+
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        signatories, self._signatory_rows = [], []
+        for number in range(1, MAX_SIGNATORIES + 1):
+            row = {
+                part: data.pop(self._row_field(number, part), "") or ""
+                for part in ("name", "title")
+            }
+            if any(value.strip() for value in row.values()):
+                signatories.append(row)
+                self._signatory_rows.append(number)
+        data["signatories"] = signatories
+        if not data.get("report_type"):
+            data["report_type"] = ReportType.OFFICIAL.value
+        return data
+
+    def _signatory_field(self, name: str) -> str | None:
+        """The row field of an input model error on ``signatories.<index>.<part>``."""
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "signatories" and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(self._signatory_rows) and parts[2] in ("name", "title"):
+                return self._row_field(self._signatory_rows[index], parts[2])
+        return None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # The mixin checks the form's own fields against the model when the form has
+        # errors; the signatories are no form field, so their rules are checked here.
+        if not self.errors or "signatories" not in self.cleaned_data:
+            return
+        try:
+            ReportIn.take({"signatories": self.cleaned_data["signatories"]})
+        except Invalid as exc:
+            self._place_signatory_errors(exc)
+
+    def _place_signatory_errors(self, exc: JamlikError) -> list[Any]:
+        rest = []
+        for item in exc.errors:
+            field = self._signatory_field(str(item["field"]))
+            if field is None:
+                rest.append(item)
+            elif field not in self.errors:
+                self.add_error(field, str(item["message"]))
+        return rest
+
+    def add_rule_error(self, exc: JamlikError) -> None:
+        rest = self._place_signatory_errors(exc)
+        if rest or not exc.errors:
+            remaining = copy.copy(exc)
+            remaining.errors = rest
+            super().add_rule_error(remaining)
+        else:
+            self._wire_descriptions()
+
+    @property
+    def signatory_rows(self) -> list[tuple[int, Any, Any]]:
+        return [
+            (number, self[self._row_field(number, "name")], self[self._row_field(number, "title")])
+            for number in range(1, MAX_SIGNATORIES + 1)
+        ]
 
     def group(self, names: tuple[str, ...]) -> list[Any]:
         return [self[name] for name in names]

@@ -13,7 +13,7 @@ and hands them to the service beside the model.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -29,12 +29,22 @@ from pydantic import (
 
 from jamlik.core import validation
 from jamlik.core.inputs import Input
-from jamlik.core.schemas import Comment, Name, OptionalName, OptionalText, Text
+from jamlik.core.schemas import (
+    Comment,
+    InputSchema,
+    Name,
+    OptionalEmail,
+    OptionalName,
+    OptionalText,
+    Text,
+)
 from jamlik.reviews.grouping import MAX_SIZE, MIN_SIZE
 
 MAX_MILESTONES = 100
 MAX_REFERENCES = 50  # campaigns, workshops or requirement keys named in one request
 DIARY_NUMBER_MAX = 50
+PHONE_MAX = 40  # BoardReport.case_officer_phone
+MAX_SIGNATORIES = 3  # BoardReport.signatories
 MAX_SEED = 2**63 - 1  # fits the BigIntegerField
 # The earliest and latest due dates accepted: a typo such as 0202 or 20211 is an error.
 EARLIEST_DUE = dt.date(2000, 1, 1)
@@ -179,6 +189,25 @@ class ExamplePatch(Input):
 # ---- The board report --------------------------------------------------------------------------
 
 
+def _phone(value: Any) -> str:
+    try:
+        return validation.clean_text(value, max_length=PHONE_MAX, required=False)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
+# A phone number is text as the case officer writes it ("08-508 290 00"), one line.
+Phone = Annotated[str, Field(max_length=PHONE_MAX), BeforeValidator(_phone)]
+# The values of ``models.ReportType`` (the model's choices label them).
+ReportTypeValue = Literal["tjansteutlatande", "information"]
+
+
+# One who signs the report: both name and title are required.
+class SignatoryIO(InputSchema):
+    name: Name
+    title: Name
+
+
 # The report's fields: the API's answer, and (``ReportIn``) its request body.
 class ReportIO(Schema):
     summary: OptionalText = ""
@@ -196,6 +225,12 @@ class ReportIO(Schema):
     social_assessment: OptionalText = ""
     cooperation: OptionalText = ""
     appendices: OptionalText = ""
+    # Additions (docs/api.md): the report's type, the case officer's contact details and
+    # the signature block.
+    report_type: ReportTypeValue = "tjansteutlatande"
+    case_officer_phone: Phone = ""
+    case_officer_email: OptionalEmail = ""
+    signatories: list[SignatoryIO] = Field(default_factory=list, max_length=MAX_SIGNATORIES)
 
 
 class ReportIn(Input, ReportIO):

@@ -271,6 +271,24 @@ class GoodExample(models.Model):
         return self.title
 
 
+class ReportType(models.TextChoices):
+    """What the board report is to the committee: a matter for decision, or information."""
+
+    OFFICIAL = (
+        "tjansteutlatande",
+        pgettext_lazy("board report", "Official report (tjänsteutlåtande)"),
+    )
+    INFORMATION = (
+        "information",
+        pgettext_lazy("board report", "Information to the committee (TN-information)"),
+    )
+
+
+# The most signatories a board report has (the notice is signed by two, at most three).
+MAX_SIGNATORIES = 3
+CASE_OFFICER_PHONE_MAX = 40
+
+
 class BoardReport(models.Model):
     """The report draft for the city board, laid out as a committee matter
     (tjänsteutlåtande): narrative sections plus the matter's own fields."""
@@ -288,6 +306,16 @@ class BoardReport(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     diary_number = models.CharField(_("diary number"), max_length=50, blank=True)
     case_officer = models.CharField(_("case officer"), max_length=200, blank=True)
+    case_officer_phone = models.CharField(
+        _("case officer's phone"), max_length=CASE_OFFICER_PHONE_MAX, blank=True
+    )
+    case_officer_email = models.EmailField(_("case officer's e-mail"), blank=True)
+    report_type = models.CharField(
+        _("report type"), max_length=20, choices=ReportType.choices, default=ReportType.OFFICIAL
+    )
+    # [{"name": "Eva Jansson", "title": "Direktör"}, …], at most MAX_SIGNATORIES, in the
+    # order they sign (the rules are the input model's, reviews/inputs.py).
+    signatories = models.JSONField(_("signatories"), default=list, blank=True)
     economic_assessment = models.TextField(_("economic dimension"), blank=True)
     ecological_assessment = models.TextField(_("ecological dimension"), blank=True)
     social_assessment = models.TextField(_("social dimension"), blank=True)

@@ -11,11 +11,20 @@ The campaign's figures come from the assessments summary selector
 nothing is counted here. The PDF is rendered by WeasyPrint from a template with the SVG
 charts; the DOCX is written with python-docx with the same figures as tables, so a case
 officer can keep editing it in Word or LibreOffice.
+
+The report's type (an official report, or information to the committee) is the document's
+type heading; the case officer's phone and e-mail stand with the matter on the first page;
+the signature block (up to three names with titles) ends the document, as the notice to the
+committee is signed. The DOCX also carries the diary number and the type in its header,
+"Sida X av Y" in its footer (PAGE and NUMPAGES fields, so Word and LibreOffice count the
+pages) and the score-per-area chart as a PNG (``chartpng``, drawn with Pillow) before its
+data table, as the PDF shows the SVG.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +41,7 @@ from jamlik.assessments.selectors import campaign_summary
 from jamlik.assessments.texts import localized
 from jamlik.core import display
 from jamlik.events.models import Event, Status
-from jamlik.reviews import policies, selectors
+from jamlik.reviews import chartpng, policies, selectors
 from jamlik.reviews.models import BoardReport, BreakoutNotes, GoodExample, Milestone, Review
 from jamlik.reviews.services import board_report_initial
 
@@ -102,12 +111,32 @@ class ReportData:
         return display.fmt_date(day)
 
     @property
+    def type_label(self) -> str:
+        """The document's type heading: "Tjänsteutlåtande" or "Information till nämnden"."""
+        return str(self.report.get_report_type_display())
+
+    @property
     def matter_rows(self) -> list[tuple[str, str]]:
-        return [
+        """The matter on the first page; the case officer's phone and e-mail when given."""
+        rows = [
             (pgettext("board report", "Committee"), self.report.committee or "–"),
             (pgettext("board report", "Date"), self.date_text),
             (pgettext("board report", "Diary number"), self.report.diary_number or "–"),
             (pgettext("board report", "Case officer"), self.report.case_officer or "–"),
+        ]
+        if self.report.case_officer_phone:
+            rows.append((pgettext("board report", "Phone"), self.report.case_officer_phone))
+        if self.report.case_officer_email:
+            rows.append((pgettext("board report", "E-mail"), self.report.case_officer_email))
+        return rows
+
+    @property
+    def signatories(self) -> list[tuple[str, str]]:
+        """(name, title) of those who sign, in order."""
+        return [
+            (str(s.get("name", "")), str(s.get("title", "")))
+            for s in self.report.signatories or []
+            if isinstance(s, dict)
         ]
 
     @property
@@ -256,20 +285,21 @@ def _set_language(document: Any, language: str) -> None:
 
 def report_docx(data: ReportData) -> bytes:
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     document = Document()
+    # A4, as the PDF and Swedish paper (python-docx's template is US Letter).
+    document.sections[0].page_width, document.sections[0].page_height = Mm(210), Mm(297)
     _set_language(document, get_language() or "sv")
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(11)
     document.core_properties.title = data.title
     document.core_properties.author = data.report.case_officer or ""
-    document.core_properties.subject = pgettext("board report", "Official report")
+    document.core_properties.subject = data.type_label
     report = data.report
+    _header_and_footer(document, data)
 
-    document.add_paragraph(
-        pgettext("board report", "Official report (tjänsteutlåtande)"), style="Subtitle"
-    )
+    document.add_paragraph(data.type_label, style="Subtitle")
     _table(
         document,
         [pgettext("board report", "Matter"), ""],
@@ -323,6 +353,7 @@ def report_docx(data: ReportData) -> bytes:
                 "responses": campaign.summary.responses,
             }
         )
+        _chart(document, campaign)
         _table(
             document,
             [
@@ -386,13 +417,108 @@ def report_docx(data: ReportData) -> bytes:
     else:
         document.add_paragraph(pgettext("board report", "None."))
 
-    if report.case_officer:
+    if data.signatories:
+        _signatures(document, data.signatories)
+    elif report.case_officer:
         document.add_paragraph("")
         document.add_paragraph(report.case_officer)
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _text_width(document: Any) -> Any:
+    section = document.sections[0]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _header_and_footer(document: Any, data: ReportData) -> None:
+    """The header: the report's type, and the diary number at the right margin; the footer:
+    "Sida X av Y" with PAGE and NUMPAGES fields, which Word and LibreOffice fill in."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    tabs = header.paragraph_format.tab_stops
+    # The Header style's own stops (centre, and right for Letter paper) would catch the tab
+    # before the margin: cleared here, so the diary number ends at the right margin.
+    margin = _text_width(document)
+    for stop in document.styles["Header"].paragraph_format.tab_stops:
+        if stop.position != margin:
+            tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(margin, WD_TAB_ALIGNMENT.RIGHT)
+    header.add_run(data.type_label)
+    header.add_run("\t")
+    diary = data.report.diary_number or "–"
+    header.add_run(f"{pgettext('board report', 'Diary number')}: {diary}")
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    text = pgettext("board report", "Page %(page)s of %(pages)s")
+    # The translation's words around the two fields, in the translation's order.
+    for part in re.split(r"(%\(pages?\)s)", text):
+        if part == "%(page)s":
+            _field(footer, "PAGE", "1")
+        elif part == "%(pages)s":
+            _field(footer, "NUMPAGES", "1")
+        elif part:
+            footer.add_run(part)
+
+
+def _field(paragraph: Any, instruction: str, shown: str) -> None:
+    """A complex field (``w:fldChar`` begin, ``w:instrText``, separate, the value shown until
+    the reader updates it, end) at the end of ``paragraph``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")  # ask the reader to compute it on opening
+        paragraph.add_run()._r.append(element)
+
+    char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    char("separate")
+    paragraph.add_run(shown)
+    char("end")
+
+
+def _chart(document: Any, campaign: CampaignFigures) -> None:
+    """The score-per-area chart as a PNG (the PDF shows the SVG), with its caption as the
+    picture's alternative text; the data table follows. Left out without Pillow."""
+    if not chartpng.available():
+        return
+    from docx.shared import Cm, Emu
+
+    title = pgettext("board report", "Score per area: %(campaign)s") % {"campaign": campaign.title}
+    png = chartpng.score_chart_png(
+        [(label, area.score) for (label, _s, _n), area in
+         zip(campaign.area_rows, campaign.summary.areas, strict=True)],
+        title=title,
+        no_score=pgettext("board report", "No score (no scored answers)"),
+    )  # fmt: skip
+    width = min(Emu(_text_width(document)), Cm(16))
+    shape = document.add_picture(io.BytesIO(png), width=width)
+    shape._inline.docPr.set("descr", title)
+    shape._inline.docPr.set("title", title)
+
+
+def _signatures(document: Any, signatories: list[tuple[str, str]]) -> None:
+    """The signature block: side by side, each name over its title, as the notice is signed."""
+    from docx.shared import Pt
+
+    document.add_paragraph("").paragraph_format.space_after = Pt(24)
+    table = document.add_table(rows=1, cols=len(signatories))  # no borders (Normal Table)
+    for cell, (name, title) in zip(table.rows[0].cells, signatories, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(name).bold = True
+        cell.add_paragraph(title)
 
 
 def _workshop_facts(workshop: WorkshopThemes) -> str:

@@ -48,7 +48,8 @@ def board_report_save(
         policies.require(policies.may_edit_board_report, actor)
     known_fields(fields, ReportIn)
     payload = ReportIn.take(data, **fields)
-    values = payload.model_dump() if replace else payload.given()
+    # Dumped rather than ``given()``: the signatories are stored as plain {name, title}.
+    values = payload.model_dump(include=None if replace else set(payload.model_fields_set))
     review = Review.objects.select_for_update().get(pk=review.pk)
     report = board_report_initial(review)
     created = report.pk is None
