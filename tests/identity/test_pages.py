@@ -66,3 +66,12 @@ def test_command(capsys):
         call_command("scim_token", "revoke", "abc")
     with pytest.raises(CommandError):
         call_command("scim_token", "revoke", "zzzzzzzz")
+
+
+def test_a_token_never_starts_with_a_dash(monkeypatch):
+    """A prefix typed after ``jamlik scim_token revoke`` must not look like an option."""
+    from jamlik.core import models as core_models
+
+    drawn = iter(["-starts-with-a-dash", "fine-token"])
+    monkeypatch.setattr(core_models.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert ScimToken.generate() == "fine-token"

@@ -90,8 +90,17 @@ class ApiToken(models.Model):
 
     @staticmethod
     def generate() -> str:
-        # 32 random bytes: 256 bits, far beyond guessing.
-        return secrets.token_urlsafe(32)
+        return secret_token()
+
+
+def secret_token() -> str:
+    """A bearer token: 32 random bytes (256 bits, far beyond guessing), URL-safe base64,
+    never starting with "-" — a prefix typed on a command line (``jamlik scim_token revoke
+    PREFIX``) would be taken for an option."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 class AuditEntry(models.Model):

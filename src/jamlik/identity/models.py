@@ -9,12 +9,13 @@ last wrote them, so a GET answers what was written (``identity.scim``).
 
 from __future__ import annotations
 
-import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from jamlik.core.models import secret_token
 
 
 class DirectoryAccount(models.Model):
@@ -109,4 +110,4 @@ class ScimToken(models.Model):
 
     @staticmethod
     def generate() -> str:
-        return secrets.token_urlsafe(32)
+        return secret_token()
