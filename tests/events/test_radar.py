@@ -493,3 +493,24 @@ def test_the_links_page_shows_failed_mailbox_mail(personas, chase, clock):
     )
     assert set(failed_mailbox_mail(user=personas.admin, event=chase.event)) == {personas.org_a.pk}
     assert set(failed_mailbox_mail(user=personas.admin, event=other)) == {personas.org_b.pk}
+
+
+def test_a_failed_reminder_to_a_coordinator_is_on_the_citys_start_page(personas, chase):
+    reminder = UnusedSeatReminder.objects.create(
+        allocation=chase.beta, days_before=7, sent_at=timezone.now(), unused=3
+    )
+    OutboxMessage.objects.create(
+        kind=KIND,
+        to="samordnare.b@b.example",
+        subject="Oanvända platser",
+        body_text="Hej",
+        about=f"events.unused_seats:{reminder.pk}",
+        status=OutboxStatus.FAILED,
+    )
+    city = personas.web(personas.city_coordinator).get("/").content.decode()
+    assert "1 e-postmeddelande kunde inte skickas." in city
+    assert f'href="/events/{chase.event.pk}/radar/"' in city
+    assert "samordnare.b@b.example" not in city
+    # An org coordinator does not send the reminders, so theirs are not on their page.
+    theirs = personas.web(personas.coordinator_b).get("/").content.decode()
+    assert "kunde inte skickas" not in theirs

@@ -56,6 +56,7 @@ def _register_attention() -> None:
     )
     register_source(FailedSource("events.registration", _("Event"), panel.failed_registration_mail))
     register_source(FailedSource("events.link", _("Event"), panel.failed_link_mail))
+    register_source(FailedSource("events.unused_seats", _("Event"), panel.failed_reminder_mail))
 
 
 def _queue_first_tick(**kwargs: object) -> None:

@@ -26,6 +26,7 @@ from jamlik.events.models import (
     OrganisationLink,
     Registration,
     Status,
+    UnusedSeatReminder,
 )
 from jamlik.notifications.attention import failed_by_parent
 
@@ -117,3 +118,15 @@ def failed_link_mail(user: Any, messages: QuerySet) -> list[dict[str, Any]]:
         OrganisationLink.objects.filter(pk=OuterRef("about_id")).order_by(), via="organisation"
     )
     return _failed_by_event(messages, scoped)
+
+
+def failed_reminder_mail(user: Any, messages: QuerySet) -> list[dict[str, Any]]:
+    """Failed reminders of unused seats to org coordinators (``events.unused_seats:<id>``)
+    per event, for those who may send the reminders (the city); the mailboxes' reminders
+    are about their link and counted by ``failed_link_mail``."""
+    if not policies.may_send_unused_seat_reminders(user):
+        return []
+    reminders = UnusedSeatReminder.objects.filter(pk=OuterRef("about_id")).order_by()
+    return failed_by_parent(
+        messages, reminders, parent="allocation__event", key="events.event", url_name="events:radar"
+    )
