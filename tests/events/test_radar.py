@@ -21,6 +21,7 @@ from jamlik.events.models import Event, OrganisationLink, UnusedSeatReminder
 from jamlik.events.selectors.radar import failed_mailbox_mail, radar
 from jamlik.events.services import radar as radar_services
 from jamlik.notifications.models import OutboxMessage, OutboxStatus
+from tests.events.test_pages_staff import event_post as staff_event_post
 from tests.factories.core import UserFactory
 from tests.factories.events import AllocationFactory, EventFactory, register
 from tests.factories.orgs import OrganisationFactory
@@ -376,25 +377,8 @@ def test_two_workers_at_once_send_each_reminder_once(personas, chase, clock):
 
 
 def event_post(**extra):
-    data = {
-        "title": "Workshop om platser",
-        "kind": "workshop",
-        "status": "draft",
-        "description": "",
-        "venue": "Stadshuset",
-        "starts_at": "2031-03-26T09:00",
-        "ends_at": "2031-03-26T16:00",
-        "capacity": "40",
-        "opens_at": "2031-02-01T08:00",
-        "quota_lock_until": "2031-03-01T08:00",
-        "closes_at": "2031-03-25T12:00",
-        "categories": ["employee", "elected"],
-        "approval_hold_hours": "48",
-        "waitlist_enabled": "on",
-        "contact_email": "jamlikt@stad.example",
-    }
-    data.update(extra)
-    return data
+    """The editor's form (tests/events/test_pages_staff.py) for a plain workshop."""
+    return staff_event_post(**{"title": "Workshop om platser", "description": "", **extra})
 
 
 @pytest.mark.django_db

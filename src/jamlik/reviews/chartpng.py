@@ -34,15 +34,6 @@ FONT_FILES = {
 }
 
 
-def available() -> bool:
-    """Whether Pillow is installed (the DOCX leaves the charts out without it)."""
-    try:
-        import PIL.Image  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @cache
 def _font(size: int, bold: bool = False) -> Any:
     from PIL import ImageFont

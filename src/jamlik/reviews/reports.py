@@ -491,9 +491,7 @@ def _field(paragraph: Any, instruction: str, shown: str) -> None:
 
 def _chart(document: Any, campaign: CampaignFigures) -> None:
     """The score-per-area chart as a PNG (the PDF shows the SVG), with its caption as the
-    picture's alternative text; the data table follows. Left out without Pillow."""
-    if not chartpng.available():
-        return
+    picture's alternative text; the data table follows."""
     from docx.shared import Cm, Emu
 
     title = pgettext("board report", "Score per area: %(campaign)s") % {"campaign": campaign.title}

@@ -315,8 +315,9 @@ def organisation_link_preview(
     *, event: Event, organisation: Any, link: OrganisationLink | None
 ) -> tuple[str, str]:
     """The subject and text of ``organisation_link`` for ``organisation``, rendered as
-    ``mail_enqueue`` renders them (in Swedish) but not stored: the links page's preview. An
-    organisation without a link yet is shown a placeholder where its new link will be."""
+    ``mail_enqueue`` renders them (in Swedish) but not stored: the links page's preview. For an
+    organisation without a link yet, the text says where its new link will stand (the link is
+    made when the mail is sent)."""
     with translation.override("sv"):
         link_url = (
             links.organisation_link_url(link)
