@@ -28,6 +28,7 @@ from jamlik.assessments.selectors.scores import (
     CampaignScores,
     ScoreRow,
 )
+from jamlik.core import filejobs
 from jamlik.core.display import round_half_up
 from jamlik.core.xlsxstream import safe_cell
 
@@ -203,9 +204,8 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str
 
 
 def attachment(content: str, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content.encode("utf-8"), content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A score or keys file as a download (core's attachment: private, never cached)."""
+    return filejobs.attachment((filename, f"{content_type}; charset=utf-8", content.encode()))
 
 
 def scores_filename(scores: CampaignScores, extension: str) -> str:

@@ -12,7 +12,7 @@ from ninja import Query, Schema
 
 from jamlik.assessments import policies, scorefiles, selectors
 from jamlik.assessments.api.common import router
-from jamlik.assessments.selectors.scores import SCORES_FORMAT, campaign_scores, framework_keys
+from jamlik.assessments.selectors.scores import SCORES_FORMAT, campaign_scores_of, framework_keys
 from jamlik.core.api import errors
 
 
@@ -84,9 +84,9 @@ class FrameworkKeysOut(Schema):
 
 def _scores(request: HttpRequest, campaign_id: int, filters: ScoresFilter) -> Any:
     policies.require(policies.may_see_results, request.user)
-    campaign = selectors.campaign_get(user=request.user, pk=campaign_id)
-    organisation = selectors.organisation_filter(filters.organisation, user=request.user)
-    return campaign_scores(user=request.user, campaign=campaign, organisation=organisation)
+    return campaign_scores_of(
+        user=request.user, campaign_pk=campaign_id, organisation_pk=filters.organisation
+    )
 
 
 @router.get("/campaigns/{campaign_id}/scores.csv", response={200: None, **errors(403)})

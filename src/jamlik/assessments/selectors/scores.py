@@ -18,7 +18,11 @@ from typing import Any
 from django.db.models import Count, Prefetch, Sum, prefetch_related_objects
 
 from jamlik.assessments.models import Area, Campaign, Framework, Requirement
-from jamlik.assessments.selectors.campaigns import framework_structure
+from jamlik.assessments.selectors.campaigns import (
+    campaign_get,
+    framework_structure,
+    organisation_filter,
+)
 from jamlik.assessments.selectors.summary import _response_counts, _submitted_answers
 from jamlik.core.scoping import scope_for
 from jamlik.orgs.models import Organisation
@@ -122,6 +126,14 @@ def campaign_scores(
     return CampaignScores(
         campaign=campaign, framework=framework, values=scale_values(framework), rows=rows
     )
+
+
+def campaign_scores_of(*, user: Any, campaign_pk: Any, organisation_pk: Any) -> CampaignScores:
+    """The scores the page and the API hand out: the campaign and the ``?organisation=``
+    filter looked up in the user's scope (404 / 400), then ``campaign_scores``."""
+    campaign = campaign_get(user=user, pk=campaign_pk)
+    organisation = organisation_filter(organisation_pk, user=user)
+    return campaign_scores(user=user, campaign=campaign, organisation=organisation)
 
 
 def framework_keys(framework: Framework) -> dict[str, Any]:

@@ -10,30 +10,17 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from jamlik.assessments import policies, scorefiles, selectors
-from jamlik.assessments.selectors.scores import campaign_scores
-from jamlik.core.errors import Invalid
-
-
-def _organisation_id(raw: str | None) -> int | None:
-    """The ``?organisation=`` filter as an id; anything but a whole number is a 400."""
-    if raw is None or raw == "":
-        return None
-    if not raw.isascii() or not raw.isdigit():
-        raise Invalid.field("organisation", _("Unknown organisation: %(id)s.") % {"id": raw[:20]})
-    return int(raw)
+from jamlik.assessments import policies, scorefiles
+from jamlik.assessments.selectors.scores import campaign_scores_of
 
 
 def _scores(request: HttpRequest, pk: int) -> Any:
     policies.require(policies.may_see_results, request.user)
-    campaign = selectors.campaign_get(user=request.user, pk=pk)
-    organisation = selectors.organisation_filter(
-        _organisation_id(request.GET.get("organisation")), user=request.user
+    return campaign_scores_of(
+        user=request.user, campaign_pk=pk, organisation_pk=request.GET.get("organisation") or None
     )
-    return campaign_scores(user=request.user, campaign=campaign, organisation=organisation)
 
 
 @login_required
