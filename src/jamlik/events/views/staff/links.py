@@ -17,6 +17,7 @@ from jamlik.core.errors import Invalid
 from jamlik.events import policies, selectors, services
 from jamlik.events.links import organisation_link_url
 from jamlik.events.models import OrganisationLink
+from jamlik.events.selectors.radar import failed_mailbox_mail
 from jamlik.events.services import links as link_services
 from jamlik.events.views.staff._common import _base, _event
 
@@ -27,7 +28,11 @@ from jamlik.events.views.staff._common import _base, _event
 def link_list(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     links = selectors.link_list(user=request.user, event=event)
-    rows = [(link, organisation_link_url(link)) for link in links]
+    # When mail to each organisation's mailbox last failed (one query, the user's scope).
+    failures = failed_mailbox_mail(user=request.user, event=event)
+    rows = [
+        (link, organisation_link_url(link), failures.get(link.organisation_id)) for link in links
+    ]
     missing = selectors.organisations_without_link(user=request.user, event=event)
     return render(
         request,
