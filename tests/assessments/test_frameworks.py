@@ -257,17 +257,17 @@ def test_used_version_is_immutable(personas):
 def test_builtin_frameworks_are_there_after_migrate():
     # The data migration loaded them into the test database; nobody ran a load command.
     loaded = Framework.objects.filter(key="aktiva-atgarder").order_by("version")
-    assert [f.version for f in loaded] == ["2019", "2025"]
+    assert [f.version for f in loaded] == ["2019", "2025", "2025.2"]
     assert all(f.requirements.count() > 30 for f in loaded)
     results = services.frameworks_load_builtin()
-    assert [r.action for r in results] == ["unchanged", "unchanged"]
+    assert [r.action for r in results] == ["unchanged", "unchanged", "unchanged"]
 
 
 @pytest.mark.django_db
 def test_builtin_load_and_command(tmp_path, capsys, without_builtin_frameworks):
     results = services.frameworks_load_builtin()
-    assert [r.action for r in results] == ["created", "created"]
-    assert Framework.objects.filter(key="aktiva-atgarder").count() == 2
+    assert [r.action for r in results] == ["created", "created", "created"]
+    assert Framework.objects.filter(key="aktiva-atgarder").count() == 3
     call_command("frameworks", "load", "--builtin")
     out = capsys.readouterr().out
     assert "aktiva-atgarder 2019: unchanged" in out

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from django.utils.translation import gettext as _
 from pydantic import (
@@ -233,3 +233,31 @@ class SignOffIn(Input):
         if comment_missing(self.decision, self.comment):
             raise FieldError("comment", comment_message())
         return self
+
+
+# ---- Assignments (delegation inside a unit) ----------------------------------------------
+
+
+class AssignmentIn(Input):
+    """Hand requirements of a response to a colleague (page and API): their address, an
+    optional name, the requirement keys and the language of their mail. Whether the keys
+    exist and the response is open is the service's."""
+
+    email: Email
+    name: OptionalName = ""
+    requirement_keys: Annotated[list[Key], Field(min_length=1, max_length=MAX_ANSWERS_PER_REQUEST)]
+    language: Literal["sv", "en"] = "sv"
+
+
+# ---- Evidence (files that support an answer) ---------------------------------------------
+
+
+class EvidenceIn(Input):
+    """What goes with an evidence file (page and API): an optional diary number
+    (diarienummer), the date the document took effect, and the id of the file it revises.
+    The file itself is checked by ``assessments.evidence``; whether ``replaces`` is a current
+    file of the same answer is the service's."""
+
+    diary_number: OptionalName = ""
+    effective_date: DateIn | None = None
+    replaces: StrictInt | None = None

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jamlik.core.models import secret_token
+
 
 class Framework(models.Model):
     """One version of a framework (ramverk), loaded from a YAML file. Immutable once a
@@ -260,6 +262,11 @@ class Answer(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     normalised = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The colleague's assignment the current value was given through (delegation inside a
+    # unit); null when the respondent or staff gave it.
+    assignment = models.ForeignKey(
+        "Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
 
     class Meta:
         verbose_name = _("answer")
@@ -270,6 +277,50 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement_id}={self.value}"
+
+
+class Evidence(models.Model):
+    """A file that supports an answer (a policy, a routine, minutes): stored once and never
+    changed; a new revision is a new row that ``replaces`` the one before. Tied to the
+    response and requirement rather than to the Answer row, which an emptied answer deletes.
+    The bytes are in the default storage under ``stored_as``, a random name."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="evidence")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stored_as = models.CharField(max_length=200, unique=True, editable=False)
+    diary_number = models.CharField(_("diary number"), max_length=200, blank=True)
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.CharField(_("uploaded by"), max_length=200)
+    uploaded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # The id of the revision that replaced this file, set by selectors.evidence from the
+    # rows it read (not stored: ``replaced_by`` is the relation).
+    successor_id: int | None = None
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["response", "requirement", "uploaded_at", "id"]
+        indexes = [models.Index(fields=["response", "requirement"], name="evidence_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.requirement_id} r{self.revision}"
 
 
 class ResponseVersion(models.Model):
@@ -283,7 +334,8 @@ class ResponseVersion(models.Model):
     submitted_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # [{"requirement", "value", "label", "score", "comment"}] in framework order.
+    # [{"requirement", "value", "label", "score", "comment", "evidence"?}] in framework order;
+    # "evidence" (the current files, services.evidence.evidence_snapshot) when there are any.
     answers = models.JSONField(default=list)
 
     class Meta:
@@ -389,3 +441,44 @@ class Action(models.Model):
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status in OPEN_ACTION_STATUSES and self.due < today
+
+
+class Assignment(models.Model):
+    """Requirements of a response handed to a colleague of the unit (delegation): their own
+    link answers just those, while the response is open, until withdrawn
+    (docs/rules.md#assessments-assignments)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="assignments")
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    # Requirement keys (stable across framework versions), in framework order.
+    requirement_keys = models.JSONField(_("requirements"), default=list)
+    token = models.CharField(max_length=64, unique=True, default=secret_token, editable=False)
+    language = models.CharField(_("language of the e-mail"), max_length=5, default="sv")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    last_answered_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["response", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.email}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def path(self) -> str:
+        return f"/s/a/{self.token}"
+
+    @property
+    def url(self) -> str:
+        return f"{settings.BASE_URL}{self.path}"

@@ -27,6 +27,7 @@ from jamlik.core.policies import is_active_user, is_city_or_admin, require
 from jamlik.core.scoping import scope_for
 
 __all__ = [
+    "may_assign_requirements",
     "may_change_response",
     "may_invite",
     "may_load_framework",
@@ -37,6 +38,7 @@ __all__ = [
     "may_see_results",
     "may_set_respondents",
     "may_sign_off",
+    "may_withdraw_assignment",
     "require",
 ]
 
@@ -86,6 +88,17 @@ def may_see_results(actor: Any) -> bool:
     return is_active_user(actor)
 
 
+def may_assign_requirements(actor: Any) -> bool:
+    """Hand requirements of a response to a colleague by e-mail, or send their link again
+    (staff who may change the response; the unit's respondent acts through the link)."""
+    return is_active_user(actor)
+
+
+def may_withdraw_assignment(actor: Any) -> bool:
+    """Withdraw a colleague's assignment: their link stops working."""
+    return is_active_user(actor)
+
+
 _MANAGERS_ONLY = _("Only administrators and city coordinators manage campaigns.")
 _NOT_ALLOWED = _("You are not allowed to do this.")
 
@@ -99,6 +112,8 @@ _DENIED: dict[Callable[..., bool], Any] = {
     may_reopen_response: _NOT_ALLOWED,
     may_manage_actions: _NOT_ALLOWED,
     may_see_results: _NOT_ALLOWED,
+    may_assign_requirements: _NOT_ALLOWED,
+    may_withdraw_assignment: _NOT_ALLOWED,
 }
 
 

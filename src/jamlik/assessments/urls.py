@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from jamlik.assessments.views import actions, campaigns, responses, results, scores, signoff
+from jamlik.assessments.views import (
+    actions,
+    assignments,
+    campaigns,
+    evidence,
+    responses,
+    results,
+    scores,
+    signoff,
+)
 
 app_name = "assessments"
 
@@ -40,6 +49,31 @@ urlpatterns = [
         "responses/<int:pk>/versions/<int:number>/",
         responses.response_version,
         name="response_version",
+    ),
+    path(
+        "responses/<int:pk>/evidence/<str:key>/",
+        evidence.response_evidence,
+        name="response_evidence",
+    ),
+    path(
+        "responses/<int:pk>/evidence/<str:key>/<int:file>/",
+        evidence.response_evidence_file,
+        name="response_evidence_file",
+    ),
+    path(
+        "responses/<int:pk>/assignments/",
+        assignments.response_assign,
+        name="response_assignments",
+    ),
+    path(
+        "responses/<int:pk>/assignments/<int:assignment>/withdraw/",
+        assignments.response_withdraw,
+        name="response_assignment_withdraw",
+    ),
+    path(
+        "responses/<int:pk>/assignments/<int:assignment>/resend/",
+        assignments.response_resend,
+        name="response_assignment_resend",
     ),
     path("actions/", actions.action_list, name="actions"),
     path("actions/new/", actions.action_create, name="action_create"),

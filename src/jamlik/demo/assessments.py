@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jamlik.assessments import services
 from jamlik.assessments.models import Action, ActionStatus, Campaign, Framework, Response
+from jamlik.assessments.services.evidence import evidence_add
 from jamlik.orgs.models import Kind, Organisation
 
 TITLE_2019 = "Självskattning arbetsmiljö 2019"
@@ -120,8 +121,71 @@ def _value(rng: random.Random, options: list[dict[str, Any]], level: float, area
     return scored[index]
 
 
+def _demo_pdf(title: str) -> bytes:
+    """A one-page PDF that says ``title`` (ASCII): small, valid, made here rather than kept
+    as a file."""
+    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 72 770 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += str(number).encode() + b" 0 obj\n" + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 " + str(len(objects) + 1).encode() + b"\n0000000000 65535 f \n"
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size " + str(len(objects) + 1).encode() + b" /Root 1 0 R >>\n"
+    return out + b"startxref\n" + str(xref).encode() + b"\n%%EOF\n"
+
+
+def _add_evidence(response: Response, requirements: list[Any], at: dt.datetime, n: int) -> None:
+    """A few evidence files of a submitted 2019 response: the administration's policy (PDF)
+    on the first requirement, and a routine (text) on the second with a revision, as units
+    keep them. No personal data."""
+    year = at.year
+    evidence_add(
+        actor=None,
+        response=response,
+        requirement_key=requirements[0].key,
+        file=(
+            f"Policy aktiva åtgärder {year}.pdf",
+            _demo_pdf(f"Policy for aktiva atgarder {year}"),
+        ),
+        data={"diary_number": f"KS {year}/{100 + n}", "effective_date": f"{year}-01-01"},
+        at=at - dt.timedelta(days=3),
+    )
+    first = evidence_add(
+        actor=None,
+        response=response,
+        requirement_key=requirements[1].key,
+        file=("Rutin samverkan.txt", "Rutin för samverkan med arbetstagarna.\n".encode()),
+        data={"effective_date": f"{year - 1}-09-01"},
+        at=at - dt.timedelta(days=2),
+    )
+    evidence_add(
+        actor=None,
+        response=response,
+        requirement_key=requirements[1].key,
+        file=(
+            "Rutin samverkan rev 2.txt",
+            "Rutin för samverkan med arbetstagarna, reviderad efter samverkansmötet.\n".encode(),
+        ),
+        data={"effective_date": f"{year}-03-01", "replaces": first.pk},
+        at=at - dt.timedelta(days=1),
+    )
+
+
 def _answer_campaign(campaign: Campaign, *, seed: str, improvement: float, submitted_share: float,
-                     draft_share: float, start: dt.datetime, end: dt.datetime) -> tuple[int, int]:  # fmt: skip
+                     draft_share: float, start: dt.datetime, end: dt.datetime,
+                     evidence: int = 0) -> tuple[int, int]:  # fmt: skip
     rng = random.Random(seed)
     framework = campaign.framework
     requirements = list(framework.requirements.select_related("area").order_by("order"))
@@ -155,6 +219,8 @@ def _answer_campaign(campaign: Campaign, *, seed: str, improvement: float, submi
             continue
         services.answers_save(actor=None, response=response, answers=answers)
         at = start + dt.timedelta(seconds=span * unit_rng.uniform(0.2, 0.98))
+        if submitted < evidence:  # the first units to submit kept their evidence files
+            _add_evidence(response, requirements, at, submitted)
         services.response_submit(
             actor=None,
             response=response,
@@ -163,6 +229,33 @@ def _answer_campaign(campaign: Campaign, *, seed: str, improvement: float, submi
         )
         submitted += 1
     return submitted, drafts
+
+
+def _add_assignments(campaign: Campaign) -> None:
+    """Delegation inside a unit: the first submitted 2019 response handed requirements to two
+    colleagues before it was submitted; one answered hers. Made directly (the campaign closed
+    long ago, which the service refuses), dated within the campaign."""
+    from jamlik.assessments.models import Answer, Assignment
+
+    response = (
+        campaign.responses.filter(status="submitted").select_related("unit").order_by("unit__code")
+    ).first()
+    if response is None or response.assignments.exists():
+        return
+    keys = list(campaign.framework.requirements.order_by("order").values_list("key", flat=True)[:4])
+    sent = campaign.opens_at + dt.timedelta(days=3)
+    answered = Assignment.objects.create(
+        response=response, email="lena.berg@example.se", name="Lena Berg",
+        requirement_keys=keys[:2], created_at=sent, sent_at=sent,
+        last_answered_at=sent + dt.timedelta(days=2),
+    )  # fmt: skip
+    Assignment.objects.create(
+        response=response, email="omar.haddad@example.se", name="Omar Haddad",
+        requirement_keys=keys[2:4], created_at=sent, sent_at=sent,
+    )  # fmt: skip
+    Answer.objects.filter(response=response, requirement__key__in=keys[:2]).update(
+        assignment=answered, updated_at=answered.last_answered_at
+    )
 
 
 def _campaign(title: str, framework: Framework, organisations: list[Organisation],
@@ -228,7 +321,9 @@ def load(result: Any) -> None:
             draft_share=0.07,
             start=c2019.opens_at,
             end=c2019.closes_at,
+            evidence=5,
         )
+        _add_assignments(c2019)
     c2021, new = _campaign(
         TITLE_2021, loaded["2019"], named, _stockholm(2021, 2, 1), _stockholm(2021, 3, 19, 23)
     )

@@ -16,11 +16,13 @@ from jamlik.core import validation
 from jamlik.core.errors import Invalid, JamlikError
 from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field, model_choice_field
 from jamlik.core.models import Role, User
+from jamlik.reviews.documentation import SECTIONS
 from jamlik.reviews.inputs import (
     DIARY_NUMBER_MAX,
     MAX_SIGNATORIES,
     PHONE_MAX,
     BreakoutsIn,
+    DocumentationIn,
     ExampleIn,
     MilestoneIn,
     MoveIn,
@@ -397,3 +399,20 @@ class ReportForm(AccessibleFormMixin, forms.Form):
     @property
     def other_fields(self) -> list[Any]:
         return self.group(self.OTHER)
+
+
+class DocumentationForm(AccessibleFormMixin, forms.Form):
+    """A new version of the yearly documentation: the named author and every section (the
+    year is the page's)."""
+
+    input_model = DocumentationIn
+
+    author = _text(
+        pgettext_lazy("documentation", "Author"),
+        help_text=_("Who wrote this version, e.g. Eva Jansson, HR-chef."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for section in SECTIONS:
+            self.fields[section.key] = _long(section.heading, section.help_text, rows=8)

@@ -235,3 +235,25 @@ class ReportIO(Schema):
 
 class ReportIn(Input, ReportIO):
     """The same fields as a request body (ReportIO also answers with the stored report)."""
+
+
+# ---- The yearly documentation (reviews/documentation.py) ---------------------------------------
+
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+class DocumentationIn(Input):
+    """A new version of an organisation's yearly documentation. A section left out (or
+    null) keeps the latest version's text, or the text drawn from the self-assessment when
+    there is no version yet."""
+
+    year: StrictInt = Field(..., ge=EARLIEST_YEAR, le=LATEST_YEAR)
+    author: Name
+    risks: OptionalText | None = None
+    causes: OptionalText | None = None
+    measures_taken: OptionalText | None = None
+    measures_planned: OptionalText | None = None
+    wage_survey: OptionalText | None = None
+    follow_up: OptionalText | None = None
+    cooperation: OptionalText | None = None

@@ -10,7 +10,7 @@ single-row properties only.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -336,3 +336,67 @@ class BoardReport(models.Model):
     @property
     def appendix_list(self) -> list[str]:
         return [line.strip() for line in self.appendices.splitlines() if line.strip()]
+
+
+class Documentation(models.Model):
+    """The yearly written documentation of an employer's active measures (Diskrimineringslagen
+    3 kap. 13 §) for one organisation and year. Its text lives in immutable versions: each
+    save adds one, so what was documented on a day can always be shown again."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yearly documentation")
+        verbose_name_plural = _("yearly documentation")
+        ordering = ["-year", "organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="documentation_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}"
+
+
+class DocumentationVersion(models.Model):
+    """One saved version of the documentation: its sections as written, the named author,
+    when. Never changed once saved (``save`` refuses an update)."""
+
+    documentation = models.ForeignKey(
+        Documentation, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    # {section key: text}; the keys are those of reviews/documentation.py SECTIONS.
+    sections = models.JSONField(_("sections"), default=dict)
+    author = models.CharField(_("author"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("documentation version")
+        verbose_name_plural = _("documentation versions")
+        ordering = ["documentation", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["documentation", "number"], name="documentation_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.documentation} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A version is a record of what was documented: a change is a new version.
+        if not self._state.adding:
+            raise ValueError("A documentation version is immutable; save a new one.")
+        super().save(*args, **kwargs)

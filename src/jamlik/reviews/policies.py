@@ -28,6 +28,7 @@ __all__ = [
     "may_export_board_report",
     "may_form_breakouts",
     "may_manage_milestones",
+    "may_write_documentation",
     "may_write_examples",
     "may_write_notes",
     "require",
@@ -69,6 +70,12 @@ def may_export_board_report(actor: Any) -> bool:
     return is_city_or_admin(actor)
 
 
+def may_write_documentation(actor: Any) -> bool:
+    """Write, read and export the yearly documentation of active measures (of organisations
+    in one's scope: which ones is scoping, others answer 404)."""
+    return is_active_user(actor)
+
+
 _CITY_ONLY = _("Only administrators and city coordinators can do this.")
 
 _DENIED: dict[Callable[..., bool], Any] = {
@@ -79,4 +86,5 @@ _DENIED: dict[Callable[..., bool], Any] = {
     may_write_examples: _("You are not allowed to do this."),
     may_edit_board_report: _CITY_ONLY,
     may_export_board_report: _CITY_ONLY,
+    may_write_documentation: _("You are not allowed to do this."),
 }

@@ -29,6 +29,7 @@ from jamlik.core.lookups import get_or_404, valid_id
 from jamlik.core.scoping import scope_for
 from jamlik.events import selectors as event_selectors
 from jamlik.events.models import Event, EventKind, Registration, Status
+from jamlik.events.selectors._common import people_visible_to
 from jamlik.reviews.models import (
     BoardReport,
     Breakout,
@@ -136,11 +137,15 @@ def breakout_list(*, user: Any, event: Event) -> list[WithAnnotations[Breakout, 
     """The event's groups in number order, each with ``total`` (its size) and its members
     (``visible_members``: memberships with registration and organisation) narrowed to what
     the user may see. Three queries whatever the number of groups and people."""
-    memberships = scope_for(user).filter(
-        BreakoutMember.objects.select_related("registration__organisation").order_by(
-            "registration__name", "registration_id"
+    memberships = people_visible_to(
+        user,
+        scope_for(user).filter(
+            BreakoutMember.objects.select_related("registration__organisation").order_by(
+                "registration__name", "registration_id"
+            ),
+            via="registration__organisation",
         ),
-        via="registration__organisation",
+        via="registration",
     )
     return list(
         Breakout.objects.filter(event=event)
@@ -168,11 +173,15 @@ def breakout_get_by_pk(*, user: Any, pk: Any) -> Breakout:
 
 def breakout_members(*, user: Any, breakout: Breakout) -> list[BreakoutMember]:
     return list(
-        scope_for(user).filter(
-            BreakoutMember.objects.filter(breakout=breakout)
-            .select_related("registration__organisation")
-            .order_by("registration__name", "registration_id"),
-            via="registration__organisation",
+        people_visible_to(
+            user,
+            scope_for(user).filter(
+                BreakoutMember.objects.filter(breakout=breakout)
+                .select_related("registration__organisation")
+                .order_by("registration__name", "registration_id"),
+                via="registration__organisation",
+            ),
+            via="registration",
         )
     )
 
@@ -182,10 +191,12 @@ def participants_without_group(*, user: Any, event: Event) -> list[Registration]
     groups were formed)."""
     grouped = BreakoutMember.objects.filter(event=event).values("registration_id")
     return list(
-        scope_for(user)
-        .filter(
-            Registration.objects.filter(event=event, status=Status.CONFIRMED),
-            via="organisation",
+        people_visible_to(
+            user,
+            scope_for(user).filter(
+                Registration.objects.filter(event=event, status=Status.CONFIRMED),
+                via="organisation",
+            ),
         )
         .exclude(pk__in=grouped)
         .select_related("organisation")

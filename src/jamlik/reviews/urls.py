@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jamlik.reviews import views
+from jamlik.reviews.views import documentation
 
 app_name = "reviews"
 
@@ -33,4 +34,25 @@ urlpatterns = [
     path("examples/new/", views.example_create, name="example_create"),
     path("examples/<int:pk>/", views.example_detail, name="example"),
     path("examples/<int:pk>/edit/", views.example_edit, name="example_edit"),
+    path("documentation/", documentation.documentation_overview, name="documentation"),
+    path(
+        "documentation/<int:organisation_id>/<int:year>/",
+        documentation.documentation_edit,
+        name="documentation_edit",
+    ),
+    path(
+        "documentation/<int:organisation_id>/<int:year>/versions/<int:number>/",
+        documentation.documentation_version,
+        name="documentation_version",
+    ),
+    path(
+        "documentation/<int:organisation_id>/<int:year>.pdf",
+        documentation.documentation_pdf,
+        name="documentation_pdf",
+    ),
+    path(
+        "documentation/<int:organisation_id>/<int:year>.docx",
+        documentation.documentation_docx,
+        name="documentation_docx",
+    ),
 ]

@@ -1,7 +1,8 @@
 """The Assessments endpoints (docs/api.md#endpoints-assessments), thin: parse, one service
 or selector, answer. One module per topic: ``frameworks``, ``campaigns`` (with summary,
 comments and exports), ``responses``, ``public`` (the respondent's link), ``actions``,
-``scores`` (the comparison files, docs/framework-keys.md);
+``scores`` (the comparison files, docs/framework-keys.md), ``assignments`` (delegation
+inside a unit: a response's colleagues and their links);
 ``common`` holds the router and what they share. Importing this package registers every
 endpoint on ``router`` in that order.
 
@@ -20,6 +21,8 @@ from jamlik.assessments.api import responses  # noqa: F401
 from jamlik.assessments.api import public  # noqa: F401
 from jamlik.assessments.api import actions  # noqa: F401
 from jamlik.assessments.api import scores  # noqa: F401
+from jamlik.assessments.api import assignments  # noqa: F401
+from jamlik.assessments.api import evidence  # noqa: F401
 
 # isort: on
 from jamlik.assessments.api.common import router

@@ -130,11 +130,26 @@ class ChangeOut(Schema):
     change: float | None
 
 
+class PredecessorOut(Schema):
+    id: int
+    name: str
+
+
+class SuccessionOut(Schema):
+    """An organisation compared with its predecessors (merge, renaming, split)."""
+
+    organisation: int
+    organisation_name: str
+    predecessors: list[PredecessorOut]
+    note: str  # "X: compared with predecessor Y", in the request's language
+
+
 class ComparisonOut(Schema):
     campaign: int
     title: str
     areas: list[ChangeOut]
     requirements: list[ChangeOut]
+    successions: list[SuccessionOut] = []
 
 
 class SummaryOut(Schema):

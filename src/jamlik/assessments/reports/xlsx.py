@@ -242,6 +242,15 @@ def campaign_xlsx(
             pgettext("xlsx", "Change"),
         ]
     sheets.append((pgettext("xlsx", "Summary"), summary_header, _summary_rows(summary, columns)))
+    if summary.comparison is not None and summary.comparison.successions:
+        # Merged, renamed or split organisations compared with their predecessors.
+        sheets.append(
+            (
+                pgettext("xlsx", "Predecessors"),
+                [pgettext("xlsx", "Compared with %(title)s") % {"title": summary.comparison.title}],
+                [[note] for note in summary.comparison.notes],
+            )
+        )
     sheets.append(
         (
             pgettext("xlsx", "Organisations"),

@@ -6,7 +6,8 @@ aggregated rows (a few hundred at most), never the answers themselves."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -27,6 +28,12 @@ from jamlik.assessments.models import (
     ResponseStatus,
 )
 from jamlik.assessments.selectors.campaigns import _responses, framework_structure
+from jamlik.assessments.selectors.successors import (
+    Succession,
+    predecessors_of,
+    successions,
+    successor_links,
+)
 from jamlik.assessments.texts import localized
 from jamlik.core.scoping import Scope, scope_for
 from jamlik.orgs.models import Organisation
@@ -94,10 +101,17 @@ class Comparison:
     requirements: list[Change]
     responses: int = 0  # the earlier campaign's units and submitted responses (same scope)
     submitted: int = 0
+    # Organisations compared with their predecessors (merges, splits; selectors.successors).
+    successions: list[Succession] = field(default_factory=list)
 
     @property
     def response_rate(self) -> float:
         return self.submitted / self.responses if self.responses else 0.0
+
+    @property
+    def notes(self) -> list[str]:
+        """The successions' notes ("X: compared with predecessor Y"), active language."""
+        return [s.note for s in self.successions]
 
 
 @dataclass
@@ -165,6 +179,7 @@ class Summary:
                 "title": self.comparison.title,
                 "areas": [_change(c) for c in self.comparison.areas],
                 "requirements": [_change(c) for c in self.comparison.requirements],
+                "successions": [s.as_api() for s in self.comparison.successions],
             }
         return body
 
@@ -178,20 +193,39 @@ def _change(change: Change) -> dict[str, Any]:
     }
 
 
+def _under(paths: Sequence[str], via: str) -> Q:
+    """Rows whose organisation (through ``via``) lies in one of the subtrees ``paths``
+    (none when there are no paths)."""
+    if not paths:
+        return Q(pk__in=[])
+    within = Q(**{f"{via}__path__startswith": paths[0]})
+    for path in paths[1:]:
+        within |= Q(**{f"{via}__path__startswith": path})
+    return within
+
+
 def _submitted_answers(
-    campaign: Campaign, scope: Scope, organisation: Organisation | None
+    campaign: Campaign,
+    scope: Scope,
+    organisation: Organisation | None,
+    also: Sequence[str] = (),
 ) -> QuerySet[Answer]:
+    """The submitted answers in scope, within ``organisation`` when given and then also
+    within the subtrees ``also`` (its predecessors' paths, for an earlier campaign)."""
     answers = Answer.objects.filter(
         response__campaign=campaign, response__status=ResponseStatus.SUBMITTED
     )
     answers = scope.filter(answers, via="response__unit")
     if organisation is not None:
-        answers = answers.filter(response__unit__path__startswith=organisation.path)
+        answers = answers.filter(_under([organisation.path, *also], "response__unit"))
     return answers.exclude(value="").order_by()
 
 
 def _requirement_results(
-    campaign: Campaign, scope: Scope, organisation: Organisation | None
+    campaign: Campaign,
+    scope: Scope,
+    organisation: Organisation | None,
+    also: Sequence[str] = (),
 ) -> tuple[list[AreaResult], list[RequirementResult], dict[int, str]]:
     """Per requirement and value: count and sum of scores, one GROUP BY; areas pool their
     requirements' sums (the mean of every scored answer in the area). Also returns the
@@ -204,7 +238,7 @@ def _requirement_results(
     )
     structure = framework_structure(framework)
     rows = (
-        _submitted_answers(campaign, scope, organisation)
+        _submitted_answers(campaign, scope, organisation, also)
         .values("requirement_id", "value")
         .annotate(n=Count("id"), scored=Count("normalised"), total=Sum("normalised"))
     )
@@ -300,16 +334,24 @@ def _response_counts(
 
 
 def _response_counts_of_both(
-    campaign: Campaign, compare_to: Campaign | None, scope: Scope, organisation: Organisation | None
+    campaign: Campaign,
+    compare_to: Campaign | None,
+    scope: Scope,
+    organisation: Organisation | None,
+    also: Sequence[str] = (),
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The response counts of the campaign and of the one compared with, in one query."""
+    """The response counts of the campaign and of the one compared with, in one query
+    (the earlier one's also within the subtrees ``also``, see ``_submitted_answers``)."""
     if compare_to is None:
         return _response_counts(campaign, scope, organisation), []
     responses = scope.filter(
         Response.objects.filter(campaign__in=[campaign.pk, compare_to.pk]), via="unit"
     )
     if organisation is not None:
-        responses = responses.filter(unit__path__startswith=organisation.path)
+        within = _under([organisation.path], "unit")
+        if also:
+            within |= Q(campaign=compare_to.pk) & _under(also, "unit")
+        responses = responses.filter(within)
     rows = list(
         responses.order_by()
         .values("campaign_id", "organisation_id")
@@ -321,6 +363,75 @@ def _response_counts_of_both(
     current = [r for r in rows if r["campaign_id"] == campaign.pk]
     previous = [r for r in rows if r["campaign_id"] == compare_to.pk]
     return current, previous
+
+
+def _predecessor_subtrees(
+    compare_to: Campaign,
+    scope: Scope,
+    organisation: Organisation,
+    links: dict[int, list[int]],
+) -> tuple[list[Succession], list[str]]:
+    """For a comparison within ``organisation``: the predecessors of the organisations in
+    its subtree (merges, chains, splits) under which the earlier campaign has responses the
+    user may see, as successions to show and as the paths to add to the earlier figures.
+    Scoping is unchanged: responses outside the user's scope neither count nor name a
+    predecessor."""
+    subtree = dict(
+        Organisation.objects.filter(path__startswith=organisation.path).values_list("pk", "name")
+    )
+    mapping = predecessors_of(subtree, links, links)
+    candidates = {pk for ids in mapping.values() for pk in ids}
+    if not candidates:
+        return [], []
+    found = {
+        pk: (path, name)
+        for pk, path, name in Organisation.objects.filter(pk__in=candidates).values_list(
+            "pk", "path", "name"
+        )
+    }
+    unit_paths = set(
+        scope.filter(Response.objects.filter(campaign=compare_to), via="unit")
+        .order_by()
+        .values_list("unit__path", flat=True)
+        .distinct()
+    )
+    answered = sorted(
+        pk for pk, (path, _name) in found.items() if any(u.startswith(path) for u in unit_paths)
+    )
+    names = {**subtree, **{pk: name for pk, (_path, name) in found.items()}}
+    return successions(subtree, answered, links, names), [found[pk][0] for pk in answered]
+
+
+def _named_successions(
+    counts: list[dict[str, Any]],
+    previous_counts: list[dict[str, Any]],
+    links: dict[int, list[int]],
+) -> list[Succession]:
+    """The named organisations of the campaign whose predecessors were named in the
+    earlier one (both as counted: in scope, within the filter and its predecessors)."""
+    current = {c["organisation_id"] for c in counts}
+    earlier = {c["organisation_id"] for c in previous_counts}
+    mapping = predecessors_of(current, earlier, links)
+    if not mapping:
+        return []
+    ids = set(mapping) | {pk for pks in mapping.values() for pk in pks}
+    names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return successions(current, earlier, links, names)
+
+
+def _merged(first: list[Succession], second: list[Succession]) -> list[Succession]:
+    """Both lists of successions, one per organisation with the predecessors of both."""
+    by_id: dict[int, Succession] = {}
+    for succession in [*first, *second]:
+        known = by_id.setdefault(
+            succession.organisation_id,
+            Succession(succession.organisation_id, succession.organisation_name),
+        )
+        known.predecessors = sorted(
+            set(known.predecessors) | set(succession.predecessors),
+            key=lambda p: (p[1].lower(), p[0]),
+        )
+    return sorted(by_id.values(), key=lambda s: (s.organisation_name.lower(), s.organisation_id))
 
 
 def campaign_heat_map(
@@ -347,9 +458,20 @@ def campaign_summary(
     """The campaign's figures over the submitted responses the user may see (within
     ``organisation`` when given): response rate, per area and requirement the answers and
     the score, the heat map of named organisations × areas, and optionally the comparison
-    with an earlier campaign on the same requirement keys (same scope and filter)."""
+    with an earlier campaign on the same requirement keys (same scope and filter; the
+    filter takes in the predecessors of merged, renamed or split organisations, named in
+    ``Comparison.successions``, docs/rules.md)."""
     scope = scope_for(user)
-    counts, previous_counts = _response_counts_of_both(campaign, compare_to, scope, organisation)
+    links: dict[int, list[int]] = {}
+    noted: list[Succession] = []
+    also: list[str] = []  # the predecessors' paths, for the earlier campaign's figures
+    if compare_to is not None:
+        links = successor_links()
+        if organisation is not None and links:
+            noted, also = _predecessor_subtrees(compare_to, scope, organisation, links)
+    counts, previous_counts = _response_counts_of_both(
+        campaign, compare_to, scope, organisation, also
+    )
     areas, requirements, area_keys = _requirement_results(campaign, scope, organisation)
     organisations: list[OrganisationResult] = []
     if heat_map:
@@ -365,8 +487,12 @@ def campaign_summary(
     )
     if compare_to is not None:
         previous_areas, previous_requirements, _keys = _requirement_results(
-            compare_to, scope, organisation
+            compare_to, scope, organisation, also
         )
+        if links:
+            # Within a filter that holds both sides of a merge no subtree is added, but
+            # the named organisations still say whom they are compared with.
+            noted = _merged(noted, _named_successions(counts, previous_counts, links))
         before_area = {a.key: a.score for a in previous_areas}
         before_requirement = {r.key: r.score for r in previous_requirements}
         summary.comparison = Comparison(
@@ -378,5 +504,6 @@ def campaign_summary(
             ],
             responses=sum(c["responses"] for c in previous_counts),
             submitted=sum(c["submitted"] for c in previous_counts),
+            successions=noted,
         )
     return summary

@@ -85,10 +85,13 @@ def answers_save(
     response: Response,
     answers: Iterable[AnswerIn | Mapping[str, Any]],
     by_respondent: bool = False,
+    assignment: Any = None,
 ) -> Response:
     """Save answers with PUT semantics: each item replaces the answer to the requirement it
     names (value and comment), the others stay. An item with neither value nor comment
-    removes that answer. Nothing is saved when any item is invalid."""
+    removes that answer. Nothing is saved when any item is invalid. ``assignment`` is the
+    colleague's assignment the answers come through (``services.assignments`` checks its
+    keys first); a changed answer records it, or None when someone else changed it."""
     items = answers_take(answers)
     response = lock_response(response)
     _check_may_change(actor, response, by_respondent=by_respondent)
@@ -150,16 +153,20 @@ def answers_save(
                     value=value,
                     comment=comment,
                     normalised=score,
+                    assignment=assignment,
                 )
             )
         elif (answer.value, answer.comment) != (value, comment):
             answer.value, answer.comment, answer.normalised = value, comment, score
             answer.updated_at = timezone.now()
+            answer.assignment = assignment
             update.append(answer)
     if delete:
         Answer.objects.filter(pk__in=delete).delete()
     Answer.objects.bulk_create(create)
-    Answer.objects.bulk_update(update, ["value", "comment", "normalised", "updated_at"])
+    Answer.objects.bulk_update(
+        update, ["value", "comment", "normalised", "updated_at", "assignment"]
+    )
     if response.status == ResponseStatus.NOT_STARTED and (create or update or delete):
         response.status = ResponseStatus.DRAFT
     response.save(update_fields=["status", "updated_at"])
@@ -173,6 +180,7 @@ def answers_save(
                 "created": len(create),
                 "updated": len(update),
                 "removed": len(delete),
+                **({"assignment": assignment.pk} if assignment is not None else {}),
             },
         )
     return response
@@ -224,6 +232,11 @@ def response_submit(
         raise Invalid.field("at", _("Only the system may date a submission."))
     now = at or timezone.now()
     snapshot = []
+    # The answers' current evidence files go into the version with their checksums
+    # (imported here: services.evidence uses this module's checks).
+    from jamlik.assessments.services.evidence import evidence_snapshot
+
+    files = evidence_snapshot(response)
     for requirement in requirements:
         answer = answers[requirement.pk]
         option = next(
@@ -237,6 +250,7 @@ def response_submit(
                 "label": option.get("label", ""),
                 "score": answer.normalised,
                 "comment": answer.comment,
+                **({"evidence": files[requirement.pk]} if requirement.pk in files else {}),
             }
         )
     number = response.versions.count() + 1

@@ -34,6 +34,8 @@ from jamlik.assessments.forms import (
 )
 from jamlik.assessments.models import Response
 from jamlik.assessments.texts import localized
+from jamlik.assessments.views.assignments import assignments_context
+from jamlik.assessments.views.evidence import evidence_items
 from jamlik.assessments.views.signoff import SignOffForm, signoff_context
 from jamlik.core.errors import Conflict, Invalid, JamlikError, NotFound
 from jamlik.core.formpost import handle_form
@@ -95,6 +97,7 @@ def _page(
     problem: str = "",
     respondents_form: RespondentsForm | None = None,
     signoff_form: SignOffForm | None = None,
+    assignment_form: Any = None,
 ) -> HttpResponse:
     structure = structure if structure is not None else _structure(response, visitor)
     if answers is None:
@@ -105,6 +108,7 @@ def _page(
         user=visitor.user, organisation=response.unit, keys=keys, open_only=True
     )
     today = timezone.localdate()
+    evidence = evidence_items(response, visitor)  # one query for every answer's files
     areas = []
     for a_index, (area, requirements) in enumerate(structure, start=1):
         items = []
@@ -130,6 +134,8 @@ def _page(
                         {"action": action, "overdue": action.is_overdue(today)}
                         for action in actions.get(requirement.key, [])
                     ],
+                    "evidence": evidence.get(requirement.key, {}),
+                    "evidence_url": visitor.url(response, "evidence", key=requirement.key),
                 }
             )
         areas.append({"area": area, "number": a_index, "items": items})
@@ -178,6 +184,7 @@ def _page(
             else None
         ),
         "signoff": signoff_context(response, visitor.user, signoff_form),
+        "delegation": assignments_context(response, visitor, assignment_form, structure),
     }
     return render(request, "assessments/response_form.html", context, status=status)
 
@@ -399,6 +406,16 @@ def _respond_version(
                 "label",
             ),
             "comment": item.get("comment", ""),
+            # The evidence files kept with the version, each with its download.
+            "evidence": [
+                {
+                    **kept,
+                    "url": visitor.url(
+                        response, "evidence_file", key=item.get("requirement"), file=kept["id"]
+                    ),
+                }
+                for kept in item.get("evidence", [])
+            ],
         }
         for item in version.answers
     ]
@@ -411,6 +428,7 @@ def _respond_version(
             "unit": response.unit,
             "version": version,
             "rows": rows,
+            "has_evidence": any(row["evidence"] for row in rows),
             "page_url": visitor.url(response, "form"),
         },
     )
