@@ -50,7 +50,16 @@ MATRIX: dict[ModuleType, dict[str, set[str]]] = {
         "may_message_participants": STAFF,
         "may_register_others": STAFF,  # whom: tests/events/test_staff_registrations.py
         "may_see_radar": STAFF,
+        "may_invite": STAFF,  # whom: tests/events/test_invitations.py
+        "may_see_invitations": STAFF,
         "may_send_unused_seat_reminders": CITY,
+        "may_see_protected_identity": CITY,
+        "may_see_needs_of_people": CITY,
+        "may_export_person_data": CITY,
+        # Results are event-level, so city and admin only (tests/events/test_evaluation.py).
+        "may_manage_evaluation": CITY,
+        "may_see_evaluation": CITY,
+        "may_see_allocation_proposal": CITY,
     },
     assessments: {
         "may_manage_campaigns": CITY,
@@ -62,6 +71,8 @@ MATRIX: dict[ModuleType, dict[str, set[str]]] = {
         "may_reopen_response": STAFF,
         "may_manage_actions": STAFF,
         "may_see_results": STAFF,
+        "may_assign_requirements": STAFF,  # the respondent acts through the link
+        "may_withdraw_assignment": STAFF,
     },
     reviews: {
         "may_edit_review": CITY,
@@ -71,6 +82,7 @@ MATRIX: dict[ModuleType, dict[str, set[str]]] = {
         "may_write_examples": STAFF,
         "may_edit_board_report": CITY,
         "may_export_board_report": CITY,
+        "may_write_documentation": STAFF,  # which organisations: scoping
     },
     orgs: {
         "may_create_organisation": STAFF,

@@ -9,12 +9,14 @@ from jamlik.core.outage import install as install_outage_handlers
 from jamlik.events.api import router as events_router
 from jamlik.orgs.api import router as orgs_router
 from jamlik.reviews.api import router as reviews_router
+from jamlik.reviews.documentation_api import router as documentation_router
 
 api.add_router("", users_router)
 api.add_router("", orgs_router)
 api.add_router("", events_router)
 api.add_router("", assessments_router)
 api.add_router("", reviews_router)
+api.add_router("", documentation_router)
 api.add_router("", jobs_router)
 install_outage_handlers(api)  # 503 while the database is away, also inside operations
 

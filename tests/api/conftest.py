@@ -21,6 +21,7 @@ from jamlik.events.models import OrganisationLink, Registration
 from jamlik.notifications.models import OutboxMessage
 from jamlik.reviews import services as review_services
 from jamlik.reviews.models import Review
+from jamlik.reviews.services.documentation import documentation_save
 from tests.factories import assessments as assessment_factories
 from tests.factories import reviews as review_factories
 from tests.factories.events import AllocationFactory, EventFactory, SessionFactory, register
@@ -63,6 +64,9 @@ class World:
     token: Any
     file_job: Any
     tokens: dict[str, str] = field(default_factory=dict)
+    # After the event: a participant who checked in, and their evaluation link.
+    attendee: Any = None
+    invite: Any = None
 
     def path(self, path: str) -> str:
         """``path`` with every parameter replaced by the id or token of this world's object."""
@@ -83,16 +87,70 @@ class World:
             "number": 1,
             "example_id": self.example.pk,
             "job_id": self.file_job.pk,
+            "year": 2019,  # the yearly documentation's year
+            "requirement_key": "r1",
         }
+        if "{evidence_id}" in path:
+            ids["evidence_id"] = self.evidence().pk
         if "/public/links/" in path:
             ids["token"] = self.link.token
-        elif "/public/registrations/" in path:
+        elif "/certificate.pdf" in path:
+            ids["token"] = self.attendee.manage_token
+        elif "/public/evaluations/" in path:
+            ids["token"] = self.invite.token
+        elif "/public/registrations/" in path or "/public/offers/" in path:
             ids["token"] = self.registration.manage_token
         elif "/public/approvals/" in path:
             ids["token"] = self.held.approval_token
+        elif "/public/invitations/" in path:
+            ids["token"] = self.invitation().token
         elif "/public/responses/" in path:
             ids["token"] = self.response.token
+        if "/assignments/" in path:  # delegation: a colleague's assignment of the response
+            assignment = self.assignment()
+            ids["assignment_id"] = assignment.pk
+            if "/public/assignments/" in path:
+                ids["token"] = assignment.token
         return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+
+    def invitation(self) -> Any:
+        """A named invitation to the event, made (without mail) when a path needs it."""
+        from jamlik.events.models import Invitation
+
+        found = Invitation.objects.filter(event=self.event).first()
+        if found is None:
+            found = Invitation.objects.create(
+                event=self.event, email="inbjuden@a.example", organisation=self.personas.org_a
+            )
+        return found
+
+    def evidence(self) -> Any:
+        """A file kept as evidence of the response's answer to r1, made when a path needs it."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from jamlik.assessments.models import Evidence
+        from jamlik.assessments.services.evidence import evidence_add
+
+        found = Evidence.objects.filter(response=self.response).first()
+        if found is None:
+            found = evidence_add(
+                actor=None,
+                response=self.response,
+                requirement_key="r1",
+                file=SimpleUploadedFile("rutin.txt", b"Rutin mot kr\xc3\xa4nkningar\n"),
+            )
+        return found
+
+    def assignment(self) -> Any:
+        """A colleague's assignment of the response, made (without mail) when a path needs it."""
+        from jamlik.assessments.models import Assignment
+
+        found = Assignment.objects.filter(response=self.response).first()
+        if found is None:
+            found = Assignment.objects.create(
+                response=self.response, email="kollega@a.example", requirement_keys=["r1"]
+            )
+        return found
 
     def snapshot(self) -> dict[str, Any]:
         """What a refused request must leave as it was: the audit trail (every change is
@@ -133,6 +191,8 @@ def world(personas) -> World:
     example = review_services.example_create(
         actor=None, title="Exempel", text="Så gjorde vi.", organisation=personas.org_a
     )
+    # A yearly documentation of organisation A for 2019, so its file paths answer 200.
+    documentation_save(actor=None, organisation=personas.org_a, year=2019, author="Eva")
     core_services.api_token_create(actor=None, user=personas.coordinator_a)
     file_job = FileJob.objects.create(
         owner=personas.admin,
@@ -164,7 +224,23 @@ def world(personas) -> World:
         example=example,
         token=ApiToken.objects.filter(user=personas.coordinator_a).first(),
         file_job=file_job,
+        **_after_the_event(event, personas),
     )
+
+
+def _after_the_event(event: Any, personas: Any) -> dict[str, Any]:
+    """A participant checked in and an evaluation with their link (no mail)."""
+    from jamlik.events.models import Evaluation, EvaluationInvite, EvaluationQuestion
+
+    attendee = register(event, personas.org_a).registration
+    Registration.objects.filter(pk=attendee.pk).update(checked_in_at=timezone.now())
+    attendee.refresh_from_db()
+    evaluation = Evaluation.objects.create(event=event)
+    EvaluationQuestion.objects.create(evaluation=evaluation, kind="scale", text="Betyg?")
+    invite = EvaluationInvite.objects.create(
+        evaluation=evaluation, registration=attendee, sent_at=timezone.now()
+    )
+    return {"attendee": attendee, "invite": invite}
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -13,11 +13,16 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.utils import timezone
 
 from jamlik.assessments import services as assessment_services
+from jamlik.assessments.models import Assignment
+from jamlik.assessments.services.evidence import evidence_add
+from jamlik.events.models import Invitation
+from jamlik.reviews.services.documentation import documentation_save
 from jamlik.assessments.services import CAMPAIGN_XLSX
 from jamlik.core.models import FileJob
 from jamlik.events import services as event_services
@@ -210,11 +215,54 @@ def site(personas):
         "submitted": submitted,
         "open_response": open_response,
         "personas": personas,
+        # A file kept as evidence of the open response's answer to r1.
+        "evidence": evidence_add(
+            actor=None,
+            response=open_response,
+            requirement_key="r1",
+            file=SimpleUploadedFile("rutin.txt", b"Rutin\n"),
+        ),
+        # A named invitation to the conference, and organisation A's yearly documentation.
+        "invitation": Invitation.objects.create(
+            event=event, email="inbjuden@a.example", organisation=personas.org_a
+        ),
+        "documentation": documentation_save(
+            actor=None, organisation=personas.org_a, year=2019, author="Eva"
+        ),
+        # A colleague's link to one requirement of the open response (delegation).
+        "assignment": Assignment.objects.create(
+            response=open_response, email="kollega@b.example", requirement_keys=["r1"]
+        ),
     }
+
+
+def _evaluation_token(s: dict) -> str:
+    """The personal evaluation link of the site's registration (made once, without mail)."""
+    from jamlik.events.models import Evaluation, EvaluationInvite, EvaluationQuestion
+
+    evaluation, _new = Evaluation.objects.get_or_create(event=s["event"])
+    if not evaluation.questions.exists():
+        for kind in ("scale", "yes_no", "text"):
+            EvaluationQuestion.objects.create(
+                evaluation=evaluation, kind=kind, text=f"Fråga {kind}"
+            )
+    invite, _new = EvaluationInvite.objects.get_or_create(
+        evaluation=evaluation,
+        registration=s["registration"],
+        defaults={"sent_at": timezone.now()},
+    )
+    return invite.token
 
 
 # Every page of the site by URL name, with the arguments that make it show something.
 STAFF_PAGES = {
+    "assessments:response_evidence": lambda s: [s["open_response"].pk, "r1"],
+    "events:invitations": lambda s: [s["event"].pk],
+    "events:invitation_create": lambda s: [s["event"].pk],
+    "events:invitation_import": lambda s: [s["event"].pk],
+    "reviews:documentation": lambda s: [],
+    "reviews:documentation_edit": lambda s: [s["personas"].org_a.pk, 2019],
+    "reviews:documentation_version": lambda s: [s["personas"].org_a.pk, 2019, 1],
     "core:home": lambda s: [],
     "core:profile": lambda s: [],
     "core:password_change": lambda s: [],
@@ -240,6 +288,8 @@ STAFF_PAGES = {
     "events:links": lambda s: [s["event"].pk],
     "events:links_send": lambda s: [s["event"].pk],  # the preview before sending
     "events:radar": lambda s: [s["event"].pk],
+    "events:evaluation": lambda s: [s["event"].pk],
+    "events:allocation_proposal": lambda s: [s["event"].pk],
     "events:register_person": lambda s: [s["event"].pk],
     "events:register_import": lambda s: [s["event"].pk],
     "events:registration_detail": lambda s: [s["event"].pk, s["registration"].pk],
@@ -247,6 +297,8 @@ STAFF_PAGES = {
     "events:registration_erase": lambda s: [s["event"].pk, s["registration"].pk],
     "events:checkin": lambda s: [s["event"].pk],
     "events:statistics": lambda s: [s["event"].pk],
+    "events:needs": lambda s: [s["event"].pk],
+    "events:person_export": lambda s: [],
     "events:message": lambda s: [s["event"].pk],
     "assessments:campaigns": lambda s: [],
     "assessments:campaign_create": lambda s: [],
@@ -276,6 +328,9 @@ STAFF_PAGES = {
 }
 
 PUBLIC_PAGES = {
+    "assessments_public:evidence": lambda s: [s["open_response"].token, "r1"],
+    "events_public:invitation": lambda s: [s["invitation"].token],
+    "events_public:invitation_decline": lambda s: [s["invitation"].token],
     "core:login": lambda s: [],
     "events_public:link": lambda s: [s["link"].token],
     "events_public:event": lambda s: [s["event"].pk],
@@ -285,14 +340,23 @@ PUBLIC_PAGES = {
     "events_public:confirmation": lambda s: [s["registration"].manage_token],
     "events_public:cancel": lambda s: [s["registration"].manage_token],
     "events_public:approval": lambda s: [s["pending"].approval_token],
+    "events_public:evaluation": lambda s: [_evaluation_token(s)],
     "assessments_public:form": lambda s: [s["open_response"].token],
     "assessments_public:submit": lambda s: [s["open_response"].token],
     "assessments_public:version": lambda s: [s["submitted"].token, 1],
+    "assessments_public:assignment": lambda s: [s["assignment"].token],
 }
 
 # Routes that never answer a GET with a page of their own: files, POST-only actions (which
 # redirect or answer with a fragment, checked below) and the language switch.
 NOT_PAGES = {
+    # Files (evidence, the yearly documentation) and POST-only actions.
+    "assessments:response_evidence_file",
+    "assessments_public:evidence_file",
+    "reviews:documentation_pdf",
+    "reviews:documentation_docx",
+    "events:invitations_remind",
+    "events_public:claim",
     "healthz",
     "readyz",
     "metrics",
@@ -337,6 +401,8 @@ NOT_PAGES = {
     "events:checkin_undo",
     "events_public:transfer",
     "events_public:calendar",
+    "events_public:certificate",
+    "events:evaluation_send",
     "assessments:campaign_invite",
     "assessments:campaign_remind",
     "assessments:campaign_xlsx",
@@ -350,12 +416,21 @@ NOT_PAGES = {
     "assessments:response_reopen",
     "assessments:response_respondents",
     "assessments_public:save",
+    "assessments:response_assignments",
+    "assessments:response_assignment_withdraw",
+    "assessments:response_assignment_resend",
+    "assessments_public:assignments",
+    "assessments_public:assignment_withdraw",
+    "assessments_public:assignment_resend",
+    "assessments_public:assignment_save",
     "reviews:milestone_toggle",
     "reviews:report_pdf",
     "reviews:report_docx",
     "reviews:report_pdf_job",
     "reviews:report_docx_job",
     "reviews:breakout_move",
+    "events:registration_protected",
+    "events_public:protected",
 }
 
 

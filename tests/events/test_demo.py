@@ -8,6 +8,7 @@ import pytest
 
 from jamlik.demo import events as demo_events
 from jamlik.demo import organisations
+from jamlik.demo.events.offers import OFFERS_CAPACITY, OFFERS_TITLE
 from jamlik.demo.loader import DemoResult
 from jamlik.events import services
 from jamlik.events.models import Event, Registration
@@ -50,8 +51,21 @@ def test_demo_events_as_in_the_seed_and_idempotent():
     assert services.event_phase(upcoming) == "quota"
     assert upcoming.held_count > 0 and upcoming.waiting_count > 0
     assert any("/r/" in line for line in result.links)
+    # Privacy: one protected participant, and needs stored apart (docs/rules.md#privacy).
+    assert upcoming.registrations.filter(protected_identity=True, status="confirmed").count() == 1
+    assert upcoming.registrations.filter(needs__isnull=False).count() > 3
 
-    for event in (conference, upcoming):
+    # The seminar with waiting-list offers: one offer claimed, one open, one still waiting.
+    seminar = Event.objects.get(title=OFFERS_TITLE)
+    assert seminar.waitlist_offer_hours == 48
+    statuses = list(seminar.registrations.values_list("status", flat=True))
+    assert statuses.count("offered") == 1 and statuses.count("waiting") == 1
+    assert statuses.count("cancelled") == 2
+    assert seminar.confirmed_count == OFFERS_CAPACITY - 1 and seminar.held_count == 1
+    offered = seminar.registrations.get(status="offered")
+    assert offered.hold_expires_at > dt.datetime.now(tz=STOCKHOLM) + dt.timedelta(hours=40)
+
+    for event in (conference, upcoming, seminar):
         assert seat_counts_from_rows(event) == seat_counts_from_counters(event)
     # The replay's mail never leaves; two refused confirmations stay for the start page.
     failed = OutboxMessage.objects.filter(kind__startswith="events.")

@@ -1,5 +1,6 @@
 """A hypothesis state machine over register / cancel / decide / expire / release / transfer /
-capacity and quota changes, checking after EVERY step:
+capacity and quota changes / claiming an offered seat (events with and without a claim window,
+docs/rules.md#waiting-list-offers), checking after EVERY step:
 
 * never more confirmed+held seats than a quota (before the release) or the capacity (ever);
 * no seat for a registration outside every allocation before the release;
@@ -59,8 +60,9 @@ class SeatMachine(RuleBasedStateMachine):
         waitlist=st.booleans(),
         approval=st.booleans(),
         session_capacity=st.integers(0, 3),
+        offer_hours=st.sampled_from([None, 2]),
     )
-    def setup(self, capacity, quota_a, quota_b, waitlist, approval, session_capacity):
+    def setup(self, capacity, quota_a, quota_b, waitlist, approval, session_capacity, offer_hours):
         self.clock.set(self.clock.base)
         n = self.serial
         self.orgs = [
@@ -74,6 +76,7 @@ class SeatMachine(RuleBasedStateMachine):
             waitlist_enabled=waitlist,
             approval_required=approval,
             approval_hold_hours=2,
+            waitlist_offer_hours=offer_hours,
         )
         AllocationFactory(event=self.event, quota=quota_a, organisations=[self.orgs[0]])
         AllocationFactory(event=self.event, quota=quota_b, organisations=[self.orgs[1]])
@@ -174,6 +177,14 @@ class SeatMachine(RuleBasedStateMachine):
         registration = self._pick(index)
         if registration is not None:
             self._step(lambda: services.approval_decide(registration=registration, approve=approve))
+
+    @precondition(lambda self: self.event is not None)
+    @rule(index=st.integers(0, 50))
+    def claim(self, index):
+        """Claim an offered seat (a 409 for anyone else, which changes nothing)."""
+        registration = self._pick(index)
+        if registration is not None:
+            self._step(lambda: services.offer_claim(registration=registration))
 
     @precondition(lambda self: self.event is not None)
     @rule(index=st.integers(0, 50), person=st.integers(0, 11))

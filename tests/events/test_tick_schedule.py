@@ -71,6 +71,7 @@ def test_the_worker_runs_the_tick_at_start_and_keeps_the_next_one_queued(setting
         "housekept": 0,
         "reminded": 0,
         "anonymised": 0,
+        "needs_erased": 0,
         "mail_requeued": 0,
         "file_jobs_deleted": 0,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jamlik.demo import assessments, events, organisations, reviews, users
+from jamlik.demo import assessments, documentation, events, organisations, reviews, users
 
 
 @dataclass
@@ -26,4 +26,5 @@ def load_all(stdout: Any = None) -> DemoResult:
     events.load(result)
     assessments.load(result)
     reviews.load(result)
+    documentation.load(result)
     return result

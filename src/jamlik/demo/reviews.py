@@ -358,6 +358,10 @@ def load(result: Any) -> None:
         result.summary.append("Reviews: the demo organisations are missing; no review made.")
         return
     event, new_event = _workshop(organisations)
+    # Its HR specialists had been invited by name (registered, declined, silent).
+    from jamlik.demo.events.invitations import invite_workshop
+
+    invite_workshop(event)
     groups = _groups(event)
 
     campaign = Campaign.objects.filter(title=CAMPAIGN_2019).first()

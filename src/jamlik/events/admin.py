@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 
 from jamlik.events.models import (
     Allocation,
@@ -35,6 +36,8 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = ["confirmed_count", "held_count", "waiting_count", "released_at",
                        "created_by", "created_at", "updated_at"]  # fmt: skip
+    # Hybrid: the meeting link is https only (the input model's rule).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: Any, obj: Event, form: Any, change: bool) -> None:
         from jamlik.events import services

@@ -30,6 +30,7 @@ PUBLISHED = "published"
 DRAFT = "draft"
 CONFIRMED = "confirmed"
 PENDING_APPROVAL = "pending_approval"
+OFFERED = "offered"
 
 
 class Schedule(Protocol):
@@ -139,6 +140,19 @@ def seat_status(*, approval_required: bool, manager_email: str) -> str:
     if approval_required and manager_email:
         return PENDING_APPROVAL
     return CONFIRMED
+
+
+def offers_freed_seat(*, offer_hours: int | None, quota_binding: bool) -> bool:
+    """Whether a seat handed to someone waiting is offered (held until they claim it or the
+    claim window ends) instead of given at once: only when the event has a claim window
+    and the quotas no longer bind, i.e. after the release (docs/rules.md#waiting-list-offers).
+    Before the release a freed seat of an allocation is given at once, as always."""
+    return bool(offer_hours) and not quota_binding
+
+
+def offer_expires_at(at: datetime, offer_hours: int) -> datetime:
+    """The end of the claim window of a seat offered at ``at``."""
+    return at + timedelta(hours=offer_hours)
 
 
 def nearest_allocation(chain: Sequence[int], members: Mapping[int, int]) -> int | None:

@@ -75,6 +75,14 @@ class AlreadyDecided(Conflict):
     default_message = gettext_lazy("This registration has already been decided.")
 
 
+class NoOffer(Conflict):
+    code = "no_offer"
+    default_message = gettext_lazy(
+        "No seat is offered to this registration now: the offer has been claimed, or its time "
+        "has run out and the seat has passed on."
+    )
+
+
 class NotActive(Conflict):
     code = "not_active"
     default_message = gettext_lazy("This registration is no longer active.")
@@ -92,6 +100,27 @@ class CapacityBelowTaken(Conflict):
         super().__init__(
             _("%(n)s seats are already taken; the capacity cannot be lower.") % {"n": taken},
             errors=[{"field": "capacity", "message": _("At least %(n)s.") % {"n": taken}}],
+        )
+
+
+class OnlineFull(Conflict):
+    """Hybrid: the online seats are taken and the event has no waiting list."""
+
+    code = "online_full"
+    default_message = gettext_lazy("The online seats are all taken.")
+
+
+class OnlineCapacityBelowTaken(Conflict):
+    """Hybrid: fewer online seats than the online registrations hold (or none while any
+    online registration is active)."""
+
+    code = "online_capacity_below_taken"
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(
+            _("%(n)s online registrations are active; the online seats cannot be fewer.")
+            % {"n": taken},
+            errors=[{"field": "online_capacity", "message": _("At least %(n)s.") % {"n": taken}}],
         )
 
 
@@ -142,3 +171,28 @@ class OtherOrganisation(Forbidden):
 
 def invalid(field: str, message: Any, code: str) -> Invalid:
     return Invalid.field(field, message, code=code)
+
+
+# ---- Named invitations (services.invitations) ------------------------------------------------
+
+
+class InvitationOnly(Forbidden):
+    """A registration not made through a named invitation, for an invitation-only event."""
+
+    code = "invitation_only"
+    default_message = gettext_lazy(
+        "This event is by invitation only: register through the personal link in your invitation."
+    )
+
+
+class InvitationAnswered(Conflict):
+    code = "invitation_answered"
+    default_message = gettext_lazy(
+        "You are already registered through this invitation. To withdraw, cancel the "
+        "registration through the link in your confirmation."
+    )
+
+
+class AlreadyInvited(Conflict):
+    code = "already_invited"
+    default_message = gettext_lazy("That address is already invited to this event.")

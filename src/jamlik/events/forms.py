@@ -20,6 +20,7 @@ from jamlik.core.forms import (
     choice_field,
     model_choice_field,
 )
+from jamlik.events import hybrid
 from jamlik.events.inputs import (
     DEFAULT_HOLD_HOURS,
     SPEAKERS_MAX,
@@ -125,6 +126,19 @@ ACCESSIBILITY_NEEDS = [
 ]
 
 
+def participation_choices(event: Any) -> list[tuple[str, str]]:
+    """Hybrid: on site or online, the online choice with the online seats left (or that a
+    registration now goes to the waiting list, or that none is left)."""
+    free = hybrid.online_room(event).free
+    if free > 0:
+        online = str(_("Online (%(n)s seats left)")) % {"n": free}
+    elif event.waitlist_enabled:
+        online = str(_("Online (full: waiting list)"))
+    else:
+        online = str(_("Online (full)"))
+    return [("on_site", str(_("On site"))), ("online", online)]
+
+
 class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
     input_model = RegistrationIn
 
@@ -161,6 +175,12 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
         label=_("Your manager's e-mail"),
         required=False,
         help_text=_("Your manager is asked to approve your registration."),
+    )
+    participation = forms.ChoiceField(  # hybrid events only
+        label=_("I take part"),
+        widget=forms.RadioSelect,
+        choices=(),
+        initial="on_site",
     )
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree that my data is used for this event."),
@@ -203,6 +223,10 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
             self.fields["manager_email"].required = True
         else:
             del self.fields["manager_email"]
+        if hybrid.is_hybrid(event):
+            choice_field(self, "participation").choices = participation_choices(event)
+        else:
+            del self.fields["participation"]
         self.add_slot_fields(slots)
         self._wire_descriptions()
 
@@ -235,6 +259,7 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
             "manager_email": data.get("manager_email") or "",
             "sessions": self.chosen_session_ids(),
             "consent": bool(data.get("consent")),
+            "participation": data.get("participation") or "on_site",
         }
 
 
@@ -305,7 +330,40 @@ class EventForm(AccessibleFormMixin, forms.Form):
         label=_("Hours a seat is held while waiting for approval"), initial=DEFAULT_HOLD_HOURS
     )
     waitlist_enabled = forms.BooleanField(label=_("Waiting list"), required=False, initial=True)
+    invitation_only = forms.BooleanField(
+        label=_("By invitation only"),
+        required=False,
+        help_text=_(
+            "Only people with a named invitation can register; links and the public page cannot."
+        ),
+    )
+    waitlist_offer_hours = forms.IntegerField(
+        label=_("Offer freed seats for (hours)"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Empty: after the release a freed seat goes to the first person waiting at once. "
+            "A number, e.g. 24: the seat is offered to them for that many hours and passes on "
+            "to the next if they do not claim it."
+        ),
+    )
     contact_email = EmailField(label=_("Organiser's e-mail"), required=False)
+    # Hybrid (docs/rules.md#events-hybrid).
+    online_capacity = forms.IntegerField(
+        label=_("Online seats"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "Empty: on site only. A number: people may also register to take part online, "
+            "up to that many, outside the organisations' quotas."
+        ),
+    )
+    meeting_url = TextField(
+        label=_("Online meeting link"),
+        required=False,
+        max_length=500,
+        help_text=_("A Teams link or another https:// address; shown to confirmed participants."),
+    )
     unused_seat_reminder_days = DaysField(
         label=_("Reminders of unused seats"),
         required=False,
@@ -316,6 +374,15 @@ class EventForm(AccessibleFormMixin, forms.Form):
         ),
     )
 
+    needs_erase_after_days = forms.IntegerField(
+        label=_("Erase dietary and accessibility needs after (days)"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        initial=14,
+        help_text=_("Days after the event; the registrations themselves are kept longer."),
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         name = "unused_seat_reminder_days"
@@ -323,6 +390,9 @@ class EventForm(AccessibleFormMixin, forms.Form):
         # default).
         if name in data and name not in self.data:
             del data[name]
+        # Empty or not posted: left as it is (a new event: the default).
+        if data.get("needs_erase_after_days") is None:
+            data.pop("needs_erase_after_days", None)
         return data
 
 
@@ -383,6 +453,12 @@ class SessionForm(AccessibleFormMixin, forms.Form):
     ends_at = datetime_field(_("Ends at"))
     capacity = forms.IntegerField(
         label=_("Capacity"), required=False, help_text=_("Empty: no limit of its own.")
+    )
+    meeting_url = TextField(  # hybrid
+        label=_("Online meeting link"),
+        required=False,
+        max_length=500,
+        help_text=_("A Teams link or another https:// address; shown to confirmed participants."),
     )
 
 

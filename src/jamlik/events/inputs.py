@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from pydantic import (
     AfterValidator,
@@ -61,6 +62,25 @@ def _in_category_order(value: list[Category]) -> list[Category]:
     return [c for c in Category if c in value]
 
 
+MEETING_URL_MAX = 500
+
+
+def _meeting_url(value: Any) -> str:
+    # Hybrid: a Teams link or any other https address (docs/rules.md#events-hybrid).
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(_("Enter an https:// address."))
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        URLValidator(schemes=["https"])(value)
+    except ValidationError:
+        raise ValueError(_("Enter an https:// address.")) from None
+    return value
+
+
 def _speakers(value: Any) -> str:
     try:
         return validation.clean_text(value, max_length=SPEAKERS_MAX, required=False)
@@ -69,10 +89,18 @@ def _speakers(value: Any) -> str:
 
 
 Time = DateTimeIn
+MeetingUrl = Annotated[str, BeforeValidator(_meeting_url), Field(max_length=MEETING_URL_MAX)]
+Participation = Literal["on_site", "online"]
 Categories = Annotated[list[Category], AfterValidator(_in_category_order)]
 Capacity = Annotated[StrictInt, Field(ge=1, le=validation.MAX_COUNT)]
 Count = Annotated[StrictInt, Field(ge=0, le=validation.MAX_COUNT)]
 HoldHours = Annotated[StrictInt, Field(ge=1, le=MAX_HOLD_HOURS)]
+# The claim window of a seat offered from the waiting list (None: no offers, seats are given).
+DEFAULT_OFFER_HOURS = 24
+OfferHours = Annotated[StrictInt, Field(ge=1, le=MAX_HOLD_HOURS)]
+# Days after the event when dietary and accessibility needs are erased (docs/rules.md#privacy).
+DEFAULT_NEEDS_ERASE_DAYS = 14
+NeedsEraseDays = Annotated[StrictInt, Field(ge=0, le=MAX_REMINDER_DAY)]
 # Field(max_length) as well, so the OpenAPI document states the bound.
 Speakers = Annotated[str, BeforeValidator(_speakers), Field(max_length=SPEAKERS_MAX)]
 
@@ -158,10 +186,16 @@ class EventIn(Input):
     approval_required: StrictBool = False
     approval_hold_hours: HoldHours = DEFAULT_HOLD_HOURS
     waitlist_enabled: StrictBool = True
+    invitation_only: StrictBool = False
+    waitlist_offer_hours: OfferHours | None = None
     kind: EventKind = EventKind.CONFERENCE
     status: EventStatus = EventStatus.DRAFT
     contact_email: OptionalEmail = ""
     unused_seat_reminder_days: ReminderDays = Field(default_factory=lambda: [7, 2])
+    # Hybrid (docs/rules.md#events-hybrid): online seats (None: none) and the meeting link.
+    online_capacity: Count | None = None
+    meeting_url: MeetingUrl = ""
+    needs_erase_after_days: NeedsEraseDays = DEFAULT_NEEDS_ERASE_DAYS
 
     @model_validator(mode="after")
     def _times_in_order(self) -> Self:
@@ -196,17 +230,28 @@ class EventPatch(Input):
     approval_required: StrictBool | None = None
     approval_hold_hours: HoldHours | None = None
     waitlist_enabled: StrictBool | None = None
+    invitation_only: StrictBool | None = None
+    waitlist_offer_hours: OfferHours | None = None
     kind: EventKind | None = None
     status: EventStatus | None = None
     contact_email: OptionalEmail | None = None
     unused_seat_reminder_days: ReminderDays | None = None
+    # Hybrid: null online_capacity ends online participation; null meeting_url empties it.
+    online_capacity: Count | None = None
+    meeting_url: MeetingUrl | None = None
+    needs_erase_after_days: NeedsEraseDays | None = None
+
+    @field_validator("meeting_url")
+    @classmethod
+    def _empty_meeting_url(cls, value: str | None) -> str:
+        return value or ""
 
     @field_validator("description", "venue", "contact_email")
     @classmethod
     def _empty_text(cls, value: str | None) -> str:
         return value or ""
 
-    @field_validator("approval_required", "waitlist_enabled")
+    @field_validator("approval_required", "waitlist_enabled", "invitation_only")
     @classmethod
     def _a_flag(cls, value: bool | None) -> bool:
         if value is None:
@@ -222,7 +267,9 @@ class EventPatch(Input):
 
     @model_validator(mode="after")
     def _null_leaves_unchanged(self) -> Self:
-        _unchanged_when_null(self, (*EVENT_NOT_NULL, "unused_seat_reminder_days"))
+        _unchanged_when_null(
+            self, (*EVENT_NOT_NULL, "unused_seat_reminder_days", "needs_erase_after_days")
+        )
         return self
 
 
@@ -257,6 +304,7 @@ class SessionIn(Input):
     starts_at: Time
     ends_at: Time
     capacity: Count | None = None
+    meeting_url: MeetingUrl = ""  # hybrid
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -274,6 +322,12 @@ class SessionPatch(Input):
     starts_at: Time | None = None
     ends_at: Time | None = None
     capacity: Count | None = None
+    meeting_url: MeetingUrl | None = None  # hybrid; null empties it
+
+    @field_validator("meeting_url")
+    @classmethod
+    def _empty_meeting_url(cls, value: str | None) -> str:
+        return value or ""
 
     @field_validator("description", "speakers", "room")
     @classmethod
@@ -324,6 +378,7 @@ class RegistrationIn(Input):
     accessibility: Comment = ""
     manager_email: OptionalEmail = ""
     consent: StrictBool = False
+    participation: Participation = "on_site"  # hybrid events only
 
     @model_validator(mode="after")
     def _known_category_and_consent(self) -> Self:
@@ -402,3 +457,66 @@ class StaffRegistrationIn(Input):
     dietary: Comment = ""
     accessibility: Comment = ""
     manager_email: OptionalEmail = ""
+    participation: Participation = "on_site"  # hybrid events only
+
+
+# ---- After the event: the evaluation's questions (docs/rules.md#events-evaluation) ----------
+
+MAX_EVALUATION_QUESTIONS = 30
+QUESTION_MAX = 500
+
+
+def _question_text(value: Any) -> str:
+    try:
+        return validation.clean_text(value, max_length=QUESTION_MAX)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
+QuestionText = Annotated[str, BeforeValidator(_question_text), Field(max_length=QUESTION_MAX)]
+
+
+class EvaluationQuestionIn(Input):
+    kind: Literal["scale", "yes_no", "text"]
+    text: QuestionText
+    required: StrictBool = False
+
+
+class EvaluationIn(Input):
+    intro: OptionalText = ""
+    auto_send: StrictBool = True
+    questions: Annotated[list[EvaluationQuestionIn], Field(max_length=MAX_EVALUATION_QUESTIONS)]
+
+
+class AllocationProposalCopyIn(Input):
+    target: Annotated[StrictInt, BeforeValidator(_form_id), Field(ge=1)]
+
+
+# ---- Named invitations (services.invitations) ------------------------------------------------
+
+MAX_INVITATIONS = 1000
+
+
+class InvitationIn(Input):
+    email: Email
+    name: OptionalName = ""
+    organisation: StaffOrganisation
+
+
+class InvitationListIn(Input):
+    invitations: Annotated[list[InvitationIn], Field(min_length=1, max_length=MAX_INVITATIONS)]
+
+
+class InvitationRegistrationIn(RegistrationIn):
+    # Not taken: the invitation's address is the registration's, whoever opened the link.
+    email: OptionalEmail = ""
+
+    @model_validator(mode="after")
+    def _no_address(self) -> Self:
+        if "email" in self.model_fields_set:
+            raise FieldError(
+                "email",
+                _("The invitation is for its own address; the address cannot be changed."),
+                code="email_not_editable",
+            )
+        return self

@@ -10,7 +10,7 @@ are always re-derivable from the registration rows (``selectors.seat_counts_from
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -72,10 +72,22 @@ class Status(models.TextChoices):
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Approval expired")
     TRANSFERRED = "transferred", _("Transferred")
+    # A freed seat held for someone from the waiting list until they claim it or the claim
+    # window (Event.waitlist_offer_hours) ends (docs/rules.md#waiting-list-offers).
+    OFFERED = "offered", _("Seat offered")
 
 
-ACTIVE_STATUSES = (Status.CONFIRMED, Status.PENDING_APPROVAL, Status.WAITING)
-SEAT_STATUSES = (Status.CONFIRMED, Status.PENDING_APPROVAL)
+ACTIVE_STATUSES = (Status.CONFIRMED, Status.PENDING_APPROVAL, Status.OFFERED, Status.WAITING)
+# Statuses that hold a seat; the "held" ones are counted in held_count.
+SEAT_STATUSES = (Status.CONFIRMED, Status.PENDING_APPROVAL, Status.OFFERED)
+HELD_STATUSES = (Status.PENDING_APPROVAL, Status.OFFERED)
+
+
+class Participation(models.TextChoices):
+    """How a registrant takes part in a hybrid event (docs/rules.md#events-hybrid)."""
+
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online")
 
 
 class Event(models.Model):
@@ -97,6 +109,20 @@ class Event(models.Model):
     approval_required = models.BooleanField(_("manager's approval required"), default=False)
     approval_hold_hours = models.PositiveIntegerField(_("approval hold (hours)"), default=72)
     waitlist_enabled = models.BooleanField(_("waiting list"), default=True)
+    # Only named invitations register (events.invitations): links and the public page refuse.
+    invitation_only = models.BooleanField(_("by invitation only"), default=False)
+    # None: a freed seat goes to the first person waiting at once (the default). Hours: after
+    # the release it is offered to them for this long, and passes on if not claimed.
+    waitlist_offer_hours = models.PositiveIntegerField(
+        _("claim window for offered seats (hours)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: a freed seat goes to the first person waiting at once. A number: after the "
+            "release the seat is offered to them for that many hours and passes on if they do "
+            "not claim it."
+        ),
+    )
     kind = models.CharField(
         _("kind"), max_length=20, choices=EventKind.choices, default=EventKind.CONFERENCE
     )
@@ -111,10 +137,29 @@ class Event(models.Model):
         default=default_unused_seat_reminder_days,
         blank=True,
     )
-    # Seat counters (confirmed, held = pending approval, waiting), kept under the event lock.
+    # Days after the event's end when the participants' dietary and accessibility needs
+    # (RegistrationNeeds) are erased: sooner than the registration itself (docs/rules.md).
+    needs_erase_after_days = models.PositiveIntegerField(
+        _("erase dietary and accessibility needs (days after the event)"), default=14
+    )
+    # Seat counters (confirmed, held = pending approval or offered, waiting), kept under the
+    # event lock.
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
     held_count = models.PositiveIntegerField(default=0, editable=False)
     waiting_count = models.PositiveIntegerField(default=0, editable=False)
+    # Hybrid events (docs/rules.md#events-hybrid): the online seats, a capacity of their own
+    # outside the quotas (None: no online participation), their counters kept like the ones
+    # above (which count on-site seats only), and the meeting link shown to the confirmed.
+    online_capacity = models.PositiveIntegerField(
+        _("online seats"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no online participation."),
+    )
+    online_confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    online_held_count = models.PositiveIntegerField(default=0, editable=False)
+    online_waiting_count = models.PositiveIntegerField(default=0, editable=False)
+    meeting_url = models.URLField(_("online meeting link"), max_length=500, blank=True)
     # When the waiting list was served at the release (quota_lock_until); None until then.
     released_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -137,6 +182,14 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__gte=models.F("confirmed_count") + models.F("held_count")),
                 name="event_seats_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(online_capacity__isnull=True)
+                | Q(
+                    online_capacity__gte=models.F("online_confirmed_count")
+                    + models.F("online_held_count")
+                ),
+                name="event_online_seats_within_capacity",
             ),
         ]
 
@@ -166,6 +219,7 @@ class Session(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit of its own.")
     )
+    meeting_url = models.URLField(_("online meeting link"), max_length=500, blank=True)
     # Confirmed and held registrations that chose the session, kept under the event lock.
     taken_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -306,8 +360,8 @@ class Registration(models.Model):
     email = models.EmailField(_("e-mail"), max_length=254)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("job title"), max_length=200, blank=True)
-    dietary = models.TextField(_("dietary needs"), blank=True)
-    accessibility = models.TextField(_("accessibility needs"), blank=True)
+    # Dietary and accessibility needs live in RegistrationNeeds (erased sooner); the
+    # ``dietary`` and ``accessibility`` properties below read and write them.
     manager_email = models.EmailField(_("manager's e-mail"), max_length=254, blank=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -331,6 +385,13 @@ class Registration(models.Model):
     # signed in through the directory; "" for a registration typed without signing in.
     # "Mina anmälningar" lists by it; anonymising clears it.
     person_key = models.CharField(max_length=800, blank=True, default="", db_index=True)
+    # On site or online (hybrid events only; docs/rules.md#events-hybrid).
+    participation = models.CharField(
+        _("participation"), max_length=10, choices=Participation.choices, default="on_site"
+    )
+    # "Skyddade personuppgifter": the person is left out of every list, badge and export that
+    # names people, except for city coordinators and administrators (selectors._common).
+    protected_identity = models.BooleanField(_("protected personal data"), default=False)
 
     if TYPE_CHECKING:  # set on instances by selectors.with_positions, not a column
         position: int | None
@@ -345,7 +406,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=Q(status__in=["confirmed", "pending_approval", "waiting"]),
+                condition=Q(status__in=["confirmed", "pending_approval", "offered", "waiting"]),
                 name="registration_one_active_per_email",
             ),
             models.CheckConstraint(
@@ -353,7 +414,8 @@ class Registration(models.Model):
                 name="registration_waiting_has_since",
             ),
             models.CheckConstraint(
-                condition=~Q(status="pending_approval") | Q(hold_expires_at__isnull=False),
+                condition=~Q(status__in=["pending_approval", "offered"])
+                | Q(hold_expires_at__isnull=False),
                 name="registration_hold_has_expiry",
             ),
         ]
@@ -370,6 +432,14 @@ class Registration(models.Model):
         # No personal data: this text goes into the audit log.
         return f"#{self.pk} ({self.status})"
 
+    # The needs set through the properties are saved with the registration.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        new = self._state.adding
+        super().save(*args, **kwargs)
+        pending = self.__dict__.pop("_pending_needs", None)
+        if pending:
+            RegistrationNeeds.store(self, new=new, **pending)
+
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
@@ -377,6 +447,92 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_STATUSES
+
+    @property
+    def is_online(self) -> bool:
+        return self.participation == "online"
+
+    # ---- Needs, stored apart (RegistrationNeeds) -------------------------------------------
+    # Written through the properties (also as constructor keywords: Django's Model.__init__
+    # sets properties) and saved with the registration, so callers keep one object.
+
+    def _needs_value(self, field: str) -> str:
+        pending = self.__dict__.get("_pending_needs")
+        if pending is not None and field in pending:
+            return str(pending[field])
+        if self.pk is None:
+            return ""
+        try:
+            needs = self.needs
+        except models.ObjectDoesNotExist:
+            return ""
+        return str(getattr(needs, field))
+
+    def _needs_set(self, field: str, value: str) -> None:
+        self.__dict__.setdefault("_pending_needs", {})[field] = value or ""
+
+    @property
+    def dietary(self) -> str:
+        return self._needs_value("dietary")
+
+    @dietary.setter
+    def dietary(self, value: str) -> None:
+        self._needs_set("dietary", value)
+
+    @property
+    def accessibility(self) -> str:
+        return self._needs_value("accessibility")
+
+    @accessibility.setter
+    def accessibility(self, value: str) -> None:
+        self._needs_set("accessibility", value)
+
+
+class RegistrationNeeds(models.Model):
+    """A registration's dietary and accessibility needs, kept apart from it: erased
+    ``Event.needs_erase_after_days`` after the event (services.privacy), long before the
+    registration is anonymised; organisers see counts per need, city coordinators who."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="needs", primary_key=True
+    )
+    dietary = models.TextField(_("dietary needs"), blank=True)
+    accessibility = models.TextField(_("accessibility needs"), blank=True)
+
+    class Meta:
+        verbose_name = _("dietary and accessibility needs")
+        verbose_name_plural = _("dietary and accessibility needs")
+
+    def __str__(self) -> str:
+        return f"needs #{self.pk}"
+
+    @classmethod
+    def store(cls, registration: Registration, *, new: bool = False, **values: str) -> None:
+        """Write the needs given (``dietary``, ``accessibility``); no row when both are
+        empty, so only registrations that state a need have one. ``new``: the registration
+        was just inserted (one INSERT at most, no look-up)."""
+        if new:
+            if any(values.values()):
+                registration._state.fields_cache["needs"] = cls.objects.create(
+                    registration=registration,
+                    dietary=values.get("dietary", ""),
+                    accessibility=values.get("accessibility", ""),
+                )
+            else:
+                registration._state.fields_cache["needs"] = None  # known: none
+            return
+        existing = cls.objects.filter(registration=registration).first()
+        current = {"dietary": "", "accessibility": ""}
+        if existing is not None:
+            current = {"dietary": existing.dietary, "accessibility": existing.accessibility}
+        current.update({k: v or "" for k, v in values.items() if k in current})
+        if not any(current.values()):
+            if existing is not None:
+                existing.delete()
+            registration._state.fields_cache.pop("needs", None)
+            return
+        needs, _created = cls.objects.update_or_create(registration=registration, defaults=current)
+        registration._state.fields_cache["needs"] = needs
 
 
 class EventMessage(models.Model):
@@ -425,3 +581,167 @@ class UnusedSeatReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_id}/{self.days_before}"
+
+
+# ---- After the event: the evaluation (docs/rules.md#events-evaluation) ----------------------------
+
+
+class QuestionKind(models.TextChoices):
+    SCALE = "scale", _("Scale 1–5")
+    YES_NO = "yes_no", _("Yes or no")
+    TEXT = "text", _("Free text")
+
+
+class Evaluation(models.Model):
+    """The organiser's questions to those who came, mailed after the event's end (the tick,
+    or the organiser's "send now") with a personal link each (``EvaluationInvite``)."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="evaluation")
+    intro = models.TextField(_("introduction"), blank=True)
+    # Whether the tick mails the invitations once the event has ended.
+    auto_send = models.BooleanField(_("send automatically after the event"), default=True)
+    # When the invitations first went out; the questions no longer change after it.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}"
+
+
+class EvaluationQuestion(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    required = models.BooleanField(_("answer required"), default=False)
+
+    class Meta:
+        verbose_name = _("evaluation question")
+        verbose_name_plural = _("evaluation questions")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EvaluationInvite(models.Model):
+    """Who was asked, and whether they answered: the only row that knows the person. Its
+    answers are stored without it (``EvaluationAnswer``), so nobody can tell who said what."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="invites")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="evaluation_invites"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    sent_at = models.DateTimeField()
+    # No time of answering: a time next to the answers' order would point at the person.
+    answered = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("evaluation invitation")
+        verbose_name_plural = _("evaluation invitations")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "registration"], name="evaluation_invite_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}/{self.registration_id}"
+
+
+class EvaluationAnswer(models.Model):
+    """One answer to one question. Deliberately no link to the invite, the registration or
+    the other answers of the same person, and only the date (not the time) it was given."""
+
+    question = models.ForeignKey(
+        EvaluationQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
+    scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    yes = models.BooleanField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    answered_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("evaluation answer")
+        verbose_name_plural = _("evaluation answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale__isnull=True) | Q(scale__gte=1, scale__lte=5),
+                name="evaluation_answer_scale_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}"
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", pgettext_lazy("invitation status", "Invited")
+    REGISTERED = "registered", pgettext_lazy("invitation status", "Registered")
+    DECLINED = "declined", pgettext_lazy("invitation status", "Declined")
+
+
+def new_invitation_token() -> str:
+    from jamlik.core.models import secret_token
+
+    return secret_token()
+
+
+class Invitation(models.Model):
+    """A named invitation to an event (a workshop, a closed meeting): bound to one address.
+    Whoever opens its link registers that address, never another (services.invitations)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="event_invitations",
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.INVITED,
+    )
+    registration = models.ForeignKey(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
+    language = models.CharField(max_length=10, default="sv")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=registered_now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint("event", Lower("email"), name="invitation_one_per_email"),
+        ]
+        indexes = [
+            models.Index(fields=["event", "organisation"], name="invitation_event_org"),
+            models.Index(fields=["event", "status"], name="invitation_event_status"),
+        ]
+
+    def __str__(self) -> str:
+        # No personal data: this text goes into the audit log.
+        return f"#{self.pk} ({self.status})"

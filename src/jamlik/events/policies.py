@@ -169,3 +169,82 @@ def may_send_unused_seat_reminders(actor: Any) -> bool:
 __all__ += ["may_see_radar", "may_send_unused_seat_reminders"]
 _DENIED[may_see_radar] = _STAFF_ONLY
 _DENIED[may_send_unused_seat_reminders] = _EDITORS_ONLY
+
+
+# ---- Privacy: protected identities, needs, a person's data (docs/rules.md#privacy) ----------
+
+
+def may_see_protected_identity(actor: Any) -> bool:
+    """See (and set or clear) the registrations marked "skyddade personuppgifter": the
+    city's coordinators and administrators; everyone else's lists leave them out."""
+    return is_city_or_admin(actor)
+
+
+def may_see_needs_of_people(actor: Any) -> bool:
+    """See whose dietary and accessibility needs are whose; others see counts per need."""
+    return is_city_or_admin(actor)
+
+
+def may_export_person_data(actor: Any) -> bool:
+    """Export everything held about one e-mail address (GDPR art. 15)."""
+    return is_city_or_admin(actor)
+
+
+__all__ += ["may_export_person_data", "may_see_needs_of_people", "may_see_protected_identity"]
+_DENIED[may_see_protected_identity] = _(
+    "Only the city's coordinators handle protected personal data."
+)
+_DENIED[may_see_needs_of_people] = _("Only the city's coordinators see whose needs these are.")
+_DENIED[may_export_person_data] = _("Only the city's coordinators can export a person's data.")
+
+
+# ---- After the event: evaluation and next year's allocation (docs/rules.md#events-evaluation) ----
+
+
+def may_manage_evaluation(actor: Any) -> bool:
+    """Define the evaluation's questions and send it now: administrators and city
+    coordinators, who organise the event."""
+    return is_city_or_admin(actor)
+
+
+def may_see_evaluation(actor: Any) -> bool:
+    """The evaluation's results: event-level only, so administrators and city coordinators
+    (split by organisation, a small organisation's few answers would point at its people)."""
+    return is_city_or_admin(actor)
+
+
+def may_see_allocation_proposal(actor: Any) -> bool:
+    """The proposal for next year's quotas from this year's use (every organisation's
+    figures): administrators and city coordinators; copying it into a draft event asks
+    ``may_manage_allocations`` as well."""
+    return is_city_or_admin(actor)
+
+
+__all__ += ["may_manage_evaluation", "may_see_allocation_proposal", "may_see_evaluation"]
+_DENIED[may_manage_evaluation] = _EDITORS_ONLY
+_DENIED[may_see_evaluation] = _("Only city coordinators and administrators see the evaluation.")
+_DENIED[may_see_allocation_proposal] = _EDITORS_ONLY
+
+
+# ---- Named invitations (services.invitations) ----------------------------------------------------
+
+
+def may_invite(actor: Any, organisation: Any = None) -> bool:
+    """Invite people by name and address, and remind those who have not answered: city
+    coordinators and administrators for any organisation, an org coordinator for their own
+    organisation and those below it (as ``may_register_others``). Without ``organisation``:
+    whether the actor may invite anybody at all."""
+    return may_register_others(actor, organisation)
+
+
+def may_see_invitations(actor: Any) -> bool:
+    """The invitations of an event and their answers (scoped: an org coordinator sees the
+    invitations of their subtree)."""
+    return is_active_user(actor)
+
+
+__all__ += ["may_invite", "may_see_invitations"]
+_DENIED[may_invite] = _(
+    "You may invite people of your own organisation and the units below it only."
+)
+_DENIED[may_see_invitations] = _STAFF_ONLY

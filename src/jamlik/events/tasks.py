@@ -30,6 +30,8 @@ from jamlik.core.filejobs import file_jobs_delete_expired
 from jamlik.core.models import WorkerHeartbeat
 from jamlik.events.models import Event
 from jamlik.events.services import housekeeping
+from jamlik.events.services.evaluation import evaluations_send_due
+from jamlik.events.services.invitations import invitation_reminders_send
 from jamlik.events.services.radar import unused_seat_reminders_send
 from jamlik.events.services.seats import event_release_if_due
 from jamlik.notifications.services import outbox_requeue_stale
@@ -100,10 +102,18 @@ def tick_work() -> dict[str, int]:
         chased = unused_seat_reminders_send()
         if chased:
             logger.info("periodic tick: %d allocation(s) reminded of unused seats", chased)
+        invitees = invitation_reminders_send()
+        if invitees:
+            logger.info("periodic tick: %d invitee(s) reminded to answer", invitees)
+        # After the event: the evaluation and certificate mail to those who came.
+        evaluated = evaluations_send_due()
+        if evaluated:
+            logger.info("periodic tick: %d evaluation invitation(s) sent", evaluated)
         return {
             "housekept": housekept,
             "reminded": housekeeping.reminders_send(),
             "anonymised": housekeeping.registrations_anonymise_due(),
+            "needs_erased": housekeeping.needs_erase_due(),
             "mail_requeued": outbox_requeue_stale(),
             "file_jobs_deleted": file_jobs_delete_expired(),
         }

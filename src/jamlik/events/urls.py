@@ -3,6 +3,8 @@
 from django.urls import path
 
 from jamlik.events.views import staff
+from jamlik.events.views.staff import evaluation as staff_evaluation
+from jamlik.events.views.staff import privacy as staff_privacy
 
 app_name = "events"
 
@@ -70,8 +72,29 @@ urlpatterns = [
     path("<int:pk>/statistics/", staff.statistics, name="statistics"),
     path("<int:pk>/message/", staff.message, name="message"),
     path("<int:pk>/radar/", staff.radar, name="radar"),
+    # Privacy (views/staff/privacy.py): needs as counts, the protected mark, a person's data.
+    path("<int:pk>/needs/", staff_privacy.needs, name="needs"),
+    path(
+        "<int:pk>/registrations/<int:rid>/protected/",
+        staff_privacy.registration_protected,
+        name="registration_protected",
+    ),
+    path("people/export/", staff_privacy.person_export, name="person_export"),
+    # After the event: the evaluation and next year's allocation (views/staff/evaluation.py).
+    path("<int:pk>/evaluation/", staff_evaluation.evaluation, name="evaluation"),
+    path("<int:pk>/evaluation/send/", staff_evaluation.evaluation_send, name="evaluation_send"),
+    path(
+        "<int:pk>/allocation-proposal/",
+        staff_evaluation.allocation_proposal,
+        name="allocation_proposal",
+    ),
     # A coordinator registers other people (one by one, or a list).
     path("<int:pk>/register/", staff.register_person, name="register_person"),
     path("<int:pk>/register/import/", staff.register_import, name="register_import"),
     path("<int:pk>/register/template.csv", staff.register_template, name="register_template"),
+    # Named invitations.
+    path("<int:pk>/invitations/", staff.invitation_list, name="invitations"),
+    path("<int:pk>/invitations/new/", staff.invitation_create, name="invitation_create"),
+    path("<int:pk>/invitations/import/", staff.invitation_import, name="invitation_import"),
+    path("<int:pk>/invitations/remind/", staff.invitations_remind, name="invitations_remind"),
 ]

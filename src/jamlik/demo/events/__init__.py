@@ -24,7 +24,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from jamlik.demo.events import evaluation as evaluation_demo
 from jamlik.demo.events.conferences import _conference_2020, _upcoming
+from jamlik.demo.events.hybrid import make_hybrid
+from jamlik.demo.events.offers import offers_seminar
 from jamlik.demo.events.seed import ALLOCATIONS, TITLE_2020, UPCOMING_PREFIX
 from jamlik.events import links
 from jamlik.events.models import Event, Status
@@ -49,6 +52,8 @@ def load(result: Any) -> None:
     conference = Event.objects.filter(title=TITLE_2020).first()
     if conference is None:
         conference = _conference_2020(organisations)
+    # After the conference: its evaluation, sent to those who came and answered by many.
+    evaluation_demo.load(conference)
     upcoming = (
         Event.objects.filter(title__startswith=UPCOMING_PREFIX, starts_at__gt=timezone.now())
         .exclude(pk=conference.pk)
@@ -57,11 +62,14 @@ def load(result: Any) -> None:
     )
     if upcoming is None:
         upcoming = _upcoming(organisations)
+    # Hybrid: online seats, the meeting links and a few online participants.
+    make_hybrid(upcoming, organisations)
+    seminar = offers_seminar(organisations)
     # The mails of the replay would go to invented addresses and mailboxes: none leaves.
     OutboxMessage.objects.filter(pk__gt=first_outbox, kind__startswith="events.").delete()
     _failed_mail(upcoming)
 
-    for event in (conference, upcoming):
+    for event in (conference, upcoming, seminar):
         event.refresh_from_db()
         checked_in = event.registrations.filter(checked_in_at__isnull=False).count()
         result.summary.append(

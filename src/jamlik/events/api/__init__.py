@@ -8,7 +8,16 @@ The modules register their operations on the two routers of ``_common`` when imp
 order of the imports below (alphabetical, as ruff keeps them) is the order of the operations
 in the OpenAPI document; ``public_router`` is attached last."""
 
-from jamlik.events.api import events, links, public, radar, registrations  # noqa: F401
+from jamlik.events.api import (  # noqa: F401
+    evaluation,
+    events,
+    invitations,
+    links,
+    privacy,
+    public,
+    radar,
+    registrations,
+)
 from jamlik.events.api._common import public_router, router
 
 router.add_router("", public_router)

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from pydantic import StrictInt
 
 from jamlik.core.schemas import DateTimeOut
-from jamlik.events import links, policies, services
+from jamlik.events import hybrid, links, policies, services
 from jamlik.events.inputs import AllocationIn as AllocationIn
 from jamlik.events.inputs import AllocationPatch as AllocationPatch
 from jamlik.events.inputs import EventIn as EventIn
@@ -62,6 +62,8 @@ class EventOut(Schema):
     approval_required: bool
     approval_hold_hours: int
     waitlist_enabled: bool
+    invitation_only: bool = False
+    waitlist_offer_hours: int | None = None
     kind: str
     status: str
     contact_email: str
@@ -73,6 +75,19 @@ class EventOut(Schema):
     released_at: DateTimeOut | None
     public_url: str
     unused_seat_reminder_days: list[int]
+    needs_erase_after_days: int = 14  # privacy (added)
+    # Hybrid (added; docs/rules.md#events-hybrid): the online seats (None: on site only) and
+    # their figures, apart from the on-site ones above; the meeting link.
+    online_capacity: int | None = None
+    online_confirmed: int = Field(0, validation_alias="online_confirmed_count")
+    online_held: int = Field(0, validation_alias="online_held_count")
+    online_waiting: int = Field(0, validation_alias="online_waiting_count")
+    online_free: int | None = None
+    meeting_url: str = ""
+
+    @staticmethod
+    def resolve_online_free(obj: Any) -> int | None:
+        return hybrid.online_room(obj).free if hybrid.is_hybrid(obj) else None
 
     @staticmethod
     def resolve_phase(obj: Any) -> str:
@@ -98,7 +113,9 @@ class AllocationOut(Schema):
         return [m.organisation_id for m in obj.members.all()]
 
 
-class SessionOut(Schema):
+class SessionFields(Schema):
+    """A session's fields that anyone may see."""
+
     id: int
     title: str
     description: str
@@ -109,6 +126,12 @@ class SessionOut(Schema):
     capacity: int | None
     taken: int = Field(..., validation_alias="taken_count")
     free: int | None
+
+
+class SessionOut(SessionFields):
+    """A session as the staff see it (with its meeting link, which the public never gets)."""
+
+    meeting_url: str = ""  # hybrid (added)
 
 
 class LinkOut(Schema):
@@ -150,6 +173,17 @@ class RegistrationOut(Schema):
     created_at: DateTimeOut
     checked_in_at: DateTimeOut | None
     hold_expires_at: DateTimeOut | None
+    participation: str = "on_site"  # hybrid (added): on_site or online
+    # Privacy: shown to the city only (whom the others' lists leave out anyway).
+    protected_identity: bool = False
+
+    @staticmethod
+    def resolve_dietary(obj: Any, context: Any) -> str:
+        return _needs_of(obj, "dietary", context)
+
+    @staticmethod
+    def resolve_accessibility(obj: Any, context: Any) -> str:
+        return _needs_of(obj, "accessibility", context)
 
     @staticmethod
     def resolve_sessions(obj: Any) -> list[int]:
@@ -174,3 +208,12 @@ class MessageOut(Schema):
     statuses: list[str]
     recipients: int
     sent_at: DateTimeOut
+
+
+def _needs_of(obj: Any, field: str, context: Any) -> str:
+    """A registration's needs for those who may see whose they are (the city); "" for
+    others, who see counts per need (``GET /events/{id}/needs``)."""
+    request = (context or {}).get("request")
+    if request is None or not policies.may_see_needs_of_people(getattr(request, "user", None)):
+        return ""
+    return str(getattr(obj, field, "") or "")

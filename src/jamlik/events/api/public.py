@@ -20,18 +20,19 @@ from jamlik.core.schemas import (
     InputSchema,
     organisation_ref,
 )
-from jamlik.events import downloads, links, selectors, services
+from jamlik.events import downloads, hybrid, links, selectors, services
 from jamlik.events.api._common import (
-    SessionOut,
+    SessionFields,
     public_router,
 )
 from jamlik.events.inputs import PublicRegistrationIn, RegistrationIn, SessionsIn, TransferIn
+from jamlik.events.services.mail import meeting_links_of
 
 # ==== Public (the token in the path is the credential) ==========================================================
 
 
-class PublicSessionOut(SessionOut):
-    """A session as the staff see it, and whether it is full."""
+class PublicSessionOut(SessionFields):
+    """A session as anyone may see it (without its meeting link), and whether it is full."""
 
     full: bool = Field(..., validation_alias="is_full")
 
@@ -76,6 +77,9 @@ class PublicEventOut(Schema):
     free: int
     phase: str
     sessions: list[PublicSessionOut]
+    # Hybrid (added): the online seats (None: on site only) and those left; no meeting link.
+    online_capacity: int | None = None
+    online_free: int | None = None
     # What a visitor of the public event page can do now (added; the link's own answer is
     # ``PublicLinkOut.registration``).
     registration: RegistrationOptionsOut
@@ -83,6 +87,10 @@ class PublicEventOut(Schema):
     @staticmethod
     def resolve_phase(obj: Any) -> str:
         return services.event_phase(obj)
+
+    @staticmethod
+    def resolve_online_free(obj: Any) -> int | None:
+        return hybrid.online_room(obj).free if hybrid.is_hybrid(obj) else None
 
     @staticmethod
     def resolve_registration(obj: Any) -> dict[str, Any]:
@@ -128,6 +136,14 @@ class RegistrationExisting(Schema):
     position: int | None = None
 
 
+class MeetingLinkOut(Schema):
+    """An online meeting link: the event's (``session`` null) or a session's."""
+
+    url: str
+    title: str
+    session: int | None = None
+
+
 class PublicRegistrationOut(Schema):
     id: int
     name: str
@@ -146,6 +162,13 @@ class PublicRegistrationOut(Schema):
     calendar_url: str
     event: PublicEventOut
     sessions: list[PublicSessionOut]
+    # Hybrid (added): on_site or online, and the meeting links (only while confirmed).
+    participation: str = "on_site"
+    meeting_links: list[MeetingLinkOut] = []
+
+    @staticmethod
+    def resolve_meeting_links(obj: Any) -> list[Any]:
+        return meeting_links_of(obj, obj.event)
 
     @staticmethod
     def resolve_sessions(obj: Any) -> list[Any]:
@@ -306,6 +329,19 @@ def public_registration_sessions(request: HttpRequest, token: str, payload: Sess
 def public_registration_cancel(request: HttpRequest, token: str) -> Any:
     registration = selectors.registration_by_manage_token(token)
     services.registration_cancel(registration=registration)
+    return selectors.registration_by_manage_token(token)
+
+
+@public_router.post(
+    "/public/offers/{token}/claim",
+    response={200: PublicRegistrationOut, **errors(409)},
+    auth=None,
+)
+def public_offer_claim(request: HttpRequest, token: str) -> Any:
+    """Claim the seat offered from the waiting list; ``token`` is the registration's manage
+    token (the offer mail links to the manage page). Saying no thanks is the cancel above."""
+    registration = selectors.registration_by_manage_token(token)
+    services.offer_claim(registration=registration)
     return selectors.registration_by_manage_token(token)
 
 

@@ -55,6 +55,7 @@ from jamlik.events.selectors.links import (
     organisation_in_allocation,
     organisations_without_link,
 )
+from jamlik.events.selectors.privacy import NeedsOverview, needs_counts, needs_overview
 from jamlik.events.selectors.registration_page import (
     HISTORY_WORDS,
     HistoryRow,
@@ -98,6 +99,7 @@ __all__ = [
     "PUBLIC_STATUSES",
     "TOKEN_RE",
     "HistoryRow",
+    "NeedsOverview",
     "OrganisationStatistics",
     "PublicLink",
     "QuotaUse",
@@ -124,6 +126,8 @@ __all__ = [
     "link_get",
     "link_list",
     "message_list",
+    "needs_counts",
+    "needs_overview",
     "options_for_visitor",
     "organisation_in_allocation",
     "organisations_without_link",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db.models import QuerySet
+
 from jamlik.core.lookups import valid_id
+from jamlik.events import policies
 from jamlik.events.models import (
     EventStatus,
 )
@@ -24,3 +27,16 @@ def _is_token(value: Any) -> bool:
 def _is_id(value: Any) -> bool:
 
     return valid_id(value)
+
+
+def people_visible_to(user: Any, registrations: QuerySet, via: str = "") -> QuerySet:
+    """``registrations`` without the protected identities ("skyddade personuppgifter")
+    unless the user may see them (docs/rules.md#privacy). Every selector that lists, badges
+    or exports people goes through ``registrations.registration_list``, which applies this,
+    so no list can forget it; counts read the rows without it and still include them.
+    ``via``: the lookup from another model to its registration (``"registration"`` for the
+    reviews' group memberships)."""
+    if policies.may_see_protected_identity(user):
+        return registrations
+    lookup = f"{via}__protected_identity" if via else "protected_identity"
+    return registrations.filter(**{lookup: False})

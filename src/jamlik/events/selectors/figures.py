@@ -12,7 +12,9 @@ from django.utils.translation import pgettext_lazy
 
 from jamlik.core import display
 from jamlik.core.scoping import scope_for
+from jamlik.events import policies
 from jamlik.events.models import (
+    HELD_STATUSES,
     SEAT_STATUSES,
     Allocation,
     Event,
@@ -29,7 +31,14 @@ from jamlik.events.selectors.registrations import registration_list, with_positi
 def seat_counts_from_rows(event: Event) -> dict[str, Any]:
     """The seat figures counted from the registration rows (the counters must equal these)."""
     by_status = dict(
-        Registration.objects.filter(event=event)
+        Registration.objects.filter(event=event, participation="on_site")
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    # Hybrid: the online registrations, counted apart (docs/rules.md#events-hybrid).
+    online = dict(
+        Registration.objects.filter(event=event, participation="online")
         .values_list("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
@@ -47,11 +56,12 @@ def seat_counts_from_rows(event: Event) -> dict[str, Any]:
         keys: dict[str, str] = {
             Status.CONFIRMED: "confirmed",
             Status.PENDING_APPROVAL: "held",
+            Status.OFFERED: "held",
             Status.WAITING: "waiting",
         }
         key = keys.get(status)
         if key:
-            allocations[allocation_id][key] = n
+            allocations[allocation_id][key] += n
     sessions = dict(
         Session.objects.filter(event=event)
         .annotate(n=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)))
@@ -59,10 +69,15 @@ def seat_counts_from_rows(event: Event) -> dict[str, Any]:
     )
     return {
         "confirmed": by_status.get(Status.CONFIRMED, 0),
-        "held": by_status.get(Status.PENDING_APPROVAL, 0),
+        "held": by_status.get(Status.PENDING_APPROVAL, 0) + by_status.get(Status.OFFERED, 0),
         "waiting": by_status.get(Status.WAITING, 0),
         "allocations": allocations,
         "sessions": sessions,
+        "online": {
+            "confirmed": online.get(Status.CONFIRMED, 0),
+            "held": sum(online.get(s, 0) for s in HELD_STATUSES),
+            "waiting": online.get(Status.WAITING, 0),
+        },
     }
 
 
@@ -77,6 +92,11 @@ def seat_counts_from_counters(event: Event) -> dict[str, Any]:
             for a in Allocation.objects.filter(event=event)
         },
         "sessions": dict(Session.objects.filter(event=event).values_list("id", "taken_count")),
+        "online": {
+            "confirmed": event.online_confirmed_count,
+            "held": event.online_held_count,
+            "waiting": event.online_waiting_count,
+        },
     }
 
 
@@ -89,6 +109,7 @@ class OrganisationStatistics:
     cancelled: int = 0
     waiting: int = 0
     held: int = 0
+    online: int = 0  # hybrid: of the confirmed, those taking part online
 
     @property
     def no_shows(self) -> int:
@@ -108,7 +129,8 @@ def statistics_by_organisation(*, user: Any, event: Event) -> list[OrganisationS
             checked_in=Count("id", filter=Q(status=Status.CONFIRMED, checked_in_at__isnull=False)),
             cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
             waiting=Count("id", filter=Q(status=Status.WAITING)),
-            held=Count("id", filter=Q(status=Status.PENDING_APPROVAL)),
+            held=Count("id", filter=Q(status__in=HELD_STATUSES)),
+            online=Count("id", filter=Q(status=Status.CONFIRMED, participation="online")),
         )
         .order_by(Lower("organisation__name"), "organisation_id")
     )
@@ -121,6 +143,7 @@ def statistics_by_organisation(*, user: Any, event: Event) -> list[OrganisationS
             cancelled=row["cancelled"],
             waiting=row["waiting"],
             held=row["held"],
+            online=row["online"],
         )
         for row in grouped
     ]
@@ -154,6 +177,8 @@ EXPORT_COLUMNS = (
     ("manager_email", pgettext_lazy("export", "Manager's e-mail")),
     ("created_at", pgettext_lazy("export", "Registered")),
     ("checked_in_at", pgettext_lazy("export", "Checked in")),
+    # Only rows a city coordinator sees can say "yes": others' exports leave them out.
+    ("protected_identity", pgettext_lazy("export", "Protected personal data")),
 )
 EXPORT_HEADER = tuple(key for key, _heading in EXPORT_COLUMNS)
 
@@ -169,6 +194,9 @@ def export_rows(*, user: Any, event: Event) -> list[list[Any]]:
 
     rows = []
     registrations = with_positions(registration_list(user=user, event=event), event)
+    # Whose needs are whose: the city's; others count them (selectors.privacy.needs_counts).
+    needs_named = policies.may_see_needs_of_people(user)
+    yes = str(pgettext_lazy("export", "Yes"))
     for r in registrations:
         rows.append(
             [
@@ -183,11 +211,12 @@ def export_rows(*, user: Any, event: Event) -> list[list[Any]]:
                 r.get_status_display(),
                 r.position or "",
                 "; ".join(s.title for s in r.sessions.all()),
-                r.dietary,
-                r.accessibility,
+                r.dietary if needs_named else "",
+                r.accessibility if needs_named else "",
                 r.manager_email,
                 local(r.created_at),
                 local(r.checked_in_at),
+                yes if r.protected_identity else "",
             ]
         )
     return rows
@@ -202,17 +231,30 @@ class Totals:
     capacity: int
     checked_in: int
     confirmed_in_scope: int
+    # Hybrid: the online seats (None: on site only); the figures above are the on-site ones.
+    online_capacity: int | None = None
+    online_confirmed: int = 0
+    online_held: int = 0
+    online_waiting: int = 0
 
     @property
     def taken(self) -> int:
         return self.confirmed + self.held
+
+    @property
+    def online_taken(self) -> int:
+        return self.online_confirmed + self.online_held
+
+    @property
+    def online_free(self) -> int:
+        return max(0, (self.online_capacity or 0) - self.online_taken)
 
 
 def totals(*, user: Any, event: Event) -> Totals:
     """Seat totals of the whole event (from its counters, visible to all staff), and the
     confirmed and checked-in registrations among those the user may see."""
     counts = (
-        registration_list(user=user, event=event, status=Status.CONFIRMED)
+        registration_list(user=user, event=event, status=Status.CONFIRMED, counting=True)
         .prefetch_related(None)
         .order_by()
         .aggregate(
@@ -227,4 +269,8 @@ def totals(*, user: Any, event: Event) -> Totals:
         capacity=event.capacity,
         checked_in=counts["checked_in"],
         confirmed_in_scope=counts["confirmed"],
+        online_capacity=event.online_capacity,
+        online_confirmed=event.online_confirmed_count,
+        online_held=event.online_held_count,
+        online_waiting=event.online_waiting_count,
     )

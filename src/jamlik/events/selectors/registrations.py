@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from jamlik.core.errors import Invalid, NotFound
 from jamlik.core.lookups import get_or_404, valid_id
 from jamlik.core.scoping import scope_for
-from jamlik.events import clock
+from jamlik.events import clock, policies
 from jamlik.events.models import (
     ACTIVE_STATUSES,
     Event,
@@ -26,7 +26,7 @@ from jamlik.events.models import (
     Session,
     Status,
 )
-from jamlik.events.selectors._common import PUBLIC_STATUSES, _is_token
+from jamlik.events.selectors._common import PUBLIC_STATUSES, _is_token, people_visible_to
 from jamlik.events.services.seats import quota_binds
 from jamlik.orgs.models import Organisation
 
@@ -34,7 +34,7 @@ from jamlik.orgs.models import Organisation
 
 
 def _with_joins(registrations: QuerySet) -> QuerySet:
-    return registrations.select_related("organisation", "allocation").prefetch_related(
+    return registrations.select_related("organisation", "allocation", "needs").prefetch_related(
         Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "id"))
     )
 
@@ -47,13 +47,18 @@ def registration_list(
     organisation: Any = None,
     q: str | None = None,
     code: str | None = None,
+    counting: bool = False,
 ) -> QuerySet[Registration]:
     """The event's registrations the user may see; ``organisation`` narrows to that
     organisation and its descendants, ``q`` searches name and e-mail, ``code`` finds the
-    holder of a check-in code."""
+    holder of a check-in code. Protected identities are left out for those who may not
+    see them (``people_visible_to``) unless ``counting``: a count that names no one still
+    includes them."""
     registrations = scope_for(user).filter(
         Registration.objects.filter(event=event), via="organisation"
     )
+    if not counting:
+        registrations = people_visible_to(user, registrations)
     if status:
         if status not in Status.values:
             raise Invalid.field(
@@ -110,9 +115,12 @@ def registration_transfers(*, user: Any, registration: Registration) -> dict[str
     linked = Q(transferred_to=registration)
     if registration.transferred_to_id is not None:
         linked |= Q(pk=registration.transferred_to_id)
-    rows = scope_for(user).filter(
-        Registration.objects.filter(event_id=registration.event_id).filter(linked),
-        via="organisation",
+    rows = people_visible_to(
+        user,
+        scope_for(user).filter(
+            Registration.objects.filter(event_id=registration.event_id).filter(linked),
+            via="organisation",
+        ),
     )
     found = {"to": None, "from": None}
     for row in rows.only("id", "name", "status", "created_at", "transferred_to_id"):
@@ -172,14 +180,18 @@ def waiting_positions(event: Event, only: set[int] | None = None) -> dict[int, i
     queue = (
         Registration.objects.filter(event=event, status=Status.WAITING)
         .order_by("waiting_since", "id")
-        .values_list("id", "allocation_id")
+        .values_list("id", "allocation_id", "participation")
     )
     wanted = set(only) if only is not None else None
-    for registration_id, allocation_id in queue.iterator(chunk_size=500):
+    for registration_id, allocation_id, participation in queue.iterator(chunk_size=500):
         if wanted is not None and not wanted:
             break
         if wanted is not None:
             wanted.discard(registration_id)
+        if participation == "online":  # hybrid: the online seats' own queue, no quotas
+            ranks["online"] += 1
+            positions[registration_id] = ranks["online"]
+            continue
         key = allocation_id if in_quota_phase and allocation_id is not None else "all"
         if in_quota_phase and allocation_id is None:
             # No allocation: served at the release, after everyone waiting before it.
@@ -230,7 +242,11 @@ def waiting_head(*, user: Any, event: Event, limit: int = WAITING_SHOWN) -> Wait
     how many wait in all: two queries and a bounded read, whatever the list's length."""
     waiting = registration_list(user=user, event=event, status=Status.WAITING)
     rows = with_positions(waiting.order_by("waiting_since", "id")[:limit], event)
-    total = len(rows) if len(rows) < limit else waiting.count()
+    # The total counts protected identities too (a count names no one); when the rows left
+    # them out, it cannot be read off the rows.
+    everyone = registration_list(user=user, event=event, status=Status.WAITING, counting=True)
+    sees_all = policies.may_see_protected_identity(user)
+    total = len(rows) if len(rows) < limit and sees_all else everyone.count()
     return WaitingHead(rows=rows, total=total)
 
 

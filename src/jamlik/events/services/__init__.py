@@ -16,6 +16,7 @@ from jamlik.events.services.exports import (
 )
 from jamlik.events.services.handling import (
     approval_decide,
+    offer_claim,
     registration_check_in,
     registration_check_in_undo,
     registration_resend_link,
@@ -86,6 +87,7 @@ __all__ = [
     "link_revoke",
     "links_send",
     "lost_link_request",
+    "offer_claim",
     "person_organisation",
     "quota_binds",
     "registration_anonymise",

@@ -18,6 +18,7 @@ from jamlik.core.errors import Invalid
 from jamlik.events import clock, policies
 from jamlik.events.errors import (
     CapacityBelowTaken,
+    OnlineCapacityBelowTaken,
 )
 from jamlik.events.inputs import EventIn, EventPatch, event_time_errors
 from jamlik.events.models import (
@@ -40,10 +41,15 @@ EVENT_FIELDS = (
     "approval_required",
     "approval_hold_hours",
     "waitlist_enabled",
+    "invitation_only",
+    "waitlist_offer_hours",
     "kind",
     "status",
     "contact_email",
     "unused_seat_reminder_days",
+    "needs_erase_after_days",
+    "online_capacity",
+    "meeting_url",
 )
 
 
@@ -133,6 +139,13 @@ def event_update(
     _check_times(event)
     if event.capacity < event.taken:
         raise CapacityBelowTaken(event.taken)
+    # Hybrid: online seats never below the online registrations holding one, and not ended
+    # while any online registration is active (docs/rules.md#events-hybrid).
+    online_active = event.online_confirmed_count + event.online_held_count
+    if event.online_capacity is None:
+        online_active += event.online_waiting_count
+    if online_active and (event.online_capacity or 0) < online_active:
+        raise OnlineCapacityBelowTaken(online_active)
     total = quota_sum(event)
     if total > event.capacity:
         raise quota_sum_error(total, event.capacity, "capacity")

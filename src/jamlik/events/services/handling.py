@@ -12,16 +12,20 @@ from jamlik.core.errors import NotFound
 from jamlik.events import clock, policies
 from jamlik.events.errors import (
     AlreadyDecided,
+    NoOffer,
     NotActive,
     NotConfirmed,
 )
 from jamlik.events.models import (
+    Event,
     Registration,
     Status,
 )
 from jamlik.events.services import mail
 from jamlik.events.services._checks import _reload
 from jamlik.events.services.seats import (
+    claim_offer,
+    event_release_if_due,
     free_seat,
     open_seats,
     promote,
@@ -57,6 +61,39 @@ def approval_decide(*, registration: Registration, approve: bool) -> Registratio
     )
     if not approve:
         promote(seats)
+    seats.flush()
+    return registration
+
+
+# ---- A seat offered from the waiting list -------------------------------------------------------
+
+
+def offer_claim(*, registration: Registration) -> Registration:
+    """The person claims the seat offered to them (docs/rules.md#waiting-list-offers): it
+    becomes theirs (or is held for their manager's approval). An offer claimed already, or
+    one whose time ran out, is a 409 ``no_offer``. Saying no thanks is cancelling
+    (``registration_cancel``), which hands the seat on."""
+    # A lapsed offer is passed on (committed) before the claim is refused, so the refusal
+    # and the next person's offer do not wait for the worker's periodic run.
+    event_release_if_due(event=Event.objects.get(pk=registration.event_id))
+    with transaction.atomic():
+        return _claim(registration)
+
+
+def _claim(registration: Registration) -> Registration:
+    seats = open_seats(registration.event_id)
+    registration = _reload(seats, registration)
+    if registration.status != Status.OFFERED:
+        raise NoOffer()
+    claim_offer(seats, registration)
+    seats.tell(mail.promoted(registration))
+    seats.audit(
+        actor=None,
+        action="events.registration.offer_claimed",
+        obj=registration,
+        old={"status": Status.OFFERED},
+        new={"status": registration.status},
+    )
     seats.flush()
     return registration
 

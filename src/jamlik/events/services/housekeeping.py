@@ -14,7 +14,14 @@ from django.db.models.functions import Cast, Concat
 
 from jamlik.core.audit import audit_log
 from jamlik.events import clock, policies
-from jamlik.events.models import Event, EventStatus, Registration, Status
+from jamlik.events.models import (
+    HELD_STATUSES,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationNeeds,
+    Status,
+)
 from jamlik.events.services import mail
 from jamlik.events.services.seats import event_release_if_due
 
@@ -28,8 +35,8 @@ def events_housekeep_due() -> int:
     due = Event.objects.filter(status=EventStatus.PUBLISHED).filter(
         Q(quota_lock_until__lte=at, released_at__isnull=True)
         | Q(
-            held_count__gt=0,
-            registrations__status=Status.PENDING_APPROVAL,
+            Q(held_count__gt=0) | Q(online_held_count__gt=0),
+            registrations__status__in=HELD_STATUSES,
             registrations__hold_expires_at__lte=at,
         )
     )
@@ -81,12 +88,11 @@ def _anonymise(queryset: Any, at: Any) -> int:
             Value(f"@{ANONYMOUS_DOMAIN}"),
         ),
         title="",
-        dietary="",
-        accessibility="",
         manager_email="",
         person_key="",
         anonymised_at=at,
     )
+    RegistrationNeeds.objects.filter(registration_id__in=ids).delete()
     # The mails about them held names and addresses too (one still queued that long after
     # the event has nothing left to say).
     OutboxMessage.objects.filter(about__in=[f"events.registration:{pk}" for pk in ids]).delete()
@@ -110,6 +116,14 @@ def registrations_anonymise_due() -> int:
                 )
             total += count
     return total
+
+
+def needs_erase_due() -> int:
+    """Erase dietary and accessibility needs a set time after each event (sooner than the
+    registrations: ``Event.needs_erase_after_days``, services.privacy)."""
+    from jamlik.events.services.privacy import needs_erase_due as erase
+
+    return erase()
 
 
 def registration_may_erase(*, actor: Any, registration: Registration) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from jamlik.events import links
+from jamlik.events import hybrid, links
 from jamlik.events.models import Event, EventMessage, OrganisationLink, Registration, Status
 from jamlik.notifications import calendar
 from jamlik.notifications.calendar import ics_event
@@ -81,7 +82,11 @@ def calendar_status(status: str) -> str:
 
 
 def calendar_file(
-    registration: Registration, event: Event, *, cancelled: bool | None = None
+    registration: Registration,
+    event: Event,
+    *,
+    cancelled: bool | None = None,
+    sessions: list[Any] | None = None,
 ) -> bytes:
     """The registration's calendar entry: tentative while a manager's approval is pending,
     confirmed once the seat is; a cancelled one (the registration holds no seat) removes it
@@ -91,26 +96,49 @@ def calendar_file(
     else:
         status = calendar.CANCELLED if cancelled else calendar.CONFIRMED
     removed = status == calendar.CANCELLED
+    manage_url = links.registration_manage_url(registration)
+    # Hybrid: a confirmed entry carries the meeting links in DESCRIPTION and URL, and the
+    # link as LOCATION for an online participant (docs/rules.md#events-hybrid).
+    meeting = (
+        meeting_links_of(registration, event, sessions) if status == calendar.CONFIRMED else []
+    )
     return ics_event(
         uid=calendar_uid(registration),
         start=event.starts_at,
         end=event.ends_at,
         summary=event.title,
-        description=links.registration_manage_url(registration),
-        location=event.venue,
-        url=links.registration_manage_url(registration),
+        description="\n".join([manage_url, *(f"{m.title}: {m.url}" for m in meeting)]),
+        location=meeting[0].url if meeting and registration.is_online else event.venue,
+        url=meeting[0].url if meeting else manage_url,
         status=status,
         sequence=1 if removed else 0,
     )
 
 
+def meeting_links_of(
+    registration: Registration, event: Event, sessions: list[Any] | None = None
+) -> list[hybrid.MeetingLink]:
+    """Hybrid: the meeting links the registration's holder sees (none unless confirmed): the
+    event's and those of the sessions they chose. ``sessions``: the chosen sessions when
+    already read."""
+    if registration.pk is None or not hybrid.shows_meeting_link(registration.status):
+        return []
+    if sessions is None:
+        sessions = list(registration.sessions.order_by("starts_at", "id"))
+    return hybrid.meeting_links(registration.status, event, sessions)
+
+
 def _calendar_attachment(
-    registration: Registration, event: Event, *, cancelled: bool | None = None
+    registration: Registration,
+    event: Event,
+    *,
+    cancelled: bool | None = None,
+    sessions: list[Any] | None = None,
 ) -> Attachment:
     return Attachment(
         filename="kalender.ics",
         content_type="text/calendar; charset=utf-8",
-        content=calendar_file(registration, event, cancelled=cancelled),
+        content=calendar_file(registration, event, cancelled=cancelled, sessions=sessions),
     )
 
 
@@ -137,10 +165,11 @@ def _confirmation(
         "confirmation",
         kind="events.confirmation",
         attachments=[
-            _calendar_attachment(registration, event, cancelled=False),
+            _calendar_attachment(registration, event, cancelled=False, sessions=sessions),
             Attachment("incheckning.png", "image/png", checkin_qr_png(registration)),
         ],
         sessions=sorted(sessions, key=lambda s: (s.starts_at, s.pk)),
+        meeting_links=meeting_links_of(registration, event, sessions),  # hybrid
         **extra,
     )
 
@@ -168,6 +197,8 @@ DECIDED = "events.registration.decided"
 CANCELLED = "events.registration.cancelled"
 TRANSFERRED = "events.registration.transferred"
 MANAGE_LINK = "events.registration.manage_link"
+OFFERED = "events.registration.offered"
+OFFER_LAPSED = "events.registration.offer_lapsed"
 
 
 def _notice(kind: str, registration: Registration, **facts: Any) -> Notice:
@@ -190,6 +221,18 @@ def created(
 
 def promoted(registration: Registration) -> Notice:
     return _notice(PROMOTED, registration)
+
+
+def offered(registration: Registration) -> Notice:
+    """A freed seat is offered to someone waiting, to claim before ``hold_expires_at``."""
+    until = registration.hold_expires_at
+    assert until is not None  # an offer always has its end (seats.offer_seat)
+    return _notice(OFFERED, registration, until=until.isoformat())
+
+
+def offer_lapsed(registration: Registration) -> Notice:
+    """An offered seat was not claimed in time and has passed on."""
+    return _notice(OFFER_LAPSED, registration)
 
 
 def decided(registration: Registration) -> Notice:
@@ -245,6 +288,16 @@ def render(notice: Notice) -> None:
         else:
             _send(registration, event, "pending", kind="events.pending", promoted=True)
             _approval_request(registration, event)
+    elif kind == OFFERED:
+        _send(
+            registration,
+            event,
+            "offered",
+            kind="events.offered",
+            until=datetime.fromisoformat(facts["until"]),
+        )
+    elif kind == OFFER_LAPSED:
+        _send(registration, event, "offer_lapsed", kind="events.offer_lapsed")
     elif kind == DECIDED:
         if registration.status == Status.CONFIRMED:
             _confirmation(registration, event, approved=True)
@@ -275,12 +328,14 @@ def render(notice: Notice) -> None:
 
 def reminder(registration: Registration, *, event: Event) -> None:
     """The reminder before the event (the worker's own work, so rendered at once)."""
+    sessions = list(registration.sessions.order_by("starts_at", "id"))
     _send(
         registration,
         event,
         "reminder",
         kind="events.reminder",
-        sessions=list(registration.sessions.order_by("starts_at", "id")),
+        sessions=sessions,
+        meeting_links=meeting_links_of(registration, event, sessions),  # hybrid
     )
 
 

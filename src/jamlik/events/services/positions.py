@@ -20,6 +20,8 @@ def newest_waiting_position(seats: Seats, registration: Registration) -> int | N
     same figure as ``waiting_position`` without counting rows while the event is locked."""
     if registration.status != Status.WAITING:
         return None
+    if registration.is_online:  # hybrid: the online queue, no quotas
+        return seats.event.online_waiting_count
     allocation_waiting = None
     if seats.quota_binding and registration.allocation_id is not None:
         allocation = seats.allocation(registration.allocation_id)
@@ -40,7 +42,9 @@ def waiting_position(registration: Registration, at: datetime | None = None) -> 
     at = at or clock.now()
     event = registration.event
     ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Status.WAITING
+        event_id=registration.event_id,
+        status=Status.WAITING,
+        participation=registration.participation,  # hybrid: each queue on its own
     ).filter(
         Q(waiting_since__lt=registration.waiting_since)
         | Q(waiting_since=registration.waiting_since, id__lt=registration.pk)

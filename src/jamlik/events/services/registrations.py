@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from jamlik.core.audit import audit_log
 from jamlik.core.errors import JamlikError
-from jamlik.events import decisions, policies
+from jamlik.events import decisions, hybrid, policies
 from jamlik.events.errors import (
     AlreadyRegistered,
     Closed,
     EventFull,
+    InvitationOnly,
     NotActive,
+    OnlineFull,
     OtherOrganisation,
     QuotaFull,
     invalid,
@@ -208,6 +210,7 @@ def _create(
             language=language,
             via_link=via_link,
             actor=actor,
+            participation=payload.participation,
         )
     except (IntegrityError, JamlikError):
         # A double submit is rare, so it is not looked for before every decision: the unique
@@ -232,6 +235,8 @@ def _register(
     language: str,
     via_link: bool,
     actor: Any,
+    invitation: Any = None,
+    participation: str = hybrid.ON_SITE,
 ) -> RegistrationOutcome:
     # Before the lock (and outside the transaction, which on SQLite is the lock): every
     # check and every piece of work that does not depend on the seats, so that the event is
@@ -240,10 +245,14 @@ def _register(
     # checked against the programme read under the lock (one read instead of two). The
     # organisation's allocation is read under the lock too, with its counters, in one query.
     _check_session_ids(session_ids)
+    if invitation is not None:
+        # A named invitation registers its own address, whoever opened the link.
+        person = {**person, "email": invitation.email}
     registration = Registration(
         event=event,
         organisation=organisation,
         language=language if language in ("sv", "en") else "sv",
+        participation=participation,
         **person,
     )
     with transaction.atomic():
@@ -251,12 +260,25 @@ def _register(
         event = seats.event
         registration.event = event
         _check_phase(seats, via_link=via_link)
-        allocation_id = seats.allocation_of(organisation)
+        if event.invitation_only and invitation is None:
+            raise InvitationOnly()
+        if participation == hybrid.ONLINE:
+            # Hybrid: online seats are outside the quotas, so the registration counts
+            # against no allocation (docs/rules.md#events-hybrid).
+            if not hybrid.is_hybrid(event):
+                raise invalid(
+                    "participation",
+                    _("This event has no online participation."),
+                    hybrid.ONLINE_NOT_OFFERED,
+                )
+            allocation_id = None
+        else:
+            allocation_id = seats.allocation_of(organisation)
         registration.allocation_id = allocation_id
         sessions = chosen_sessions(seats.sessions, session_ids) if session_ids else []
         _check_room(sessions)
         registration.consent_at = seats.at
-        place = seats.placement(allocation_id)
+        place = seats.placement(allocation_id, participation)
         if place == decisions.SEAT:
             give_seat(seats, registration, promoted=False)
         elif place == decisions.WAIT:
@@ -265,9 +287,16 @@ def _register(
             seats.count(registration, None, Status.WAITING)
         elif place == decisions.QUOTA_FULL:
             raise QuotaFull(event.quota_lock_until)
+        elif place == hybrid.ONLINE_FULL:
+            raise OnlineFull()
         else:
             raise EventFull()
         registration.save()
+        if invitation is not None:
+            # Answered in the seat decision's own transaction: no registration without it.
+            invitation.status, invitation.registration = "registered", registration
+            invitation.answered_at = seats.at
+            invitation.save(update_fields=["status", "registration", "answered_at"])
         if sessions:
             registration.sessions.add(*sessions)
             if registration.holds_seat:
@@ -420,6 +449,7 @@ def registration_transfer(
             status=status,
             hold_expires_at=old.hold_expires_at,
             waiting_since=old.waiting_since,
+            participation=old.participation,  # hybrid: the seat keeps its kind
             language=language if language in ("sv", "en") else old.language,
         )
         if status == Status.PENDING_APPROVAL:

@@ -33,7 +33,7 @@ from jamlik.core.audit import audit_entry, insert_statement
 from jamlik.core.metrics import SEAT_LOCK_WAIT
 from jamlik.core.models import AuditEntry
 from jamlik.core.sql import parameter_marks
-from jamlik.events import clock, decisions
+from jamlik.events import clock, decisions, hybrid
 from jamlik.events.decisions import (
     CLOSED,
     OPEN,
@@ -47,6 +47,7 @@ from jamlik.events.decisions import (
     release_due,
 )
 from jamlik.events.models import (
+    HELD_STATUSES,
     SEAT_STATUSES,
     Allocation,
     Event,
@@ -205,8 +206,12 @@ class Seats:
             return {}
         return {pk: decisions.room(a, "quota") for pk, a in self.allocations.items()}
 
-    def placement(self, allocation_id: int | None) -> str:
+    def placement(self, allocation_id: int | None, participation: str = hybrid.ON_SITE) -> str:
         """Where a new registration of this allocation goes (``decisions.placement``)."""
+        if participation == hybrid.ONLINE:  # hybrid: the online room, no quota
+            return hybrid.online_placement(
+                hybrid.online_room(self.event), waitlist_enabled=self.event.waitlist_enabled
+            )
         return decisions.placement(
             self.event_room(),
             # The allocation's row is read only when the quotas bind.
@@ -227,7 +232,10 @@ class Seats:
         if old == new:
             return
         targets: list[Any] = [self.event]
-        allocation = self.allocation(registration.allocation_id)
+        # Hybrid: an online registration moves the event's online_* counters and no
+        # allocation's (online seats are outside the quotas; docs/rules.md#events-hybrid).
+        prefix = hybrid.counter_prefix(registration.participation)
+        allocation = None if prefix else self.allocation(registration.allocation_id)
         if allocation is not None:
             targets.append(allocation)
             self._dirty_allocations.add(allocation.pk)
@@ -235,11 +243,15 @@ class Seats:
         for target in targets:
             for status, delta in ((old, -1), (new, +1)):
                 if status == Status.CONFIRMED:
-                    target.confirmed_count += delta
-                elif status == Status.PENDING_APPROVAL:
-                    target.held_count += delta
+                    field = "confirmed_count"
+                elif status in HELD_STATUSES:
+                    field = "held_count"
                 elif status == Status.WAITING:
-                    target.waiting_count += delta
+                    field = "waiting_count"
+                else:
+                    continue
+                name = prefix + field
+                setattr(target, name, getattr(target, name) + delta)
 
     def take_sessions(self, session_ids: list[int] | set[int], delta: int) -> None:
         for session_id in session_ids:
@@ -291,11 +303,15 @@ class Seats:
             updates.append(
                 (
                     "UPDATE events_event SET confirmed_count = %s, held_count = %s,"
-                    " waiting_count = %s, released_at = %s WHERE id = %s",
+                    " waiting_count = %s, online_confirmed_count = %s, online_held_count = %s,"
+                    " online_waiting_count = %s, released_at = %s WHERE id = %s",
                     [
                         event.confirmed_count,
                         event.held_count,
                         event.waiting_count,
+                        event.online_confirmed_count,
+                        event.online_held_count,
+                        event.online_waiting_count,
                         connection.ops.adapt_datetimefield_value(event.released_at),
                         event.pk,
                     ],
@@ -372,6 +388,38 @@ def give_seat(seats: Seats, registration: Registration, *, promoted: bool) -> No
     seats.count(registration, old, new)
 
 
+def offer_seat(seats: Seats, registration: Registration) -> None:
+    """Offer a freed seat to a waiting registration: the seat (and its sessions that still
+    have room) is held for it until ``hold_expires_at``; ``claim_offer`` turns it into a
+    seat, ``expire_holds`` passes it on (docs/rules.md#waiting-list-offers)."""
+    hours = seats.event.waitlist_offer_hours or 0
+    old = registration.status
+    registration.status = Status.OFFERED
+    registration.waiting_since = None
+    registration.hold_expires_at = decisions.offer_expires_at(seats.at, hours)
+    chosen = set(registration.sessions.values_list("id", flat=True))
+    full = {s for s in chosen if s in seats.sessions and seats.sessions[s].is_full}
+    if full:
+        registration.sessions.remove(*full)
+        chosen -= full
+    seats.take_sessions(chosen, +1)
+    registration.save(update_fields=["status", "waiting_since", "hold_expires_at"])
+    seats.count(registration, old, Status.OFFERED)
+
+
+def claim_offer(seats: Seats, registration: Registration) -> None:
+    """Turn an offered seat into the registration's seat: confirmed, or held for the
+    manager's approval when the event asks for it. Its sessions were taken with the offer."""
+    new = hold_status(seats.event, registration)
+    registration.status = new
+    registration.hold_expires_at = None
+    if new == Status.PENDING_APPROVAL:
+        registration.hold_expires_at = seats.at + timedelta(hours=seats.event.approval_hold_hours)
+        registration.approval_token = new_token()
+    registration.save(update_fields=["status", "hold_expires_at", "approval_token"])
+    seats.count(registration, Status.OFFERED, new)
+
+
 def free_seat(seats: Seats, registration: Registration, new_status: str) -> None:
     """Take a registration out of its seat or off the waiting list (cancelled, declined,
     expired, transferred). The caller saves the registration."""
@@ -385,19 +433,31 @@ def free_seat(seats: Seats, registration: Registration, new_status: str) -> None
 def promote(seats: Seats) -> list[Registration]:
     """Hand free seats to the people waiting (``decisions.promotion``); each promoted
     registration gets its seat, an audit entry and a notice."""
+    # Hybrid: the online seats are handed on by the same loop, to online registrations
+    # only; each pass reads nothing when its counters say nobody waits.
+    return _promote(seats, hybrid.ON_SITE) + _promote(seats, hybrid.ONLINE)
+
+
+def _promote(seats: Seats, participation: str) -> list[Registration]:
     event = seats.event
-    if not promotes(event, seats.at) or event.waiting_count <= 0:
+    prefix = hybrid.counter_prefix(participation)
+    if not promotes(event, seats.at) or getattr(event, prefix + "waiting_count") <= 0:
         return []
+    # Hybrid: online seats are one room that no quota binds.
+    online = participation == hybrid.ONLINE
+    binding = seats.quota_binding and not online
     promoted: list[Registration] = []
     while True:
-        free = seats.event_room().free
-        rooms = seats.allocation_rooms()
-        eligible = decisions.eligible_allocations(rooms, quota_binding=seats.quota_binding)
+        free = (hybrid.online_room(event) if online else seats.event_room()).free
+        rooms = {} if online else seats.allocation_rooms()
+        eligible = decisions.eligible_allocations(rooms, quota_binding=binding)
         if free <= 0 or eligible == []:
             break
         # The first part of the list that can fill the free seats; read again only when
         # someone in it could not take a seat after all.
-        waiting = Registration.objects.filter(event=event, status=Status.WAITING)
+        waiting = Registration.objects.filter(
+            event=event, status=Status.WAITING, participation=participation
+        )
         if eligible is not None:
             waiting = waiting.filter(allocation_id__in=eligible)
         batch = list(waiting.order_by("waiting_since", "id")[:free])
@@ -405,24 +465,30 @@ def promote(seats: Seats) -> list[Registration]:
             break
         chosen = set(
             decisions.promotion(
-                seats.event_room(),
+                hybrid.online_room(event) if online else seats.event_room(),
                 rooms,
                 [Waiting(r.pk, r.allocation_id) for r in batch],
-                quota_binding=seats.quota_binding,
+                quota_binding=binding,
             )
+        )
+        offer = decisions.offers_freed_seat(
+            offer_hours=event.waitlist_offer_hours, quota_binding=seats.quota_binding
         )
         for registration in batch:
             if registration.pk not in chosen:
                 continue
-            give_seat(seats, registration, promoted=True)
+            if offer:
+                offer_seat(seats, registration)
+            else:
+                give_seat(seats, registration, promoted=True)
             seats.audit(
                 actor=None,
-                action="events.registration.promoted",
+                action="events.registration.offered" if offer else "events.registration.promoted",
                 obj=registration,
                 old={"status": Status.WAITING},
                 new={"status": registration.status},
             )
-            seats.tell(mail.promoted(registration))
+            seats.tell(mail.offered(registration) if offer else mail.promoted(registration))
             promoted.append(registration)
         if len(chosen) == len(batch) and len(batch) < free:
             break  # the whole list was read and everyone in it seated
@@ -432,27 +498,32 @@ def promote(seats: Seats) -> list[Registration]:
 
 
 def expire_holds(seats: Seats) -> int:
-    """Expire the holds whose time has run out; their seats are freed (not yet handed on)."""
+    """Expire the holds whose time has run out — approvals not given and offered seats not
+    claimed in time; their seats are freed (not yet handed on)."""
     event = seats.event
-    if event.held_count <= 0:
+    if event.held_count + event.online_held_count <= 0:  # hybrid: online holds too
         return 0
     due = list(
         Registration.objects.filter(
-            event=event, status=Status.PENDING_APPROVAL, hold_expires_at__lte=seats.at
+            event=event, status__in=HELD_STATUSES, hold_expires_at__lte=seats.at
         ).order_by("hold_expires_at", "id")
     )
     for registration in due:
+        was = registration.status
         free_seat(seats, registration, Status.EXPIRED)
         registration.decided_at = seats.at
         registration.save(update_fields=["status", "decided_at"])
+        offered = was == Status.OFFERED
         seats.audit(
             actor=None,
-            action="events.registration.expired",
+            action="events.registration.offer_expired"
+            if offered
+            else "events.registration.expired",
             obj=registration,
-            old={"status": Status.PENDING_APPROVAL},
+            old={"status": was},
             new={"status": Status.EXPIRED},
         )
-        seats.tell(mail.decided(registration))
+        seats.tell(mail.offer_lapsed(registration) if offered else mail.decided(registration))
     return len(due)
 
 
@@ -474,9 +545,9 @@ def housekeeping_due(event: Event, at: datetime) -> bool:
     """Whether ``housekeep`` has work for the event, decided from the row alone when possible."""
     if release_due(event, at):
         return True
-    if event.held_count > 0:
+    if event.held_count + event.online_held_count > 0:  # hybrid: online holds too
         return Registration.objects.filter(
-            event=event, status=Status.PENDING_APPROVAL, hold_expires_at__lte=at
+            event=event, status__in=HELD_STATUSES, hold_expires_at__lte=at
         ).exists()
     return False
 

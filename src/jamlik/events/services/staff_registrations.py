@@ -111,6 +111,7 @@ def registration_create_by_staff(
                 language=language,
                 via_link=True,
                 actor=actor,
+                participation=registration_in.participation,  # hybrid
             )
         except IntegrityError:
             # Registered in the moment between the check above and the lock.

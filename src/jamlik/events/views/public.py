@@ -25,6 +25,7 @@ from jamlik.events.forms import LostLinkForm, RegistrationForm, SessionsForm, Tr
 from jamlik.events.links import checkin_payload
 from jamlik.events.models import Event, Registration, Status
 from jamlik.events.people import sign_in_url, sign_out_url
+from jamlik.events.services.mail import meeting_links_of
 from jamlik.identity.person import signed_in_person
 
 
@@ -292,6 +293,8 @@ def _manage_context(registration: Registration, **extra: Any) -> dict[str, Any]:
             else None
         ),
         "again": _register_again(registration, event),
+        # Hybrid: the meeting links, for a confirmed registration only.
+        "meeting_links": meeting_links_of(registration, event, chosen),
         **extra,
     }
 
@@ -369,6 +372,27 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
         _manage_context(registration, error=error),
         status=status,
     )
+
+
+@never_cache
+@require_POST
+def manage_claim(request: HttpRequest, token: str) -> HttpResponse:
+    """Claim the seat offered from the waiting list (docs/rules.md#waiting-list-offers)."""
+    try:
+        registration = _manage_registration(token)
+    except NotFound:
+        return _invalid_link(request, "manage")
+    try:
+        services.offer_claim(registration=registration)
+    except JamlikError as exc:
+        registration.refresh_from_db()
+        return render(
+            request,
+            "events/public/manage.html",
+            _manage_context(registration, offer_error=exc.message),
+            status=exc.status,
+        )
+    return redirect("events_public:manage", token=token)
 
 
 @never_cache

@@ -84,3 +84,13 @@ from jamlik.events.views.staff.register_others import (  # noqa: E402
 )
 
 __all__ += ["register_import", "register_person", "register_template"]
+
+# Named invitations (the list with its counts, one person, a list, the reminder).
+from jamlik.events.views.staff.invitations import (  # noqa: E402
+    invitation_create,
+    invitation_import,
+    invitation_list,
+    invitations_remind,
+)
+
+__all__ += ["invitation_create", "invitation_import", "invitation_list", "invitations_remind"]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from jamlik.core.errors import JamlikError
 from jamlik.core.http_types import HtmxRequest
-from jamlik.events import charts, policies, selectors, services
+from jamlik.events import charts, clock, policies, selectors, services
 from jamlik.events.forms import (
     MessageForm,
     RegistrationFilterForm,
@@ -113,6 +113,9 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
             total_attended=attended,
             total_no_shows=confirmed - attended,
             total_cancelled=sum(r.cancelled for r in rows),
+            total_online=sum(r.online for r in rows),  # hybrid
+            # The no-show rate means something only once the event is over.
+            ended=clock.now() >= event.ends_at,
         ),
     )
 

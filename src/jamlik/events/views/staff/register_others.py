@@ -21,7 +21,8 @@ from jamlik.core.formpost import handle_form
 from jamlik.core.forms import AccessibleFormMixin, EmailField, TextField, choice_field
 from jamlik.core.i18n import request_language
 from jamlik.core.scoping import scope_for
-from jamlik.events import policies, services
+from jamlik.events import hybrid, policies, services
+from jamlik.events.forms import participation_choices
 from jamlik.events.inputs import StaffRegistrationIn
 from jamlik.events.models import Category
 from jamlik.events.services.staff_registrations import (
@@ -71,6 +72,9 @@ class StaffRegistrationForm(AccessibleFormMixin, forms.Form):
         rows=2,
         max_length=validation.COMMENT_MAX,
     )
+    participation = forms.ChoiceField(  # hybrid events only
+        label=gettext_lazy("Takes part"), widget=forms.RadioSelect, choices=(), initial="on_site"
+    )
 
     def __init__(self, *args: Any, event: Any, organisations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,6 +87,10 @@ class StaffRegistrationForm(AccessibleFormMixin, forms.Form):
             self.fields["manager_email"].required = True
         else:
             del self.fields["manager_email"]
+        if hybrid.is_hybrid(event):
+            choice_field(self, "participation").choices = participation_choices(event)
+        else:
+            del self.fields["participation"]
         self._wire_descriptions()
 
 

@@ -60,6 +60,11 @@ def _registration_page(
             page=page,
             sessions_form=sessions_form,
             error=error,
+            # Whose needs and the protected mark: the city's (views/staff/privacy.py).
+            privacy={
+                "needs_named": policies.may_see_needs_of_people(request.user),
+                "may_mark": policies.may_see_protected_identity(request.user),
+            },
         ),
         status=status,
     )
