@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 
 from jamlik.assessments import selectors
-from jamlik.assessments.models import Action, Campaign, ResponseStatus, ResponseVersion
+from jamlik.assessments.models import (
+    Action,
+    Campaign,
+    ResponseStatus,
+    ResponseVersion,
+    SignOff,
+)
 from jamlik.core.models import User
 from jamlik.demo import assessments as demo_assessments
 from jamlik.demo import organisations, users
 from jamlik.demo.loader import DemoResult
+from jamlik.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +55,16 @@ def test_demo_assessments_are_idempotent_and_plausible():
     assert any("/s/" in line for line in result.links)
     overdue = selectors.action_list(user=city, overdue=True)
     assert overdue.exists()
+    # The heads' sign-offs: three in four of 2019's submitted units accepted; in the current
+    # campaign one unit was sent back (reopened, its submitted version kept), no mail left.
+    submitted = c2019.responses.filter(status=ResponseStatus.SUBMITTED)
+    signed = submitted.filter(signed_off_at__isnull=False).count()
+    assert signed == round(submitted.count() * 0.75) > 0
+    current = Campaign.objects.get(title=demo_assessments.TITLE_NOW)
+    sent_back = SignOff.objects.filter(response__campaign=current, decision="changes_requested")
+    assert sent_back.count() == 1
+    assert sent_back.get().response.status == ResponseStatus.REOPENED
+    assert not OutboxMessage.objects.filter(kind__startswith="assessments.changes").exists()
     angered = User.objects.get(username="angered")
     own = selectors.campaign_summary(user=angered, campaign=c2019)
     assert [o.name for o in own.organisations] == ["Stadsdelsförvaltningen Angered"]

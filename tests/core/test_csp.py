@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from jamlik.assessments import services as assessment_services
 from jamlik.assessments.models import Assignment
-from jamlik.assessments.services.evidence import evidence_add
-from jamlik.events.models import Invitation
-from jamlik.reviews.services.documentation import documentation_save
 from jamlik.assessments.services import CAMPAIGN_XLSX
+from jamlik.assessments.services.evidence import evidence_add
 from jamlik.core.models import FileJob
 from jamlik.events import services as event_services
+from jamlik.events.models import Invitation
 from jamlik.reviews import services as review_services
+from jamlik.reviews.services.documentation import documentation_save
 from tests.factories import assessments as af
 from tests.factories import reviews as rf
 from tests.factories.events import AllocationFactory, EventFactory, SessionFactory, register

@@ -6,14 +6,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from jamlik.core.models import AuditEntry
 from jamlik.demo import events as demo_events
-from jamlik.demo import organisations
+from jamlik.demo import organisations, users
 from jamlik.demo.events.offers import OFFERS_CAPACITY, OFFERS_TITLE
 from jamlik.demo.loader import DemoResult
 from jamlik.events import services
-from jamlik.events.models import Event, Registration
+from jamlik.events.models import Event, Registration, UnusedSeatReminder
 from jamlik.events.selectors import seat_counts_from_counters, seat_counts_from_rows
 from jamlik.notifications.models import OutboxMessage
+from jamlik.orgs.models import Organisation
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -21,6 +23,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 def test_demo_events_as_in_the_seed_and_idempotent():
     organisations.load()
+    users.load({o.code: o for o in Organisation.objects.all()})  # the coordinators
     result = DemoResult()
     demo_events.load(result)
     conference = Event.objects.get(title="Jämlikhetskonferensen 2020")
@@ -51,6 +54,12 @@ def test_demo_events_as_in_the_seed_and_idempotent():
     assert services.event_phase(upcoming) == "quota"
     assert upcoming.held_count > 0 and upcoming.waiting_count > 0
     assert any("/r/" in line for line in result.links)
+    # The organisers' own work: reminders of unused seats, colleagues registered by staff.
+    assert UnusedSeatReminder.objects.filter(allocation__event=upcoming, days_before=22).exists()
+    by_staff = AuditEntry.objects.filter(
+        action="events.registration.registered_by_staff", actor__username="trafik"
+    )
+    assert by_staff.count() == 2
     # Privacy: one protected participant, and needs stored apart (docs/rules.md#privacy).
     assert upcoming.registrations.filter(protected_identity=True, status="confirmed").count() == 1
     assert upcoming.registrations.filter(needs__isnull=False).count() > 3

@@ -92,12 +92,18 @@ def test_the_seed_review_runs_from_workshop_to_the_board(django_capture_on_commi
     report = BoardReport.objects.get(review=review)
     assert (report.diary_number, report.date) == ("01326/21", dt.date(2021, 5, 6))
     assert report.case_officer.startswith("Eva Jansson")
+    # As the seed: TN-information, signed by the head of HR and the director.
+    assert report.report_type == "information"
+    assert [s["name"] for s in report.signatories] == ["Eva Jansson", "Kristina Lindfors"]
+    assert report.case_officer_email == "eva.jansson@trafikkontoret.goteborg.se"
     city = User.objects.get(username="stad")
     data = reports.report_data(user=city, review=review)
     assert data.campaigns[0].summary.submitted > 0
     document = Document(io.BytesIO(reports.report_docx(data)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Trafiknämnden noterar informationen." in text
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert any("Trafikdirektör" in cell for cell in cells)  # the signature block
     assert "Gemensamma" in text or "gemensamma" in text
     assert reports.report_pdf(data).startswith(b"%PDF")
 

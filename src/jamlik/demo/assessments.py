@@ -258,6 +258,34 @@ def _add_assignments(campaign: Campaign) -> None:
     )
 
 
+def _add_signoffs(campaign: Campaign, *, share: float, send_back: int = 0) -> None:
+    """The heads' sign-offs (docs/rules.md#assessments-sign-off): the first ``share`` of the
+    submitted responses accepted by their head, and ``send_back`` of the rest sent back with
+    a comment (reopened; the mail to the invented unit addresses is removed again)."""
+    from jamlik.assessments.services.signoff import response_sign_off
+    from jamlik.notifications.models import OutboxMessage
+
+    submitted = list(
+        campaign.responses.filter(status="submitted").select_related("unit").order_by("unit__code")
+    )
+    accepted = round(len(submitted) * share)
+    for index, response in enumerate(submitted[: accepted + send_back]):
+        company = response.unit.kind == "company"
+        response_sign_off(
+            actor=None,
+            response=response,
+            data={
+                "decision": "accepted" if index < accepted else "changes_requested",
+                "signed_by_name": ["Karin Lind", "Anders Berg", "Maria Holm"][index % 3],
+                "signed_by_title": "VD" if company else "Förvaltningschef",
+                "comment": ""
+                if index < accepted
+                else "Beskriv hur rutinerna mot kränkande särbehandling görs kända för alla.",
+            },
+        )
+    OutboxMessage.objects.filter(kind__startswith="assessments.changes_requested").delete()
+
+
 def _campaign(title: str, framework: Framework, organisations: list[Organisation],
               opens_at: dt.datetime, closes_at: dt.datetime) -> tuple[Campaign, bool]:  # fmt: skip
     existing = Campaign.objects.filter(title=title).first()
@@ -324,6 +352,7 @@ def load(result: Any) -> None:
             evidence=5,
         )
         _add_assignments(c2019)
+        _add_signoffs(c2019, share=0.75)
     c2021, new = _campaign(
         TITLE_2021, loaded["2019"], named, _stockholm(2021, 2, 1), _stockholm(2021, 3, 19, 23)
     )
@@ -351,6 +380,7 @@ def load(result: Any) -> None:
             start=current.opens_at,
             end=timezone.now(),
         )
+        _add_signoffs(current, share=0.5, send_back=1)
     created = _actions(c2019, result.organisations or {o.code: o for o in named})
     for campaign in (c2019, c2021, current):
         total = campaign.responses.count()

@@ -177,6 +177,14 @@ REPORT = {
     "date": dt.date(2021, 5, 6),
     "diary_number": "01326/21",
     "case_officer": "Eva Jansson/Trafikkontoret/GBGStad",
+    # As in the seed: information to the committee, signed by two, the case officer's
+    # e-mail (the seed leaves the phone number empty).
+    "report_type": "information",
+    "case_officer_email": "eva.jansson@trafikkontoret.goteborg.se",
+    "signatories": [
+        {"name": "Eva Jansson", "title": "Avdelningschef HR"},
+        {"name": "Kristina Lindfors", "title": "Trafikdirektör"},
+    ],
     "proposed_decision": "Trafiknämnden noterar informationen.",
     "summary": (
         "Stadsledningskontoret gör en strategisk fördjupning inom området Mänskliga "

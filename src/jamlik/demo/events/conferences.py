@@ -183,4 +183,37 @@ def _upcoming(organisations: dict[str, Organisation]) -> Event:
         protected.dietary = protected.dietary or "Glutenfri"
         protected.save()
         registration_set_protected(actor=None, registration=protected, protected=True)
+    _organisers_work(event, now)
     return event
+
+
+def _organisers_work(event: Event, now: dt.datetime) -> None:
+    """What the organisers did before the release: the reminders of unused seats 22 days
+    before it went to the allocations with seats left (docs/rules.md#events-unused-seats-
+    before-the-release; their mails are removed with the replay's), and Trafikkontoret's
+    coordinator registered two colleagues on their behalf (#events-registering-others)."""
+    from jamlik.core.models import User
+    from jamlik.events.services.radar import unused_seat_reminders_send
+
+    event = services.event_update(actor=None, event=event, unused_seat_reminder_days=[22, 7, 2])
+    assert event.quota_lock_until is not None
+    with _time(event.quota_lock_until - dt.timedelta(days=22, hours=-1)):
+        unused_seat_reminders_send()
+    coordinator = User.objects.filter(username="trafik").first()
+    if coordinator is None or coordinator.organisation is None:
+        return
+    for name, address in (
+        ("Johan Ek", "johan.ek@trafikkontoret.goteborg.se"),
+        ("Sara Nord", "sara.nord@trafikkontoret.goteborg.se"),
+    ):
+        with _time(now - dt.timedelta(hours=3)):
+            services.registration_create_by_staff(
+                actor=coordinator,
+                event=event,
+                data={
+                    "organisation": coordinator.organisation.pk,
+                    "name": name,
+                    "email": address,
+                    "manager_email": "avdelningschef.hr@trafikkontoret.goteborg.se",
+                },
+            )
