@@ -191,8 +191,8 @@ def test_no_successor_no_earlier_figures_and_no_note(personas):
 
 @pytest.mark.django_db
 def test_split_within_each_successor_takes_the_predecessor(personas, monkeypatch):
-    # The registry holds one successor per organisation, so a split is given as links here:
-    # the comparison follows whatever the links say.
+    # The split is given as links here: the comparison follows whatever the links say (a
+    # split recorded in the registry: test_a_split_recorded_in_the_registry_is_followed).
     a, ua = _org(personas, "Förvaltning A0", "A0")
     b, ub = _org(personas, "Förvaltning B0", "B0")
     c, uc = _org(personas, "Förvaltning C0", "C0")
@@ -320,9 +320,7 @@ def test_a_split_recorded_in_the_registry_is_followed(personas, django_assert_ma
     c, uc = _org(personas, "Förvaltning C1", "SPC")
     earlier = f.campaign(organisations=[a], title="2024")
     _submit(earlier, ua, "partly")
-    org_services.organisation_update(
-        actor=None, organisation=a, successor=b, other_successors=[c]
-    )
+    org_services.organisation_update(actor=None, organisation=a, successor=b, other_successors=[c])
     current = f.campaign(organisations=[b, c], title="2025")
     _submit(current, ub, "yes")
     _submit(current, uc, "no")

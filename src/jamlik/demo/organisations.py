@@ -147,4 +147,30 @@ def load() -> dict[str, Organisation]:
             domains=[domain],
             mailbox=f"kontakt@{domain}",
         )
+    _split_network()
     return {org.code: org for org in Organisation.objects.all()}
+
+
+def _split_network() -> None:
+    """A split in the registry (docs/rules.md, "Organisation registry"): an external network
+    with no campaign or event data that ended in 2022 and was taken over by two."""
+    west, east = (
+        _upsert(
+            code,
+            name=name,
+            kind=Kind.EXTERNAL,
+            parent=None,
+            domains=[],
+            mailbox="",
+            valid_from=dt.date(2023, 1, 1),
+        )
+        for code, name in (
+            ("EXT-NAT-V", "Jämlikhetsnätverket Väst"),
+            ("EXT-NAT-O", "Jämlikhetsnätverket Öst"),
+        )
+    )
+    _upsert(
+        "EXT-NAT", name="Jämlikhetsnätverket (till 2022)", kind=Kind.EXTERNAL, parent=None,
+        domains=[], mailbox="", valid_to=dt.date(2022, 12, 31), successor=west,
+        other_successors=[east],
+    )  # fmt: skip

@@ -9,7 +9,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "code", "mailbox"]
     raw_id_fields = ["parent", "successor"]
-    readonly_fields = ["path", "depth"]
+    # Other successors are changed through the pages, the API or the import, which check a
+    # split's rules; the admin's form would write them unchecked.
+    readonly_fields = ["path", "depth", "other_successors"]
 
     def save_model(self, request, obj, form, change):
         from jamlik.orgs import services

@@ -28,6 +28,12 @@ class OrganisationOut(Schema):
     valid_to: dt.date | None
     successor: int | None = Field(None, validation_alias="successor_id")
     short_name: str = ""
+    # A split: the organisations besides ``successor`` that took over part of this one.
+    other_successors: list[int] = []
+
+    @staticmethod
+    def resolve_other_successors(obj: Any) -> list[int]:
+        return sorted(o.pk for o in obj.other_successors.all())
 
 
 class OrganisationFilter(Schema):
@@ -46,7 +52,7 @@ def list_organisations(
         parent=filters.parent,
         q=filters.q,
     )
-    return paginate(request, response, organisations)
+    return paginate(request, response, organisations.prefetch_related("other_successors"))
 
 
 @router.post("/organisations", response={201: OrganisationOut})

@@ -3,7 +3,8 @@ and the import ask."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -26,3 +27,29 @@ def follow_link(start: K, follow: Callable[[K], K | None]) -> tuple[list[K], lis
     if not key:
         return chain, []
     return chain, [*chain[position[key] :], key]
+
+
+def loop_through(start: K, follow: Callable[[K], Iterable[K]]) -> list[K]:
+    """The shortest loop from ``start`` back to it along a link with several targets per key
+    (the successors: ``successor`` and, after a split, the other successors), as
+    ``[start, …, start]``; an empty list when no path leads back.
+
+    With one target per key it answers what ``follow_link`` answers for a loop through
+    ``start``; loops that do not pass ``start`` are not its concern (each key is checked
+    when it is written)."""
+    came_from: dict[K, K] = {}
+    queue: deque[K] = deque([start])
+    while queue:
+        key = queue.popleft()
+        for target in follow(key):
+            if not target:
+                continue
+            if target == start:
+                path = [key]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return [*reversed(path), start]
+            if target not in came_from:
+                came_from[target] = key
+                queue.append(target)
+    return []

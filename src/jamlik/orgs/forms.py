@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jamlik.core import validation
@@ -62,11 +63,27 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
         required=False,
         help_text=_("When the organisation is replaced in a reorganisation."),
     )
+    other_successors = forms.ModelMultipleChoiceField(
+        label=_("Other successors (split)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "When the organisation is split: the organisations besides the successor that "
+            "take over part of it. Choose several with Ctrl (Cmd on a Mac) or Shift."
+        ),
+    )
 
     def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "parent").queryset = parents
         model_choice_field(self, "successor").queryset = Organisation.objects.order_by("name")
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["other_successors"]
+        ).queryset = Organisation.objects.order_by("name")
+
+    def clean_other_successors(self) -> list[Organisation]:
+        return list(self.cleaned_data.get("other_successors") or [])
 
     def clean_domains(self) -> list[str]:
         # One text box holds the list the model takes.
@@ -87,6 +104,15 @@ class ImportForm(AccessibleFormMixin, forms.Form):
             "Columns: code, name, kind, parent, mailbox, domains, valid_from, valid_to, "
             "successor, short_name (optional). Existing organisations are updated by code. Nothing is saved if "
             "any row has an error."
+        ),
+    )
+    # The split's column is a sentence of its own: the sentence above is older.
+    file.help_text = format_lazy(
+        "{} {}",
+        file.help_text,
+        _(
+            "Optional column other_successors: when an organisation was split, the codes of "
+            "the other successors besides successor, separated by commas or spaces."
         ),
     )
     dry_run = forms.BooleanField(label=_("Only check the file, save nothing"), required=False)

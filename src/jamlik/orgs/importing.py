@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jamlik.core.errors import Invalid
 from jamlik.core.scoping import Scope
-from jamlik.orgs.chains import follow_link
+from jamlik.orgs.chains import follow_link, loop_through
 from jamlik.orgs.inputs import OrganisationIn
 from jamlik.orgs.models import Kind, Organisation
 
@@ -33,6 +33,9 @@ HEADERS = {
     "valid_to": "valid_to", "giltig till": "valid_to", "giltig_till": "valid_to",
     "successor": "successor", "efterträdare": "successor", "eftertradare": "successor",
     "short_name": "short_name", "kortnamn": "short_name", "kort namn": "short_name",
+    "other_successors": "other_successors", "övriga efterträdare": "other_successors",
+    "övriga_efterträdare": "other_successors", "ovriga eftertradare": "other_successors",
+    "ovriga_eftertradare": "other_successors",
 }  # fmt: skip
 KIND_NAMES = {
     "nämnd": Kind.COMMITTEE, "namnd": Kind.COMMITTEE, "styrelse": Kind.COMMITTEE,
@@ -41,7 +44,7 @@ KIND_NAMES = {
 }  # fmt: skip
 EXPORT_COLUMNS = [
     "code", "name", "kind", "parent", "mailbox", "domains", "valid_from", "valid_to", "successor",
-    "short_name",
+    "short_name", "other_successors",
 ]  # fmt: skip
 
 
@@ -221,10 +224,21 @@ def prepare_rows(
         row.errors.extend(date_errors)
         fields["parent_code"] = _text(record.get("parent")).lower()
         fields["successor_code"] = _text(record.get("successor")).lower()
+        # A split's other successors: codes separated by commas or spaces. None: the file
+        # has no such column (an older file keeps the stored ones).
+        others = (
+            [c for c in re.split(r"[\s,;]+", _text(record.get("other_successors"))) if c]
+            if "other_successors" in record
+            else None
+        )
+        fields["other_codes"] = (
+            list(dict.fromkeys(c.lower() for c in others)) if others is not None else None
+        )
         # As written, for messages.
         fields["references"] = {
             "parent_code": _text(record.get("parent")),
             "successor_code": _text(record.get("successor")),
+            "other_codes": {c.lower(): c for c in others or []},
         }
         key = row.code.lower()
         if key and key in parsed:
@@ -237,11 +251,21 @@ def prepare_rows(
 
     code_by_id: dict[int | None, str] = {org.pk: code for code, org in existing.items()}
 
-    def successor_of(key: str) -> str:
+    stored_others = stored_other_successors(existing)
+
+    def other_codes(key: str) -> list[str]:
+        """The other successors a row ends up with: the file's, or the stored ones."""
+        if key in parsed and parsed[key][1]["other_codes"] is not None:
+            return parsed[key][1]["other_codes"]
+        return stored_others.get(key, [])
+
+    def successors_of(key: str) -> list[str]:
         if key in parsed:
-            return parsed[key][1]["successor_code"]
+            return [parsed[key][1]["successor_code"], *other_codes(key)]
         org = existing.get(key)
-        return code_by_id.get(org.successor_id, "") if org is not None else ""
+        if org is None:
+            return []
+        return [code_by_id.get(org.successor_id, ""), *stored_others.get(key, [])]
 
     for key, (row, fields) in parsed.items():
         for ref, label in (("parent_code", _("parent")), ("successor_code", _("successor"))):
@@ -251,11 +275,13 @@ def prepare_rows(
                     _("%(label)s: no organisation has the code “%(code)s”.")
                     % {"label": label, "code": fields["references"][ref][:40]}
                 )
+        split_errors = _split_errors(key, fields, other_codes(key), parsed, existing)
+        row.errors.extend(split_errors)
         if fields["successor_code"] == key:
             row.errors.append(_("successor: an organisation cannot succeed itself."))
-        else:
-            _chain, loop = follow_link(key, successor_of)
-            if key in loop:
+        elif not split_errors:
+            loop = loop_through(key, successors_of)
+            if loop:
                 row.errors.append(
                     _("successor: the successors form a loop (%(loop)s).")
                     % {"loop": " → ".join(loop)}
@@ -279,6 +305,41 @@ def prepare_rows(
     if not report.ok:
         return report, []
     return report, [parsed[key] for key in order]
+
+
+def _split_errors(
+    key: str, fields: dict[str, Any], others: list[str], parsed: dict, existing: dict
+) -> list[str]:
+    """A row's errors in the other successors (a split); the loop check is the caller's."""
+    errors = []
+    written = fields["references"]["other_codes"]
+    for code in fields["other_codes"] or []:
+        if code not in parsed and code not in existing:
+            errors.append(
+                _("%(label)s: no organisation has the code “%(code)s”.")
+                % {"label": _("other successors"), "code": written.get(code, code)[:40]}
+            )
+    if key in others:
+        errors.append(_("other successors: an organisation cannot succeed itself."))
+    if fields["successor_code"] and fields["successor_code"] in others:
+        errors.append(
+            _("other successors: “%(code)s” is already the successor.")
+            % {"code": fields["references"]["successor_code"][:40]}
+        )
+    if others and not fields["successor_code"]:
+        errors.append(_("other successors: can only be given together with a successor."))
+    return errors
+
+
+def stored_other_successors(existing: dict[str, Organisation]) -> dict[str, list[str]]:
+    """The registry's other successors by code (lower case), from one query."""
+    code_by_id = {org.pk: code for code, org in existing.items()}
+    through = Organisation.other_successors.through.objects.order_by("to_organisation_id")
+    result: dict[str, list[str]] = {}
+    for pk, other in through.values_list("from_organisation_id", "to_organisation_id"):
+        if pk in code_by_id and other in code_by_id:
+            result.setdefault(code_by_id[pk], []).append(code_by_id[other])
+    return result
 
 
 def _parent_first_order(parsed: dict, existing: dict, rows: list) -> list[str]:
@@ -340,10 +401,16 @@ def _check_scope_of_parents(parsed: dict, existing: dict, scope: Scope) -> None:
 
 def export_rows(organisations: list[Organisation]) -> list[list[Any]]:
     by_id: dict[int | None, Organisation] = {o.pk: o for o in organisations}
+    other_ids: dict[int, list[int]] = {}
+    # The whole (small) link table: a filter by hundreds of ids would cost more.
+    through = Organisation.other_successors.through.objects.all()
+    for pk, other in through.values_list("from_organisation_id", "to_organisation_id"):
+        other_ids.setdefault(pk, []).append(other)
     rows = []
     for org in organisations:
         parent = by_id.get(org.parent_id)
         successor = by_id.get(org.successor_id)
+        others = sorted(by_id[pk].code for pk in other_ids.get(org.pk, []) if pk in by_id)
         rows.append(
             [
                 org.code,
@@ -356,6 +423,7 @@ def export_rows(organisations: list[Organisation]) -> list[list[Any]]:
                 org.valid_to.isoformat() if org.valid_to else "",
                 successor.code if successor else "",
                 org.short_name,
+                " ".join(others),
             ]
         )
     return rows

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Self
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
@@ -21,6 +22,7 @@ from jamlik.core.schemas import NOT_SENT, Code, Domain, ModelId, Name, OptionalE
 from jamlik.orgs.models import SHORT_NAME_MAX, Kind
 
 MAX_DOMAINS = 50
+MAX_OTHER_SUCCESSORS = 50
 
 
 def _unique(domains: list[str]) -> list[str]:
@@ -39,6 +41,27 @@ OrganisationId = ModelId
 # Optional: where the full name does not fit (the heat map); blank means the name.
 ShortName = Annotated[str, BeforeValidator(_short_name)]
 Domains = Annotated[list[Domain], Field(max_length=MAX_DOMAINS), AfterValidator(_unique)]
+
+
+def _id_list(value: object) -> object:
+    # Pages give a queryset or instances, the API a list of ids; null (PATCH) empties it.
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, dict)):
+        return value  # refused by the list type
+    try:
+        return [item.pk if isinstance(item, models.Model) else item for item in value]  # type: ignore[attr-defined]
+    except TypeError:
+        return value
+
+
+# A split: the organisations besides the successor that took over part of this one.
+OtherSuccessors = Annotated[
+    list[int],
+    BeforeValidator(_id_list),
+    Field(max_length=MAX_OTHER_SUCCESSORS),
+    AfterValidator(lambda ids: list(dict.fromkeys(ids))),
+]
 
 
 class _Dated(Input):
@@ -65,6 +88,7 @@ class OrganisationIn(_Dated):
     valid_to: dt.date | None = None
     successor: OrganisationId = None
     short_name: ShortName = ""
+    other_successors: OtherSuccessors = Field(default_factory=list)
 
 
 class OrganisationPatch(_Dated):
@@ -80,3 +104,4 @@ class OrganisationPatch(_Dated):
     valid_to: dt.date | None = None
     successor: OrganisationId = None
     short_name: ShortName = Field(NOT_SENT)  # a null empties it
+    other_successors: OtherSuccessors = Field(NOT_SENT)  # a null empties it

@@ -42,6 +42,15 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="predecessors",
     )
+    # A split: the organisations besides ``successor`` that took over part of this one
+    # (only with a successor; the services refuse loops through any successor link).
+    other_successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("other successors (split)"),
+        symmetrical=False,
+        blank=True,
+        related_name="split_predecessors",
+    )
     # Materialised path of ids ("/1/5/12/"), kept by the services; the scoping of every
     # people-and-answers query is a prefix match on it.
     path = models.CharField(max_length=1000, db_index=True, editable=False, default="")

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from jamlik.core.audit import audit_log, changes, snapshot
 from jamlik.core.errors import Invalid, NotFound
-from jamlik.core.schemas import organisation_ref
+from jamlik.core.schemas import organisation_ref, organisation_refs
 from jamlik.core.scoping import scope_for
 from jamlik.orgs import policies
-from jamlik.orgs.chains import follow_link
-from jamlik.orgs.importing import ImportReport, prepare_rows
+from jamlik.orgs.chains import follow_link, loop_through  # noqa: F401 (follow_link: re-exported)
+from jamlik.orgs.importing import ImportReport, prepare_rows, stored_other_successors
 from jamlik.orgs.inputs import OrganisationIn, OrganisationPatch
 from jamlik.orgs.models import Kind, Organisation
 
@@ -35,20 +35,36 @@ FIELDS = (
 )
 
 
-def _successor_loop(org: Organisation) -> list[int]:
-    """The successor loop ``org`` would close with its (unsaved) successor, as ids."""
+def _successor_loop(org: Organisation, others: list[Organisation]) -> list[int]:
+    """The successor loop ``org`` would close with its (unsaved) successor and other
+    successors, as ids: the walk follows every successor link (a split has several)."""
+    links = successor_links()
+    links[org.pk] = [pk for pk in (org.successor_id, *(o.pk for o in others)) if pk]
+    return loop_through(org.pk, lambda pk: links.get(pk, []))
 
-    def successor_of(pk: int) -> int | None:
-        if pk == org.pk:
-            return org.successor_id
-        return Organisation.objects.filter(pk=pk).values_list("successor_id", flat=True).first()
 
-    _chain, loop = follow_link(org.pk, successor_of)
-    return loop if org.pk in loop else []
+def successor_links() -> dict[int, list[int]]:
+    """Every successor link of the registry, ``{id: [successor ids]}``: the successor
+    first, then the other successors of a split (two queries)."""
+    links: dict[int, list[int]] = {}
+    for pk, successor_id in Organisation.objects.filter(successor__isnull=False).values_list(
+        "pk", "successor_id"
+    ):
+        links[pk] = [successor_id]
+    through = Organisation.other_successors.through.objects.order_by("to_organisation_id")
+    for pk, other_id in through.values_list("from_organisation_id", "to_organisation_id"):
+        links.setdefault(pk, []).append(other_id)
+    return links
+
+
+def _other_successor_ids(org: Organisation) -> list[int]:
+    if org.pk is None:
+        return []
+    return sorted(org.other_successors.values_list("pk", flat=True))
 
 
 def _snapshot(org: Organisation) -> dict[str, Any]:
-    return snapshot(org, SNAPSHOT_FIELDS)
+    return {**snapshot(org, SNAPSHOT_FIELDS), "other_successors": _other_successor_ids(org)}
 
 
 # What the audit log records of an organisation: every field the services change.
@@ -56,7 +72,8 @@ SNAPSHOT_FIELDS = FIELDS
 
 
 def _values(given: dict[str, Any]) -> dict[str, Any]:
-    """The fields sent, as the model stores them: the kind's text, organisations for ids."""
+    """The fields sent, as the model stores them: the kind's text, organisations for ids.
+    ``other_successors`` (a many-to-many, set after saving) is taken out by the caller."""
     values = dict(given)
     if values.get("kind") is not None:
         values["kind"] = Kind(values["kind"]).value
@@ -66,7 +83,41 @@ def _values(given: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check_relations(org: Organisation, *, actor: Any, original_parent_id: int | None) -> None:
+def _other_successors(given: dict[str, Any]) -> list[Organisation] | None:
+    """The other successors sent (None: not sent), as organisations."""
+    if "other_successors" not in given:
+        return None
+    return organisation_refs(given.pop("other_successors") or [], field="other_successors")
+
+
+def _check_split(org: Organisation, others: list[Organisation], *, sent: bool) -> None:
+    """The rules of a split: other successors only with a successor, neither the
+    organisation itself nor its successor among them."""
+    if not others:
+        return
+    if org.successor_id is None:
+        raise Invalid.field(
+            "other_successors" if sent else "successor",
+            _("Other successors (a split) can only be given together with a successor."),
+        )
+    if org.pk is not None and any(o.pk == org.pk for o in others):
+        raise Invalid.field("other_successors", _("An organisation cannot succeed itself."))
+    if any(o.pk == org.successor_id for o in others):
+        raise Invalid.field(
+            "other_successors",
+            _("The successor cannot also be one of the other successors."),
+        )
+
+
+def _check_relations(
+    org: Organisation,
+    *,
+    actor: Any,
+    original_parent_id: int | None,
+    others: list[Organisation] | None = None,
+    others_sent: bool = False,
+) -> None:
+    others = others or []
     if Organisation.objects.filter(code__iexact=org.code).exclude(pk=org.pk).exists():
         raise Invalid.field(
             "code", _("The short code “%(code)s” is already in use.") % {"code": org.code}
@@ -79,13 +130,16 @@ def _check_relations(org: Organisation, *, actor: Any, original_parent_id: int |
         raise Invalid.field("parent", _("An organisation cannot be placed below itself."))
     if org.pk is not None and org.successor_id == org.pk:
         raise Invalid.field("successor", _("An organisation cannot succeed itself."))
+    _check_split(org, others, sent=others_sent)
     if org.pk is not None and org.successor_id is not None:
-        loop = _successor_loop(org)
+        loop = _successor_loop(org, others)
         if loop:
             codes = dict(Organisation.objects.filter(pk__in=loop).values_list("pk", "code"))
             codes[org.pk] = org.code
+            # The loop runs through the successor or through one of the other successors.
+            through_other = len(loop) > 1 and loop[1] != org.successor_id
             raise Invalid.field(
-                "successor",
+                "other_successors" if through_other else "successor",
                 _("The successors would form a loop (%(loop)s).")
                 % {"loop": " → ".join(codes.get(pk, str(pk)) for pk in loop)},
             )
@@ -112,11 +166,17 @@ def organisation_create(
     if actor is not None:
         policies.require(policies.may_create_organisation, actor)
     payload = OrganisationIn.take(data, **fields)
-    org = Organisation(**_values(payload.given()))
-    _check_relations(org, actor=actor, original_parent_id=None)
+    given = payload.given()
+    others = _other_successors(given) or []
+    org = Organisation(**_values(given))
+    _check_relations(
+        org, actor=actor, original_parent_id=None, others=others, others_sent=bool(others)
+    )
     org.save()
     _set_path(org)
     org.save(update_fields=["path", "depth"])
+    if others:
+        org.other_successors.set(others)
     audit_log(actor=actor, action="orgs.organisation.created", obj=org, new=_snapshot(org))
     return org
 
@@ -141,17 +201,32 @@ def organisation_update(
     if scope is not None and not scope.covers(org):
         raise NotFound()
     before = _snapshot(org)
-    for name, value in _values(payload.given()).items():
+    given = payload.given()
+    sent_others = _other_successors(given)
+    others = (
+        sent_others
+        if sent_others is not None
+        else list(Organisation.objects.filter(pk__in=before["other_successors"]))
+    )
+    for name, value in _values(given).items():
         setattr(org, name, value)
     # The model compares the dates it was sent; one sent date must also fit the stored other.
     if org.valid_from and org.valid_to and org.valid_to < org.valid_from:
         raise Invalid.field("valid_to", _("The end date comes before the start date."))
-    _check_relations(org, actor=actor, original_parent_id=before["parent"])
+    _check_relations(
+        org,
+        actor=actor,
+        original_parent_id=before["parent"],
+        others=others,
+        others_sent=sent_others is not None,
+    )
     old_path = org.path
     moved = before["parent"] != org.parent_id
     if moved:
         _set_path(org)
     org.save()
+    if sent_others is not None and sorted(o.pk for o in sent_others) != before["other_successors"]:
+        org.other_successors.set(sent_others)
     if moved:
         _move_descendants(old_path=old_path, new_path=org.path)
     old, new = changes(before, _snapshot(org))
@@ -192,16 +267,21 @@ def organisations_import(
     report, plan = prepare_rows(records, existing=existing, scope=scope)
     if not report.ok or dry_run:
         return report
+    stored_others = stored_other_successors(existing)
     by_code: dict[str, Organisation] = {}
     # Parents before children: the plan is already ordered so.
     for row, fields in plan:
         fields.pop("references")
         parent_code = fields.pop("parent_code")
         successor_code = fields.pop("successor_code")
+        other_codes = fields.pop("other_codes")
         fields["parent"] = (
             by_code.get(parent_code) or existing.get(parent_code) if parent_code else None
         )
+        # The successors (and a split's other successors) are set in a second pass, once
+        # every organisation of the file exists.
         fields["successor"] = None
+        fields["other_successors"] = []
         current = existing.get(row.code.lower())
         if current is None:
             org = organisation_create(actor=actor, **fields)
@@ -212,6 +292,10 @@ def organisations_import(
             row.action = "updated" if _snapshot(org) != before else "unchanged"
         by_code[row.code.lower()] = org
         fields["successor_code"] = successor_code
+        # None: the file has no such column, so the stored ones stay.
+        fields["other_codes"] = (
+            other_codes if other_codes is not None else stored_others.get(row.code.lower(), [])
+        )
     for row, fields in plan:
         successor_code = fields.get("successor_code")
         org = by_code[row.code.lower()]
@@ -220,8 +304,11 @@ def organisations_import(
             if successor_code
             else None
         )
-        if (successor.pk if successor else None) != org.successor_id:
-            organisation_update(actor=actor, organisation=org, successor=successor)
+        others = [by_code.get(code) or existing[code] for code in fields["other_codes"]]
+        if (successor.pk if successor else None) != org.successor_id or others:
+            organisation_update(
+                actor=actor, organisation=org, successor=successor, other_successors=others
+            )
             if row.action == "unchanged":
                 row.action = "updated"
     return report

@@ -89,6 +89,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "valid_from": organisation.valid_from,
         "valid_to": organisation.valid_to,
         "successor": organisation.successor_id,
+        "other_successors": list(organisation.other_successors.values_list("pk", flat=True)),
     }
     # Any organisation in the user's scope outside the moved subtree, or the current parent.
     parents = (
