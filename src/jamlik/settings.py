@@ -228,7 +228,7 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest evidence file (underlag) an answer may carry (assessments/evidence.py); the
-# files are kept in the default storage (MEDIA_ROOT), never served from it directly.
+# files are kept in the database (assessments.EvidenceContent).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=10) * 1024 * 1024
 
 # One console handler; LOG_FORMAT=json writes one JSON object a line with the request id

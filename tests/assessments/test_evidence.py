@@ -8,20 +8,17 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jamlik.assessments import evidence as rules
-from jamlik.assessments.models import Evidence, Response, ResponseStatus
+from jamlik.assessments.models import Evidence, EvidenceContent, Response, ResponseStatus
 from jamlik.assessments.services import response_reopen
-from jamlik.assessments.services.evidence import evidence_add
+from jamlik.assessments.services.evidence import evidence_add, evidence_file
 from jamlik.core.errors import Conflict, Invalid, NotFound
 from jamlik.core.models import AuditEntry
 from tests.factories import assessments as f
@@ -60,9 +57,9 @@ def response(campaign, personas) -> Response:
     return campaign.responses.get(unit=personas.unit_a)
 
 
-def stored_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+def stored_files() -> int:
+    """The files whose bytes are kept (EvidenceContent rows)."""
+    return EvidenceContent.objects.count()
 
 
 def add(response, name="policy.pdf", content=PDF, key="r1", **data):
@@ -134,7 +131,7 @@ def test_rules_clean_filename():
 # ---- The service -------------------------------------------------------------------------
 
 
-def test_add_keeps_the_bytes_with_their_sha256_under_a_random_name(response):
+def test_add_keeps_the_bytes_with_their_sha256_in_the_database(response):
     evidence = add(response, "Lönepolicy Anna.pdf", diary_number="KS 2024/123",
                    effective_date="2024-01-01")  # fmt: skip
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
@@ -143,13 +140,9 @@ def test_add_keeps_the_bytes_with_their_sha256_under_a_random_name(response):
     assert evidence.diary_number == "KS 2024/123"
     assert evidence.effective_date.isoformat() == "2024-01-01"
     assert evidence.uploaded_by == "system"
-    with default_storage.open(evidence.stored_as) as handle:
-        assert handle.read() == PDF
-    # The path names neither the file, the response nor the requirement.
-    assert "Anna" not in evidence.stored_as and "pdf" not in evidence.stored_as
-    assert evidence.stored_as.startswith("evidence/")
-    assert len(evidence.stored_as.split("/")[-1]) == 40  # 160 random bits
-    assert add(response, "Lönepolicy Anna.pdf").stored_as != evidence.stored_as
+    # In the database (every app server reads it, the backup keeps it), apart from the row.
+    assert bytes(EvidenceContent.objects.get(evidence=evidence).content) == PDF
+    assert evidence_file(evidence) == ("Lönepolicy Anna.pdf", "application/pdf", PDF)
     response.refresh_from_db()
     assert response.status == ResponseStatus.DRAFT
     entry = AuditEntry.objects.filter(action="assessments.evidence.added").earliest("pk")
@@ -175,7 +168,7 @@ def test_revision_chain(response):
         add(response, "x.pdf", replaces=other.pk)
     assert caught.value.errors[0]["field"] == "replaces"
     assert Evidence.objects.count() == 4
-    assert len(stored_files()) == 4
+    assert stored_files() == 4
 
 
 def test_refused_files_store_nothing(response, settings):
@@ -187,13 +180,13 @@ def test_refused_files_store_nothing(response, settings):
     with pytest.raises(Invalid):
         add(response, replaces=123456)  # a rule failure after the file was checked
     assert Evidence.objects.count() == 0
-    assert stored_files() == []
+    assert stored_files() == 0
 
 
 def test_unknown_requirement_is_404(response):
     with pytest.raises(NotFound):
         add(response, key="finns-inte")
-    assert stored_files() == []
+    assert stored_files() == 0
 
 
 def test_submitted_response_takes_no_files_until_reopened(response):
@@ -216,7 +209,7 @@ def test_respondent_only_while_the_campaign_is_open(personas):
     with pytest.raises(Conflict):
         evidence_add(actor=None, response=response, requirement_key="r1",
                      file=("a.pdf", PDF), by_respondent=True)  # fmt: skip
-    assert stored_files() == []
+    assert stored_files() == 0
 
 
 def test_staff_out_of_scope_is_404(response, personas):
@@ -312,7 +305,7 @@ def test_api_refusals_are_swedish_400_and_store_nothing(personas, response, sett
     missing = client.client.post(url(response), data={}, headers=client.headers)
     assert missing.status_code == 400
     assert Evidence.objects.count() == 0
-    assert stored_files() == []
+    assert stored_files() == 0
 
 
 def test_api_scoping_other_organisation_is_404(personas, response):
@@ -335,7 +328,7 @@ def test_api_409_when_submitted(personas, response):
     f.submit(response)
     answer = upload(personas.api(personas.coordinator_a), response)
     assert answer.status_code == 409 and answer.json()["detail"]
-    assert stored_files() == []
+    assert stored_files() == 0
 
 
 def test_api_versions_include_the_files(personas, response):
@@ -408,7 +401,7 @@ def test_respondent_refusal_is_shown_on_the_form_in_swedish(personas, response):
     assert answer.status_code == 400
     html = answer.content.decode()
     assert "Filer av den här typen tas inte emot" in html
-    assert Evidence.objects.count() == 0 and stored_files() == []
+    assert Evidence.objects.count() == 0 and stored_files() == 0
 
 
 def test_respondent_after_submission_gets_409_and_no_form(personas, response):
@@ -490,7 +483,7 @@ def test_demo_2019_responses_carry_evidence():
     ]
     assert len(kept) == 2  # the policy and the routine's second revision
     item = files.filter(content_type="application/pdf").first()
-    assert rules.check(item.filename, default_storage.open(item.stored_as).read()) == rules.PDF
+    assert rules.check(item.filename, evidence_file(item)[2]) == rules.PDF
     assert all(e.uploaded_at.year == 2019 for e in files)
     demo_assessments.load(result)  # idempotent: the campaign exists, nothing is added
     assert Evidence.objects.count() == 15
@@ -504,4 +497,4 @@ def test_an_answer_holds_a_bounded_number_of_files(response, monkeypatch):
         add(response)
     assert caught.value.code == "too_many_files"
     assert add(response, key="r2").revision == 1
-    assert len(stored_files()) == 3
+    assert stored_files() == 3

@@ -283,7 +283,8 @@ class Evidence(models.Model):
     """A file that supports an answer (a policy, a routine, minutes): stored once and never
     changed; a new revision is a new row that ``replaces`` the one before. Tied to the
     response and requirement rather than to the Answer row, which an emptied answer deletes.
-    The bytes are in the default storage under ``stored_as``, a random name."""
+    The bytes are in ``EvidenceContent`` (in the database, like every other file Jämlik
+    keeps: each app server reads them, and the backup holds them)."""
 
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="evidence")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
@@ -291,7 +292,6 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField("SHA-256", max_length=64)
-    stored_as = models.CharField(max_length=200, unique=True, editable=False)
     diary_number = models.CharField(_("diary number"), max_length=200, blank=True)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
@@ -321,6 +321,21 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}/{self.requirement_id} r{self.revision}"
+
+
+class EvidenceContent(models.Model):
+    """The bytes of one evidence file, apart from its row so that lists never read them.
+    In the database rather than on a server's disk: several app servers share it, and
+    ``jamlik backup`` (pg_dump) keeps the files with the answers they support
+    (docs/decisions/0028-evidence-files-in-the-database.md)."""
+
+    evidence = models.OneToOneField(
+        Evidence, on_delete=models.PROTECT, primary_key=True, related_name="stored_content"
+    )
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"content of evidence {self.pk}"
 
 
 class ResponseVersion(models.Model):

@@ -14,26 +14,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamlik.assessments import evidence as rules
 from jamlik.assessments.inputs import EvidenceIn
-from jamlik.assessments.models import Evidence, Requirement, Response, ResponseStatus
+from jamlik.assessments.models import (
+    Evidence,
+    EvidenceContent,
+    Requirement,
+    Response,
+    ResponseStatus,
+)
 from jamlik.assessments.services.common import ResponseLocked, actor_label, lock_response
 from jamlik.assessments.services.responses import _audit_actor, _check_may_change
 from jamlik.core.audit import audit_log
 from jamlik.core.errors import Conflict, Invalid, NotFound
-
-# Where the files are kept in the default storage; each under a random name of its own.
-STORAGE_FOLDER = "evidence"
 
 
 class AlreadyReplaced(Conflict):
@@ -119,28 +119,19 @@ def evidence_add(
         code = "file_too_large" if exc.reason == "too_large" else "file_type"
         raise Invalid.field("file", refusal_message(exc.reason), code=code) from None
     digest = hashlib.sha256(content).hexdigest()
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            evidence = _store(
-                actor=actor,
-                response=response,
-                requirement_key=requirement_key,
-                payload=payload,
-                by_respondent=by_respondent,
-                filename=filename,
-                content=content,
-                content_type=kind.content_type,
-                digest=digest,
-                at=at,
-                stored=stored,
-            )
-    except BaseException:
-        # Nothing of a refused or failed upload stays behind.
-        for name in stored:
-            default_storage.delete(name)
-        raise
-    return evidence
+    with transaction.atomic():
+        return _store(
+            actor=actor,
+            response=response,
+            requirement_key=requirement_key,
+            payload=payload,
+            by_respondent=by_respondent,
+            filename=filename,
+            content=content,
+            content_type=kind.content_type,
+            digest=digest,
+            at=at,
+        )
 
 
 def _store(
@@ -155,7 +146,6 @@ def _store(
     content_type: str,
     digest: str,
     at: dt.datetime | None,
-    stored: list[str],
 ) -> Evidence:
     response = lock_response(response)
     _check_may_change(actor, response, by_respondent=by_respondent)
@@ -184,9 +174,6 @@ def _store(
                 _("That file has been replaced already; choose its latest revision."),
                 errors=[{"field": "replaces", "message": _("Replaced already.")}],
             )
-    # A random name: the path says nothing about the response or the file, and is not guessed.
-    name = default_storage.save(f"{STORAGE_FOLDER}/{secrets.token_hex(20)}", ContentFile(content))
-    stored.append(name)
     # Named as a submission is: the account, or the link (in the language of the upload).
     label = _("respondent link") if by_respondent else actor_label(actor)
     evidence = Evidence.objects.create(
@@ -196,7 +183,6 @@ def _store(
         content_type=content_type,
         size=len(content),
         sha256=digest,
-        stored_as=name,
         diary_number=payload.diary_number,
         effective_date=payload.effective_date,
         revision=previous.revision + 1 if previous else 1,
@@ -205,6 +191,7 @@ def _store(
         uploaded_by=label[:200],
         uploaded_by_user=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    EvidenceContent.objects.create(evidence=evidence, content=content)
     if response.status == ResponseStatus.NOT_STARTED:
         response.status = ResponseStatus.DRAFT
     response.save(update_fields=["status", "updated_at"])
@@ -256,6 +243,5 @@ def evidence_snapshot(response: Response) -> dict[int, list[dict[str, Any]]]:
 def evidence_file(evidence: Evidence) -> tuple[str, str, bytes]:
     """The file as ``(filename, content_type, content)`` for a download; the caller has
     reached the evidence through the response's scope or link."""
-    with default_storage.open(evidence.stored_as, "rb") as handle:
-        content = handle.read()
-    return evidence.filename, evidence.content_type, content
+    content = EvidenceContent.objects.values_list("content", flat=True).get(evidence=evidence)
+    return evidence.filename, evidence.content_type, bytes(content)
