@@ -173,6 +173,15 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jämlik <noreply@jamlik.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The envelope sender (Return-Path) of an event's mail, "{event}" standing for its id (e.g.
+# "studs+event{event}@jamlik.stad.example"): asynchronous bounces then reach a mailbox that
+# can tell which event's addresses bounce. Empty: DEFAULT_FROM_EMAIL's address, as for all
+# other mail. Bounces the SMTP server refuses at once are recorded either way.
+EVENT_BOUNCE_ADDRESS = env.str("EVENT_BOUNCE_ADDRESS", default="")
+if EVENT_BOUNCE_ADDRESS and "{event}" not in EVENT_BOUNCE_ADDRESS:
+    raise environ.ImproperlyConfigured(
+        "EVENT_BOUNCE_ADDRESS must contain {event}, e.g. studs+{event}@…"
+    )
 
 _tasks_backend = env.str("TASKS_BACKEND", default="immediate")
 TASKS: dict[str, dict[str, Any]] = {
@@ -230,6 +239,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest evidence file (underlag) an answer may carry (assessments/evidence.py); the
 # files are kept in the database (assessments.EvidenceContent).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=10) * 1024 * 1024
+# An event evaluation's results are shown per question from this many answers (anonymity;
+# events/evaluation.py).
+EVENTS_EVALUATION_MIN_ANSWERS = env.int("EVENTS_EVALUATION_MIN_ANSWERS", default=5)
 
 # One console handler; LOG_FORMAT=json writes one JSON object a line with the request id
 # (core/settings_helpers.py, core/jsonlog.py). Personal link tokens are filtered out either way.

@@ -602,3 +602,11 @@ def test_the_demo_workshop_has_named_invitations(django_capture_on_commit_callba
     assert all(i.reminded_at is not None for i in silent)
     assert invite_workshop(event) == 0  # idempotent
     assert OutboxMessage.objects.count() == 0
+
+
+def test_the_pure_rules_know_every_active_status():
+    """invitations.py reads no models; its copy of the active statuses must not drift."""
+    from jamlik.events import invitations as invitation_rules
+    from jamlik.events.models import ACTIVE_STATUSES
+
+    assert set(invitation_rules._ACTIVE_REGISTRATION) == {str(s) for s in ACTIVE_STATUSES}

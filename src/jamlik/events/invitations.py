@@ -20,7 +20,8 @@ REGISTERED = "registered"
 DECLINED = "declined"
 ANSWERS = (REGISTERED, DECLINED, NOT_ANSWERED)
 
-_ACTIVE_REGISTRATION = ("confirmed", "pending_approval", "waiting")
+# The active statuses (models.ACTIVE_STATUSES; this module reads no models).
+_ACTIVE_REGISTRATION = ("confirmed", "pending_approval", "offered", "waiting")
 
 
 def answer_of(status: str, registration_status: str | None) -> str:

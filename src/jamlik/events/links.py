@@ -33,3 +33,11 @@ def calendar_url(registration: Any) -> str:
 def checkin_payload(registration: Any) -> str:
     """What the QR image of the confirmation holds: the event and the check-in code."""
     return f"JAMLIK:{registration.event_id}:{registration.checkin_code}"
+
+
+def bounce_address(event: Any) -> str:
+    """The envelope sender of the event's mail (settings.EVENT_BOUNCE_ADDRESS with the
+    event's id), so that asynchronous bounces say which event's addresses bounce; "" when
+    not configured."""
+    template = settings.EVENT_BOUNCE_ADDRESS
+    return template.replace("{event}", str(event.pk)) if template else ""

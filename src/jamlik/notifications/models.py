@@ -23,6 +23,9 @@ class OutboxMessage(models.Model):
     # What the message is about (e.g. "events.registration:12"): lets a sender ask whether a
     # reminder already went out, and lets erasure find a person's mail.
     about = models.CharField(max_length=100, blank=True, db_index=True)
+    # The envelope sender (Return-Path) when it is not DEFAULT_FROM_EMAIL's address: an
+    # event's bounce address (settings.EVENT_BOUNCE_ADDRESS). The From header stays the same.
+    envelope_from = models.EmailField(max_length=254, blank=True, default="")
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED, db_index=True
     )

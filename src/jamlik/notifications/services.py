@@ -50,6 +50,7 @@ def mail_enqueue(
     attachments: list[Attachment] | None = None,
     about: str = "",
     reply_to: str = "",
+    envelope_from: str = "",
 ) -> OutboxMessage:
     """Render ``notifications/email/<template>_subject.txt``, ``.txt`` and (if present)
     ``.html`` and store the message; it is sent after the surrounding transaction commits."""
@@ -79,6 +80,7 @@ def mail_enqueue(
             for a in attachments or []
         ],
         about=about[:100],
+        envelope_from=envelope_from,
     )
     if getattr(_delivery, "at_commit", False):
         transaction.on_commit(lambda: _deliver_rendered(message, attachments or []))
@@ -135,15 +137,19 @@ def _deliver_rendered(message: OutboxMessage, attachments: list[Attachment]) -> 
 def _email(
     message: OutboxMessage, attachments: list[tuple[str, bytes, str]]
 ) -> EmailMultiAlternatives:
+    # The outbox row: traces a bounce or a complaint to its message, and lets the
+    # scale-out benchmark count deliveries per row (exactly once across workers).
+    headers = {"X-Jamlik-Outbox": str(message.pk)}
+    if message.envelope_from:
+        # The SMTP envelope (Return-Path) goes to the bounce address; people see the usual From.
+        headers["From"] = settings.DEFAULT_FROM_EMAIL
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=message.envelope_from or settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         reply_to=[message.reply_to] if message.reply_to else None,
-        # The outbox row: traces a bounce or a complaint to its message, and lets the
-        # scale-out benchmark count deliveries per row (exactly once across workers).
-        headers={"X-Jamlik-Outbox": str(message.pk)},
+        headers=headers,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from jamlik.core.audit import audit_log
 from jamlik.core.errors import Invalid
-from jamlik.events import clock, policies
+from jamlik.events import clock, links, policies
 from jamlik.events import evaluation as rules
 from jamlik.events.inputs import AllocationProposalCopyIn, EvaluationIn
 from jamlik.events.models import (
@@ -128,6 +128,7 @@ def _mail(
         language=registration.language or "sv",
         about=f"events.registration:{registration.pk}",
         reply_to=event.contact_email,
+        envelope_from=links.bounce_address(event),
     )
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from jamlik.core.audit import audit_log
 from jamlik.core.errors import Conflict, Invalid
 from jamlik.core.scoping import scope_for
-from jamlik.events import clock, invitations, policies
+from jamlik.events import clock, invitations, links, policies
 from jamlik.events.errors import AlreadyInvited, Closed, InvitationAnswered
 from jamlik.events.inputs import (
     InvitationIn,
@@ -289,6 +289,7 @@ def _mail(invitation: Invitation, event: Event, *, reminder: bool) -> None:
         language=invitation.language or "sv",
         about=f"events.invitation:{invitation.pk}",
         reply_to=event.contact_email,
+        envelope_from=links.bounce_address(event),
     )
 
 

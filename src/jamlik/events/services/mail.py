@@ -60,6 +60,7 @@ def _send(
         attachments=attachments,
         about=_about(registration),
         reply_to=event.contact_email,
+        envelope_from=links.bounce_address(event),
     )
 
 
@@ -363,6 +364,7 @@ def organisation_link(link: OrganisationLink, *, event: Event, to: str | None = 
         language="sv",
         about=f"events.link:{link.pk}",
         reply_to=event.contact_email,
+        envelope_from=links.bounce_address(event),
     )
 
 

@@ -97,6 +97,7 @@ def unused_seat_mail(
         language=language,
         about=about,
         reply_to=event.contact_email,
+        envelope_from=links.bounce_address(event),
     )
 
 
