@@ -463,7 +463,7 @@ def test_query_counts_do_not_grow(personas, big, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         rows = city.get(f"{base}/responses").json()
     assert len(rows) == 352
-    # The comparison reads the registry's successor links once (selectors.successors).
+    # The comparison reads the registry's successor links in one query (selectors.successors).
     with django_assert_max_num_queries(13):
         body = city.get(f"{base}/summary", {"compare_to": earlier.pk}).json()
     assert body["submitted"] == 176

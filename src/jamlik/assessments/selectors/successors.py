@@ -57,16 +57,22 @@ def predecessors_of(
 
 
 def successor_links() -> dict[int, list[int]]:
-    """The registry's successor links as ``{organisation id: [successor ids]}`` (two
-    queries): an organisation's ``successor`` first, then, when it was split, its other
-    successors (``other_successors``) — every organisation that took over part of it."""
+    """The registry's successor links as ``{organisation id: [successor ids]}`` (one query,
+    the other successors joined in): an organisation's ``successor`` first, then, when it
+    was split, its other successors (``other_successors``) — every organisation that took
+    over part of it."""
     links: dict[int, list[int]] = defaultdict(list)
-    rows = Organisation.objects.filter(successor__isnull=False).values_list("pk", "successor_id")
-    for pk, successor_id in rows:
-        links[pk].append(successor_id)
-    others = Organisation.other_successors.through.objects.order_by("to_organisation_id")
-    for pk, other_id in others.values_list("from_organisation_id", "to_organisation_id"):
-        links[pk].append(other_id)
+    rows = (
+        Organisation.objects.filter(successor__isnull=False)
+        .values_list("pk", "successor_id", "other_successors")
+        .order_by("pk", "other_successors")
+    )
+    for pk, successor_id, other_id in rows:
+        found = links[pk]
+        if not found:
+            found.append(successor_id)
+        if other_id is not None and other_id not in found:
+            found.append(other_id)
     return dict(links)
 
 
