@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamlik.assessments import selectors
-from jamlik.assessments.forms import ResponseForm, comment_name, value_name
+from jamlik.assessments.forms import ResponseForm
 from jamlik.assessments.inputs import AssignmentIn
 from jamlik.assessments.models import Assignment, Response
 from jamlik.assessments.selectors.assignments import (
@@ -30,6 +30,7 @@ from jamlik.assessments.selectors.assignments import (
 )
 from jamlik.assessments.services import assignments as service
 from jamlik.assessments.texts import localized
+from jamlik.assessments.views.common import answer_item
 from jamlik.core.errors import Conflict, Invalid, JamlikError
 from jamlik.core.formpost import handle_form
 from jamlik.core.forms import AccessibleFormMixin, TextField, choice_field
@@ -268,28 +269,12 @@ def _colleague_page(
         for a in selectors.answer_list(response=response)
         if a.requirement.key in assignment.requirement_keys
     }
-    items = []
-    for number, requirement in assigned:
-        answer = answers.get(requirement.key)
-        options = response.campaign.framework.scale(requirement.scale_name)
-        items.append(
-            {
-                "requirement": requirement,
-                "number": number,
-                "value": form[value_name(requirement.key)],
-                "comment": form[comment_name(requirement.key)],
-                "answer": answer,
-                "answer_label": next(
-                    (
-                        localized(o, "label")
-                        for o in options
-                        if answer and o["value"] == answer.value
-                    ),
-                    "",
-                ),
-                "actions": [],
-            }
+    items = [
+        answer_item(
+            response, requirement, number=number, form=form, answer=answers.get(requirement.key)
         )
+        for number, requirement in assigned
+    ]
     return render(
         request,
         "assessments/assignment_form.html",

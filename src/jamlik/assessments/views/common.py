@@ -38,3 +38,33 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def answer_item(
+    response: Any,
+    requirement: Any,
+    *,
+    number: str,
+    form: Any,
+    answer: Any,
+    actions: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One requirement of an answer form as the templates draw it (the respondent's form
+    and a colleague's assigned part): its fields, its current answer and that answer's label
+    in the active language."""
+    from jamlik.assessments.forms import comment_name, value_name
+    from jamlik.assessments.texts import localized
+
+    options = response.campaign.framework.scale(requirement.scale_name)
+    label = next(
+        (localized(o, "label") for o in options if answer and o["value"] == answer.value), ""
+    )
+    return {
+        "requirement": requirement,
+        "number": number,
+        "value": form[value_name(requirement.key)],
+        "comment": form[comment_name(requirement.key)],
+        "answer": answer,
+        "answer_label": label,
+        "actions": actions or [],
+    }

@@ -35,6 +35,7 @@ from jamlik.assessments.forms import (
 from jamlik.assessments.models import Response
 from jamlik.assessments.texts import localized
 from jamlik.assessments.views.assignments import assignments_context
+from jamlik.assessments.views.common import answer_item
 from jamlik.assessments.views.evidence import evidence_items
 from jamlik.assessments.views.signoff import SignOffForm, signoff_context
 from jamlik.core.errors import Conflict, Invalid, JamlikError, NotFound
@@ -113,31 +114,20 @@ def _page(
     for a_index, (area, requirements) in enumerate(structure, start=1):
         items = []
         for r_index, requirement in enumerate(requirements, start=1):
-            answer = answers.get(requirement.key)
-            options = response.campaign.framework.scale(requirement.scale_name)
-            items.append(
-                {
-                    "requirement": requirement,
-                    "number": f"{a_index}.{r_index}",
-                    "value": form[value_name(requirement.key)],
-                    "comment": form[comment_name(requirement.key)],
-                    "answer": answer,
-                    "answer_label": next(
-                        (
-                            localized(o, "label")
-                            for o in options
-                            if answer and o["value"] == answer.value
-                        ),
-                        "",
-                    ),
-                    "actions": [
-                        {"action": action, "overdue": action.is_overdue(today)}
-                        for action in actions.get(requirement.key, [])
-                    ],
-                    "evidence": evidence.get(requirement.key, {}),
-                    "evidence_url": visitor.url(response, "evidence", key=requirement.key),
-                }
+            item = answer_item(
+                response,
+                requirement,
+                number=f"{a_index}.{r_index}",
+                form=form,
+                answer=answers.get(requirement.key),
+                actions=[
+                    {"action": action, "overdue": action.is_overdue(today)}
+                    for action in actions.get(requirement.key, [])
+                ],
             )
+            item["evidence"] = evidence.get(requirement.key, {})
+            item["evidence_url"] = visitor.url(response, "evidence", key=requirement.key)
+            items.append(item)
         areas.append({"area": area, "number": a_index, "items": items})
     error_links = []
     if form.is_bound and form.errors:

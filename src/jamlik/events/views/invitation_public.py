@@ -43,7 +43,7 @@ class InvitationRegistrationForm(RegistrationForm):
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
-    return render(request, "events/public/invitation_invalid.html", status=404)
+    return render(request, "events/public/invalid_link.html", {"kind": "invitation"}, status=404)
 
 
 def _context(request: HttpRequest, invitation: Any, form: Any) -> dict[str, Any]:

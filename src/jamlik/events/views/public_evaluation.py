@@ -57,7 +57,7 @@ class AnswerForm(AccessibleFormMixin, forms.Form):
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "events/public/evaluation_invalid.html", status=404)
+    return render(request, "events/public/invalid_link.html", {"kind": "evaluation"}, status=404)
 
 
 @never_cache
