@@ -610,3 +610,30 @@ def test_the_pure_rules_know_every_active_status():
     from jamlik.events.models import ACTIVE_STATUSES
 
     assert set(invitation_rules._ACTIVE_REGISTRATION) == {str(s) for s in ACTIVE_STATUSES}
+
+
+def test_the_public_answer_says_invitation_only(client, personas, clock):
+    """What a visitor can do (the public API's ``registration``) agrees with the service's
+    refusal: nothing, because the event is by invitation only."""
+    from tests.factories.events import EventFactory
+
+    event = EventFactory(capacity=10, quota_lock_until=None, invitation_only=True)
+    body = client.get(f"/api/v1/public/events/{event.pk}").json()
+    assert body["registration"]["can_register"] is False
+    assert body["registration"]["reason"] == "invitation_only"
+    assert "inbjudan" in body["registration"]["message"]
+
+
+def test_no_reminders_of_unused_seats_for_an_invitation_only_event(conference, clock):
+    from datetime import timedelta
+
+    from jamlik.events import services as event_services
+    from jamlik.events.models import UnusedSeatReminder
+    from jamlik.events.services.radar import unused_seat_reminders_send
+
+    event = event_services.event_update(
+        actor=None, event=conference.event, invitation_only=True, unused_seat_reminder_days=[7]
+    )
+    clock.set(event.quota_lock_until - timedelta(days=6))
+    assert unused_seat_reminders_send() == 0
+    assert not UnusedSeatReminder.objects.exists()

@@ -285,6 +285,10 @@ def visitor_options(
     refusal = phase_refusal(event, at, via_link=via_link)
     if refusal is not None:
         return VisitorOptions(False, OUTCOME_NONE, refusal)
+    if getattr(event, "invitation_only", False):
+        # Only named invitations register (services.invitations); the service refuses the
+        # rest with the same code, after the same phase check.
+        return VisitorOptions(False, OUTCOME_NONE, INVITATION_ONLY)
     binding = quota_binds(event, at)
     place = placement(
         event_room,
@@ -302,6 +306,9 @@ def visitor_options(
         return VisitorOptions(True, OUTCOME_WAITING_LIST, why)
     return VisitorOptions(False, OUTCOME_NONE, place)
 
+
+# Why a visitor cannot register although the event takes registrations: by invitation only.
+INVITATION_ONLY = "invitation_only"
 
 # Why nobody can take a seat in an event (the editor's warnings before publishing).
 NO_CAPACITY = "no_capacity"

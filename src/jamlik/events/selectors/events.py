@@ -244,7 +244,7 @@ def seats_for_visitor(event: Event, organisation: Any) -> VisitorSeats:
 def visitor_message(event: Event, options: decisions.VisitorOptions) -> str:
     """``options`` in one sentence for the visitor (the public API's ``registration.message``,
     the pages' refusal when the seats are gone)."""
-    from jamlik.events.errors import EventFull, QuotaFull, local_datetime
+    from jamlik.events.errors import EventFull, InvitationOnly, QuotaFull, local_datetime
 
     reason, outcome = options.reason, options.outcome
     if outcome == decisions.OUTCOME_SEAT:
@@ -262,6 +262,8 @@ def visitor_message(event: Event, options: decisions.VisitorOptions) -> str:
         return str(QuotaFull(event.quota_lock_until).message)
     if reason == decisions.EVENT_FULL:
         return str(EventFull().message)
+    if reason == decisions.INVITATION_ONLY:
+        return str(InvitationOnly().message)
     if reason == decisions.NOT_PUBLISHED or reason == decisions.NOT_OPEN:
         return _("Registration has not opened yet.")
     return _("Registration for this event is closed.")

@@ -109,6 +109,8 @@ def unused_seat_reminders_send(*, actor: Any = None) -> int:
     at = clock.now()
     events = Event.objects.filter(
         status=EventStatus.PUBLISHED,
+        # An invitation-only event's links register nobody: its organisers chase invitees.
+        invitation_only=False,
         released_at__isnull=True,
         quota_lock_until__gt=at,
         quota_lock_until__lte=at + HORIZON,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jamlik.core.clientip import client_address
 from jamlik.core.errors import Invalid, JamlikError, NotFound, RateLimited
 from jamlik.core.i18n import request_language
-from jamlik.events import badges, clock, downloads, selectors, services
+from jamlik.events import badges, clock, decisions, downloads, selectors, services
 from jamlik.events.errors import AlreadyDecided, SessionFull
 from jamlik.events.forms import LostLinkForm, RegistrationForm, SessionsForm, TransferForm
 from jamlik.events.links import checkin_payload
@@ -106,7 +106,9 @@ def _event_page(
     if context.get("person_refusal") is not None:
         return _refusal(request, context["event"], context["person_refusal"])
     if form is None or context.get("person_registration") is not None:
-        return render(request, template, context, status=409)
+        options = context.get("options")
+        by_invitation = options is not None and options.reason == decisions.INVITATION_ONLY
+        return render(request, template, context, status=403 if by_invitation else 409)
     if not form.is_valid():
         return render(request, template, context, status=400)
     return _register(
