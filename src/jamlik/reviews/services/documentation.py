@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -225,19 +225,19 @@ def overview(*, user: Any, year: int) -> list[OverviewRow]:
     if user is not None:
         organisations = scope_for(user).filter(organisations, via="")
     rows = list(organisations.order_by("name", "id"))
-    latest_numbers = (
-        DocumentationVersion.objects.filter(
-            documentation__year=year, documentation__organisation__in=[o.pk for o in rows]
-        )
-        .values("documentation_id")
-        .annotate(last=Max("number"))
+    # Each documentation's latest version, in one query whatever the number of employers.
+    last_number = (
+        DocumentationVersion.objects.filter(documentation_id=OuterRef("documentation_id"))
+        .order_by("-number")
+        .values("number")[:1]
     )
-    wanted = Q(pk__in=[])
-    for item in latest_numbers:
-        wanted |= Q(documentation_id=item["documentation_id"], number=item["last"])
     latest = {
         v.documentation.organisation_id: v
-        for v in DocumentationVersion.objects.filter(wanted).select_related("documentation")
+        for v in DocumentationVersion.objects.filter(
+            documentation__year=year,
+            documentation__organisation__in=[o.pk for o in rows],
+            number=Subquery(last_number),
+        ).select_related("documentation")
     }
     return [OverviewRow(organisation=o, latest=latest.get(o.pk)) for o in rows]
 
