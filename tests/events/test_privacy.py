@@ -66,6 +66,11 @@ def test_count_needs_groups_case_and_splits_accessibility():
         ("accessibility", "Ledsagare", 1),
         ("dietary", "Vegetarisk", 2),
     ]
+    # The name does not depend on the order the rows came in (PostgreSQL gives no order).
+    backwards = privacy.count_needs(
+        [("", ""), ("", "hörslinga"), (" vegetarisk ", "Hörslinga; Ledsagare"), ("Vegetarisk", "")]
+    )
+    assert [(c.kind, c.need, c.count) for c in backwards] == as_tuples
 
 
 def test_needs_erase_due_after_the_days():

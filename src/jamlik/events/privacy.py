@@ -44,16 +44,18 @@ def _key(need: str) -> str:
 
 def count_needs(rows: Iterable[tuple[str, str]]) -> list[NeedCount]:
     """Counts per need from ``(dietary, accessibility)`` pairs, one per registration: the
-    same need written in other case or spacing counts as one; most common first, then by
-    name. No one is named."""
+    same need written in other case or spacing counts as one, named by its most common
+    spelling (then the first in sort order, so the answer does not depend on the order of
+    the rows); most common first, then by name. No one is named."""
     counts: Counter[tuple[str, str]] = Counter()
-    labels: dict[tuple[str, str], str] = {}
+    spellings: dict[tuple[str, str], Counter[str]] = {}
     for dietary, accessibility in rows:
         for kind, text in ((DIETARY, dietary), (ACCESSIBILITY, accessibility)):
             for need in dict.fromkeys(need_parts(kind, text)):
                 key = (kind, _key(need))
-                labels.setdefault(key, need)
+                spellings.setdefault(key, Counter())[need] += 1
                 counts[key] += 1
+    labels = {key: min(found, key=lambda s: (-found[s], s)) for key, found in spellings.items()}
     ordered = sorted(counts.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
     return [NeedCount(kind=kind, need=labels[(kind, key)], count=n) for (kind, key), n in ordered]
 
