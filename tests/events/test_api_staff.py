@@ -496,6 +496,7 @@ def test_export_csv_and_xlsx(personas, filled):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["id", "name", "email"]
+    assert rows[0][-1] == "participation" and {r[-1] for r in rows[1:]} == {"På plats"}
     assert len(rows) == 7
     response = api.get(f"/api/v1/events/{event.pk}/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -703,3 +703,21 @@ def test_an_online_registration_costs_no_more_statements_under_the_lock(personas
     # PostgreSQL, one each on SQLite.
     counters_and_audit = 1 if connection.vendor == "postgresql" else 3
     assert len(under_lock) == 4 + counters_and_audit, under_lock
+
+
+def test_the_export_says_who_takes_part_online(personas, clock):
+    """The registrations' export names each one's participation (the last column)."""
+    import csv
+    import io
+
+    from tests.factories.events import EventFactory, register
+
+    event = EventFactory(capacity=5, online_capacity=5, quota_lock_until=None)
+    register(event, personas.org_a, participation="online")
+    register(event, personas.org_a)
+    response = personas.api(personas.admin, language="en").get(
+        f"/api/v1/events/{event.pk}/export.csv"
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][-1] == "participation"
+    assert sorted(r[-1] for r in rows[1:]) == ["On site", "Online"]

@@ -179,6 +179,8 @@ EXPORT_COLUMNS = (
     ("checked_in_at", pgettext_lazy("export", "Checked in")),
     # Only rows a city coordinator sees can say "yes": others' exports leave them out.
     ("protected_identity", pgettext_lazy("export", "Protected personal data")),
+    # On site or online (hybrid events; "on_site" for every other event).
+    ("participation", pgettext_lazy("export", "Participation")),
 )
 EXPORT_HEADER = tuple(key for key, _heading in EXPORT_COLUMNS)
 
@@ -217,6 +219,7 @@ def export_rows(*, user: Any, event: Event) -> list[list[Any]]:
                 local(r.created_at),
                 local(r.checked_in_at),
                 yes if r.protected_identity else "",
+                r.get_participation_display(),
             ]
         )
     return rows
