@@ -21,6 +21,8 @@ the answers call for, the tasks still due at the last answer and how long the wo
 to drain them; then it storms the minimal endpoint (benchmarks/minimal/: Django, django-ninja,
 one transaction that locks a counter row, checks the quota and inserts) with the same client
 code and plan, and prints the ratio. Its last line sums it up (medians with ``--rounds``).
+``--worker-after`` stops the worker for the storm and starts it after: the product without
+the worker beside the minimal endpoint, and the time to send the whole backlog.
 """
 
 from __future__ import annotations
@@ -885,12 +887,15 @@ def product_round(ctx: Context, number: int) -> dict:
         [GUNICORN, "-c", "python:jamlik.gunicorn_conf", "jamlik.wsgi"],
         {**web_env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
     )
-    worker = processes.start(
-        f"db-worker-r{number}",
-        # Below the web workers' priority, as deploy/jamlik-worker.service runs it (Nice=10).
-        ["nice", "-n", "10", JAMLIK, "db_worker"],
-        {**ctx.env, "DATABASE_URL": ctx.pg.url(ROLE_WORKER, database)},
-    )
+    def start_worker() -> subprocess.Popen:
+        return processes.start(
+            f"db-worker-r{number}",
+            # Below the web workers' priority, as deploy/jamlik-worker.service runs it (Nice=10).
+            ["nice", "-n", "10", JAMLIK, "db_worker"],
+            {**ctx.env, "DATABASE_URL": ctx.pg.url(ROLE_WORKER, database)},
+        )
+
+    worker = start_worker()
     try:
         wait_http(port, "/healthz", server, processes, f"gunicorn-r{number}")
         admin = Api(port, ctx.token)
@@ -919,6 +924,10 @@ def product_round(ctx: Context, number: int) -> dict:
             (promoted_before,) = watch.execute(
                 "SELECT count(*) FROM core_auditentry WHERE action = 'events.registration.promoted'"
             ).fetchone()
+            if args.worker_after:
+                # The figure "without the worker": it sleeps through the storm and then sends
+                # the whole backlog (the drain below).
+                processes.stop(worker)
             groups = {"gunicorn": server.pid, "postgres": ctx.pg.process.pid,
                       "task worker": worker.pid, "smtp sink": ctx.sink_pid}  # fmt: skip
             ctx.control.execute("SELECT pg_stat_statements_reset()")
@@ -936,6 +945,9 @@ def product_round(ctx: Context, number: int) -> dict:
                 (started_at, started_at),
             ).fetchone()  # fmt: skip
             mails_at_end = len(read_sink(ctx.sink_log)) - mails_before
+            if args.worker_after:
+                worker = start_worker()
+                groups["task worker"] = worker.pid
             drained = wait_drained(watch, args.drain_timeout)
             drain_seconds = None if drained is None else time.perf_counter() - ended
             cpu_drain = cpu_snapshot(groups)
@@ -1203,7 +1215,8 @@ def production(args: argparse.Namespace) -> None:
         )
         print(f"== production: started {started.strftime('%Y-%m-%d %H:%M:%S')}, PostgreSQL {pg.version} "
               f"(throwaway, fsync off, pg_stat_statements), gunicorn {workers} sync workers (gunicorn_conf default"
-              f"{'' if not args.workers else ', overridden'}), TASKS_BACKEND=database with one `jamlik db_worker`, "
+              f"{'' if not args.workers else ', overridden'}), TASKS_BACKEND=database with one `jamlik db_worker`"
+              f"{' (stopped during the storm, started after it)' if args.worker_after else ''}, "
               f"mail over SMTP to a sink on 127.0.0.1; {args.attempts} attempts from {args.clients} clients, "
               f"{args.rounds} round{'s' if args.rounds > 1 else ''}; load average {os.getloadavg()[0]:.2f} ==")  # fmt: skip
         results = []
@@ -1277,6 +1290,9 @@ def main() -> None:
                              "the minimal endpoint (benchmarks/minimal/)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=1,
                         help="--production: repeat the measurement this many times")  # fmt: skip
+    parser.add_argument("--worker-after", action="store_true",
+                        help="--production: stop the task worker for the storm and start it after "
+                             "(the product without the worker beside the minimal endpoint)")  # fmt: skip
     parser.add_argument("--counted", type=int, default=20,
                         help="--production: registrations of the one-client statement count")  # fmt: skip
     parser.add_argument("--drain-timeout", type=float, default=300,

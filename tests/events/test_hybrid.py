@@ -695,9 +695,7 @@ def test_an_online_registration_costs_no_more_statements_under_the_lock(personas
     statements = [
         q["sql"] for q in captured.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)
     ]
-    locked = next(
-        i for i, sql in enumerate(statements) if sql.startswith("SELECT * FROM events_event")
-    )
+    locked = next(i for i, sql in enumerate(statements) if "FROM events_event e WHERE" in sql)
     under_lock = statements[locked + 1 :]
     # The event's and the session's counters and the audit entry: one statement on
     # PostgreSQL, one each on SQLite.

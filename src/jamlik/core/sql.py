@@ -1,15 +1,18 @@
 """Helpers for the few statements written in SQL (the registration path, where the ORM's
-query building cost more than the database's work)."""
+query building and ``raw()``'s per-row machinery cost more than the database's work)."""
 
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Callable, Sequence, Sized
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
+
+Converter = Callable[[Any, Any, Any], Any]
 
 
 def parameter_marks(values: Sized) -> str:
@@ -18,24 +21,55 @@ def parameter_marks(values: Sized) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def prefixed_columns(model: type[Model], table_alias: str, prefix: str) -> str:
-    """``a.id AS a__id, a.quota AS a__quota, …``: a model's columns in a joined statement,
-    named so that ``model_from_row`` finds them."""
-    return ", ".join(
-        f"{table_alias}.{f.column} AS {prefix}{f.column}" for f in model._meta.concrete_fields
-    )
+@cache
+def columns(model: type[Model], table_alias: str) -> str:
+    """``e.id, e.title, …``: every concrete column of ``model`` in the order ``rows_to_models``
+    expects, for a statement that reads whole rows (``SELECT {columns(Event, "e")} …``)."""
+    return ", ".join(f"{table_alias}.{f.column}" for f in model._meta.concrete_fields)
 
 
-def model_from_row(model: type[M], row: Any, prefix: str) -> M:
-    """The instance of ``model`` whose columns ``row`` (a raw query's instance) carries as
-    ``<prefix><column>``, converted as the ORM converts a row it reads."""
-    fields = model._meta.concrete_fields
-    values = []
-    for field in fields:
-        value = getattr(row, f"{prefix}{field.column}")
+@cache
+def _converters(model: type[Model], vendor: str) -> tuple[tuple[int, tuple[Any, ...]], ...]:
+    """Per column that needs one, the conversions the ORM applies to a value it reads (the
+    backend's and the field's own, e.g. JSON or SQLite's dates), worked out once a model."""
+    found = []
+    for index, field in enumerate(model._meta.concrete_fields):
         expression = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(expression)
-        for converter in converters + expression.get_db_converters(connection):
-            value = converter(value, expression, connection)
-        values.append(value)
-    return model.from_db(row._state.db, [f.attname for f in fields], values)
+        chain = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+            connection
+        )
+        if chain:
+            found.append((index, (expression, tuple(chain))))
+    return tuple(found)
+
+
+@cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def row_to_model(model: type[M], row: Sequence[Any], start: int = 0) -> M:
+    """The instance of ``model`` whose columns (``columns(model, …)``) ``row`` carries from
+    ``start`` on, converted as the ORM converts a row it reads; ``Model.from_db`` with the
+    full column list takes its fast path (positional arguments)."""
+    count = len(model._meta.concrete_fields)
+    values = list(row[start : start + count])
+    for index, (expression, chain) in _converters(model, connection.vendor):
+        value = values[index]
+        for convert in chain:
+            value = convert(value, expression, connection)
+        values[index] = value
+    return model.from_db(connection.alias, _attnames(model), values)
+
+
+def fetch_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of one statement as plain tuples (no ``cursor.description``, no model
+    machinery)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def fetch_models(model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
+    """Whole rows of ``model`` read by ``sql``, which selects ``columns(model, …)`` first."""
+    return [row_to_model(model, row) for row in fetch_rows(sql, params)]

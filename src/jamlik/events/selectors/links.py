@@ -7,7 +7,7 @@ from typing import Any
 
 from jamlik.core.errors import NotFound
 from jamlik.core.scoping import scope_for
-from jamlik.core.sql import model_from_row, parameter_marks, prefixed_columns
+from jamlik.core.sql import columns, fetch_rows, parameter_marks, row_to_model
 from jamlik.events.models import (
     AllocationMember,
     Event,
@@ -59,21 +59,18 @@ def link_by_token(token: str) -> PublicLink:
     cost twice this one (benchmarks/storm.py)."""
     if not _is_token(token):
         raise NotFound()
-    organisation_columns = prefixed_columns(Organisation, "o", "organisation__")
-    events = list(
-        Event.objects.raw(
-            f"SELECT e.*, {organisation_columns}"  # noqa: S608 (column names and parameter marks only)
-            " FROM events_organisationlink l JOIN events_event e ON e.id = l.event_id"
-            " JOIN orgs_organisation o ON o.id = l.organisation_id"
-            " WHERE l.token = %s AND l.revoked_at IS NULL"
-            f" AND e.status IN ({parameter_marks(PUBLIC_STATUSES)})",
-            [token, *(status.value for status in PUBLIC_STATUSES)],
-        )
+    rows = fetch_rows(
+        f"SELECT {columns(Event, 'e')}, {columns(Organisation, 'o')}"  # noqa: S608 (columns and marks only)
+        " FROM events_organisationlink l JOIN events_event e ON e.id = l.event_id"
+        " JOIN orgs_organisation o ON o.id = l.organisation_id"
+        " WHERE l.token = %s AND l.revoked_at IS NULL"
+        f" AND e.status IN ({parameter_marks(PUBLIC_STATUSES)})",
+        [token, *(status.value for status in PUBLIC_STATUSES)],
     )
-    if not events:
+    if not rows:
         raise NotFound()
-    event = events[0]
-    organisation = model_from_row(Organisation, event, "organisation__")
+    event = row_to_model(Event, rows[0])
+    organisation = row_to_model(Organisation, rows[0], len(Event._meta.concrete_fields))
     return PublicLink(event=event, organisation=organisation)
 
 

@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from jamlik.core.audit import audit_entry, insert_statement
 from jamlik.core.metrics import SEAT_LOCK_WAIT
 from jamlik.core.models import AuditEntry
-from jamlik.core.sql import parameter_marks
+from jamlik.core.sql import columns, fetch_models, fetch_rows, parameter_marks, row_to_model
 from jamlik.events import clock, decisions, hybrid
 from jamlik.events.decisions import (
     CLOSED,
@@ -84,8 +84,9 @@ def event_phase(event: Event, at: datetime | None = None) -> str:
 #
 # The statements of a seat decision are written out in SQL: they run on every registration,
 # and building them through the ORM cost more than the database's work for them (profiled
-# with benchmarks/storm.py). ``Model.objects.raw`` still turns the rows into model instances
-# with the backend's conversions, so the rest of the code sees ordinary objects.
+# with benchmarks/storm.py). ``core.sql`` turns the rows into model instances with the ORM's
+# conversions but without ``raw()``'s per-statement machinery, so the rest of the code sees
+# ordinary objects.
 
 
 def lock_event(event_id: int) -> Event:
@@ -100,14 +101,14 @@ def lock_event(event_id: int) -> Event:
     holder of the lock wrote (tests/events/test_concurrency.py caught exactly that)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_event must run inside a transaction")
-    sql = "SELECT * FROM events_event WHERE id = %s"
+    sql = f"SELECT {columns(Event, 'e')} FROM events_event e WHERE e.id = %s"  # noqa: S608
     if connection.features.has_select_for_update:
         # SQLite has no row locks: its transactions begin IMMEDIATE and hold the write lock.
         sql += " FOR UPDATE"
     # The wait for the lock (metrics: jamlik_seat_lock_wait_seconds). On SQLite the wait was
     # at BEGIN IMMEDIATE and this is the read alone.
     started = time.perf_counter()
-    found = list(Event.objects.raw(sql, [event_id]))
+    found = fetch_models(Event, sql, [event_id])
     SEAT_LOCK_WAIT.observe(time.perf_counter() - started)
     if not found:
         raise Event.DoesNotExist(f"event {event_id}")
@@ -136,8 +137,10 @@ class Seats:
     def allocations(self) -> dict[int, Allocation]:
         if not self._all_allocations:
             self._keep(
-                Allocation.objects.raw(
-                    "SELECT * FROM events_allocation WHERE event_id = %s ORDER BY id",
+                fetch_models(
+                    Allocation,
+                    f"SELECT {columns(Allocation, 'a')} FROM events_allocation a"  # noqa: S608
+                    " WHERE a.event_id = %s ORDER BY a.id",
                     [self.event.pk],
                 )
             )
@@ -147,8 +150,11 @@ class Seats:
     @property
     def sessions(self) -> dict[int, Session]:
         if self._sessions is None:
-            rows = Session.objects.raw(
-                "SELECT * FROM events_session WHERE event_id = %s", [self.event.pk]
+            rows = fetch_models(
+                Session,
+                f"SELECT {columns(Session, 's')} FROM events_session s"  # noqa: S608
+                " WHERE s.event_id = %s",
+                [self.event.pk],
             )
             self._sessions = {s.pk: s for s in rows}
         return self._sessions
@@ -159,8 +165,10 @@ class Seats:
             return None
         if allocation_id not in self._allocations and not self._all_allocations:
             self._keep(
-                Allocation.objects.raw(
-                    "SELECT * FROM events_allocation WHERE id = %s AND event_id = %s",
+                fetch_models(
+                    Allocation,
+                    f"SELECT {columns(Allocation, 'a')} FROM events_allocation a"  # noqa: S608
+                    " WHERE a.id = %s AND a.event_id = %s",
                     [allocation_id, self.event.pk],
                 )
             )
@@ -172,16 +180,15 @@ class Seats:
         if organisation is None:
             return None
         chain = organisation.ancestor_ids
-        rows = list(
-            Allocation.objects.raw(
-                "SELECT a.*, m.organisation_id AS member_id"  # noqa: S608 (parameter marks only)
-                " FROM events_allocationmember m JOIN events_allocation a ON a.id = m.allocation_id"
-                f" WHERE m.event_id = %s AND m.organisation_id IN ({parameter_marks(chain)})",
-                [self.event.pk, *chain],
-            )
+        rows = fetch_rows(
+            f"SELECT m.organisation_id, {columns(Allocation, 'a')}"  # noqa: S608 (marks only)
+            " FROM events_allocationmember m JOIN events_allocation a ON a.id = m.allocation_id"
+            f" WHERE m.event_id = %s AND m.organisation_id IN ({parameter_marks(chain)})",
+            [self.event.pk, *chain],
         )
-        self._keep(rows)
-        return nearest_allocation(chain, {row.member_id: row.pk for row in rows})
+        members = {row[0]: row_to_model(Allocation, row, 1) for row in rows}
+        self._keep(members.values())
+        return nearest_allocation(chain, {member: a.pk for member, a in members.items()})
 
     def _keep(self, allocations: Iterable[Allocation]) -> None:
         for allocation in allocations:
