@@ -19,9 +19,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import pre_save
 from django_tasks import task
 
 from jamlik.notifications.services import delivery_at_commit
@@ -50,9 +52,78 @@ def register(app: str, renderer: Renderer) -> None:
 
 def send(notices: Iterable[Notice]) -> None:
     """Queue the notices for the worker, in the caller's transaction (one task row)."""
-    items = [{"kind": n.kind, "facts": n.facts} for n in notices]
+    items = _items(notices)
     if items:
         render_notices.enqueue(items)
+
+
+def _items(notices: Iterable[Notice]) -> list[dict[str, Any]]:
+    return [{"kind": n.kind, "facts": n.facts} for n in notices]
+
+
+@dataclass(frozen=True)
+class QueuedTask:
+    """The task row of ``send`` as a statement for the caller to run with its own writes,
+    and what ``enqueue`` does after the insert (its signal: the request id's log line)."""
+
+    sql: str
+    params: list[Any]
+    row: Any
+
+    def sent(self) -> None:
+        from django_tasks.signals import task_enqueued
+
+        task_enqueued.send(type(render_notices.get_backend()), task_result=self.row.task_result)
+
+
+def queued_task(notices: Iterable[Notice]) -> QueuedTask | None:
+    """``send`` as one INSERT that the seat decision runs together with its counters (one
+    statement on PostgreSQL instead of two, docs/decisions/0003-seat-decision-in-sql.md),
+    when the task backend keeps its queue in this database, as production does; None
+    otherwise (the immediate backend of the tests and the demo runs the task itself: the
+    caller uses ``send``) and when there is nothing to send. The row is the one the
+    backend's ``enqueue`` stores (tests/notifications/test_queued_task.py compares them)."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    items = _items(notices)
+    backend = render_notices.get_backend()
+    if not items or not isinstance(backend, DatabaseBackend):
+        return None
+    from django_tasks.utils import normalize_json
+    from django_tasks_db.models import DBTaskResult
+
+    backend.validate_task(render_notices)
+    row: DBTaskResult = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": [items], "kwargs": {}}),
+        priority=render_notices.priority,
+        task_path=render_notices.module_path,
+        queue_name=render_notices.queue_name,
+        run_after=render_notices.run_after,  # type: ignore[misc]  # as the backend's own
+        backend_name=backend.alias,
+    )
+    # What ``save`` does before its INSERT: the library's receivers fill in defaults
+    # (``run_after``).
+    pre_save.send(sender=DBTaskResult, instance=row, raw=False, using=connection.alias)
+    fields = _insert_fields(DBTaskResult)
+    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+    return QueuedTask(_insert_sql(DBTaskResult, connection.vendor), params, row)
+
+
+def _insert_fields(model: Any) -> list[Any]:
+    return [f for f in model._meta.concrete_fields if not f.generated]
+
+
+@cache
+def _insert_sql(model: Any, vendor: str) -> str:
+    """The ORM's own INSERT of one ``model`` row, compiled once (its text depends on the
+    table alone; the values are computed per row as the compiler computes them)."""
+    from django.db.models.sql import InsertQuery
+
+    query = InsertQuery(model)
+    query.insert_values(_insert_fields(model), [model()])
+    ((sql, _params),) = query.get_compiler(connection=connection).as_sql()
+    return sql
 
 
 @task()

@@ -26,6 +26,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from jamlik.notifications import smtp
 from jamlik.notifications.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -109,10 +110,12 @@ def _deliver_rendered(message: OutboxMessage, attachments: list[Attachment]) -> 
     """Send a message just stored, from what is still in memory (no second read of the row),
     then mark it sent in one statement. Nobody else holds this row: no delivery task was
     queued for it, and the tick requeues only messages left queued for ``STALE_AFTER``. A
-    failed send goes the usual way: its delivery task retries it with back-off."""
+    failed send (tried once more if it was on a shared connection that had been dropped)
+    goes the usual way: its delivery task retries it with back-off."""
     email = _email(message, [(a.filename, a.content, a.content_type) for a in attachments])
     try:
-        email.send()
+        # In the worker, on the batch's shared connection (jamlik.notifications.smtp).
+        smtp.send(email)
     except Exception as exc:  # SMTP and socket errors of every kind
         logger.warning("outbox message %s not sent at once (%s)", message.pk, type(exc).__name__)
         _schedule(message.pk)
@@ -183,7 +186,7 @@ def outbox_deliver(*, message_id: int) -> bool:
         )
         message.attempts += 1
         try:
-            email.send()
+            smtp.send(email)
         except Exception as exc:  # SMTP and socket errors of every kind
             message.last_error = f"{type(exc).__name__}: {exc}"[:500]
             give_up = message.attempts >= MAX_ATTEMPTS

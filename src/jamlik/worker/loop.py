@@ -12,7 +12,8 @@ of staying RUNNING for ever (a mail it was sending stays queued; the tick requeu
 
 A poll claims up to ``CLAIM_AT_ONCE`` ready tasks in one transaction (one SELECT … FOR
 UPDATE SKIP LOCKED and one UPDATE) and runs them in turn; tasks claimed but not started when
-the worker stops, or when the database goes away, are handed back to the queue.
+the worker stops, or when the database goes away, are handed back to the queue. The mails
+of a batch go out on one SMTP connection (jamlik.notifications.smtp).
 
 It also writes the ``worker`` heartbeat and its own, ``worker:<worker id>``, as it polls
 (at most every ``HEARTBEAT_EVERY`` seconds; ``jamlik db_worker`` also beats from a thread
@@ -39,6 +40,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from jamlik.core.models import WorkerHeartbeat
 from jamlik.core.outage import DATABASE_UNAVAILABLE, is_database_unavailable
+from jamlik.notifications.smtp import shared_connection
 from jamlik.worker.recovery import heartbeat_name, tasks_recover_orphaned
 from jamlik.worker.signals import worker_started
 
@@ -130,11 +132,14 @@ class ResilientWorker(Worker):
                 claimed = []
 
         self.unstarted = list(claimed)
-        while self.unstarted and self.running:
-            self.beat()  # a batch of long tasks must not look like a dead worker
-            self.run_task(self.unstarted.pop(0))
-            if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
-                break
+        # The batch's mails share one SMTP connection, closed when the batch ends (also when
+        # it ends by an error or a stop): none is held while the worker waits for work.
+        with shared_connection():
+            while self.unstarted and self.running:
+                self.beat()  # a batch of long tasks must not look like a dead worker
+                self.run_task(self.unstarted.pop(0))
+                if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                    break
         if self.unstarted:  # stopped with claimed tasks not run: another worker runs them
             self.release_unstarted()
         if self.batch and retrieved_task_result and not claimed:

@@ -298,7 +298,7 @@ def _register(
             invitation.answered_at = seats.at
             invitation.save(update_fields=["status", "registration", "answered_at"])
         if sessions:
-            registration.sessions.add(*sessions)
+            seats.add_sessions(registration, [s.pk for s in sessions])
             if registration.holds_seat:
                 seats.take_sessions([s.pk for s in sessions], +1)
         position = newest_waiting_position(seats, registration)

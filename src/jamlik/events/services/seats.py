@@ -130,6 +130,7 @@ class Seats:
         self._dirty_sessions: set[int] = set()
         self._notices: list[Notice] = []
         self._audit: list[AuditEntry] = []
+        self._writes: list[tuple[str, list[Any]]] = []
 
     # Lazily loaded (one query each) under the event lock, which guards them too. One row
     # already read (and perhaps changed in memory) stays the one in use.
@@ -267,17 +268,42 @@ class Seats:
                 session.taken_count = max(0, session.taken_count + delta)
                 self._dirty_sessions.add(session_id)
 
+    def add_sessions(self, registration: Registration, session_ids: Iterable[int]) -> None:
+        """The chosen sessions of a registration just saved, written by ``flush`` with the
+        counters (the rows only: the sessions' counters are ``take_sessions``)."""
+        pairs = [(registration.pk, session_id) for session_id in session_ids]
+        if pairs:
+            self._writes.append(
+                (
+                    "INSERT INTO events_registration_sessions (registration_id, session_id)"  # noqa: S608 (marks only)
+                    f" VALUES {', '.join(['(%s, %s)'] * len(pairs))}",
+                    [value for pair in pairs for value in pair],
+                )
+            )
+
     def flush(self) -> None:
-        """Write the changed counters and the decision's audit entries, and queue its
-        notices."""
-        notices.send(self._notices)
-        self._notices = []
-        statements = self._counter_updates()
+        """Write the decision's rows and changed counters and its audit entries, and queue its
+        notices (the task row among the statements when the queue is in this database)."""
+        said, self._notices = self._notices, []
+        task = notices.queued_task(said)
+        statements = self._writes + self._counter_updates()
+        self._writes = []
+        if task is not None:
+            statements.append((task.sql, task.params))
         if self._audit:
             statements.append(insert_statement(self._audit))
             self._audit = []
-        if not statements:
-            return
+        if statements:
+            self._execute(statements)
+        if task is not None:
+            task.sent()
+        else:
+            # After the writes: a backend that runs the task at once (tests, demo) renders
+            # the mail from the rows just written.
+            notices.send(said)
+
+    @staticmethod
+    def _execute(statements: list[tuple[str, list[Any]]]) -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and len(statements) > 1:
                 # One statement under the lock instead of one a row: PostgreSQL runs the
