@@ -887,6 +887,7 @@ def product_round(ctx: Context, number: int) -> dict:
         [GUNICORN, "-c", "python:jamlik.gunicorn_conf", "jamlik.wsgi"],
         {**web_env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
     )
+
     def start_worker() -> subprocess.Popen:
         return processes.start(
             f"db-worker-r{number}",
