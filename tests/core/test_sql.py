@@ -40,3 +40,39 @@ def test_two_models_from_one_joined_row(personas):
     parent = row_to_model(Organisation, rows[0], len(Organisation._meta.concrete_fields))
     assert _fields(child) == _fields(Organisation.objects.get(pk=personas.org_a.pk))
     assert _fields(parent) == _fields(Organisation.objects.get(pk=personas.org_a.parent_id))
+
+
+def test_insert_stores_what_save_stores(personas):
+    from django.db.models.signals import post_save
+
+    from jamlik.events.models import Registration
+
+    event = EventFactory()
+    seen = []
+
+    def saw(sender, instance, created, **kwargs):
+        seen.append((instance.email, created))
+
+    def new(email: str) -> Registration:
+        registration = Registration(
+            event=event, organisation=personas.org_a, name="Ny Person", email=email,
+            category="employee", status="confirmed", language="en",
+        )  # fmt: skip
+        registration.dietary = "Vegetarisk"
+        return registration
+
+    post_save.connect(saw, sender=Registration)
+    try:
+        saved, inserted = new("saved@a.example"), new("inserted@a.example")
+        saved.save()
+        inserted.insert()
+    finally:
+        post_save.disconnect(saw, sender=Registration)
+    assert inserted.pk and not inserted._state.adding
+    assert seen == [("saved@a.example", True), ("inserted@a.example", True)]
+    differ = {"id", "email", "manage_token", "checkin_code", "created_at"}  # made per row
+    stored = {r.email: _fields(r) for r in Registration.objects.filter(event=event)}
+    for name, value in stored["saved@a.example"].items():
+        if name not in differ:
+            assert stored["inserted@a.example"][name] == value, name
+    assert Registration.objects.get(pk=inserted.pk).dietary == "Vegetarisk"

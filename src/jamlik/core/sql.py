@@ -8,7 +8,8 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=Model)
 
@@ -73,3 +74,39 @@ def fetch_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 def fetch_models(model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
     """Whole rows of ``model`` read by ``sql``, which selects ``columns(model, …)`` first."""
     return [row_to_model(model, row) for row in fetch_rows(sql, params)]
+
+
+@cache
+def _insert(model: type[Model], vendor: str) -> tuple[str, tuple[Field, ...]]:
+    """The ORM's own INSERT of one new ``model`` row returning its key, compiled once (its
+    text depends on the table alone), and the fields whose values it takes."""
+    from django.db.models.sql import InsertQuery
+
+    meta = model._meta
+    fields = tuple(
+        f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated
+    )
+    query = InsertQuery(model)
+    query.insert_values(fields, [model()])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    ((sql, _params),) = compiler.as_sql()
+    return sql, fields
+
+
+def insert(instance: Model) -> None:
+    """``instance.save()`` for a new row on the hot path: the same values (each field's
+    ``pre_save`` and database preparation, as the ORM's compiler computes them), the same
+    signals, one statement, without building the statement again for every row."""
+    model = type(instance)
+    meta = model._meta
+    pre_save.send(sender=model, instance=instance, raw=False, using=connection.alias)
+    sql, fields = _insert(model, connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (key,) = cursor.fetchone()
+    setattr(instance, meta.pk.attname, key)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    post_save.send(sender=model, instance=instance, created=True, raw=False, using=connection.alias)

@@ -436,6 +436,17 @@ class Registration(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         new = self._state.adding
         super().save(*args, **kwargs)
+        self._store_needs(new=new)
+
+    def insert(self) -> None:
+        """``save()`` of a new registration in one statement built once
+        (``core.sql.insert``): the seat decision's path."""
+        from jamlik.core.sql import insert
+
+        insert(self)
+        self._store_needs(new=True)
+
+    def _store_needs(self, *, new: bool) -> None:
         pending = self.__dict__.pop("_pending_needs", None)
         if pending:
             RegistrationNeeds.store(self, new=new, **pending)

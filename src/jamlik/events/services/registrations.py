@@ -291,7 +291,7 @@ def _register(
             raise OnlineFull()
         else:
             raise EventFull()
-        registration.save()
+        registration.insert()
         if invitation is not None:
             # Answered in the seat decision's own transaction: no registration without it.
             invitation.status, invitation.registration = "registered", registration
