@@ -891,8 +891,16 @@ def product_round(ctx: Context, number: int) -> dict:
     def start_worker() -> subprocess.Popen:
         return processes.start(
             f"db-worker-r{number}",
-            # Below the web workers' priority, as deploy/jamlik-worker.service runs it (Nice=10).
-            ["nice", "-n", "10", JAMLIK, "db_worker"],
+            # Below the web workers' priority, as deploy/jamlik-worker.service runs it (Nice=10;
+            # --worker-idle: SCHED_IDLE, CPU only when nothing else wants it).
+            [
+                *(["chrt", "--idle", "0"] if args.worker_idle else []),
+                "nice",
+                "-n",
+                "10",
+                JAMLIK,
+                "db_worker",
+            ],
             {**ctx.env, "DATABASE_URL": ctx.pg.url(ROLE_WORKER, database)},
         )
 
@@ -1217,7 +1225,8 @@ def production(args: argparse.Namespace) -> None:
         print(f"== production: started {started.strftime('%Y-%m-%d %H:%M:%S')}, PostgreSQL {pg.version} "
               f"(throwaway, fsync off, pg_stat_statements), gunicorn {workers} sync workers (gunicorn_conf default"
               f"{'' if not args.workers else ', overridden'}), TASKS_BACKEND=database with one `jamlik db_worker`"
-              f"{' (stopped during the storm, started after it)' if args.worker_after else ''}, "
+              f"{' (stopped during the storm, started after it)' if args.worker_after else ''}"
+              f"{' (SCHED_IDLE)' if args.worker_idle else ''}, "
               f"mail over SMTP to a sink on 127.0.0.1; {args.attempts} attempts from {args.clients} clients, "
               f"{args.rounds} round{'s' if args.rounds > 1 else ''}; load average {os.getloadavg()[0]:.2f} ==")  # fmt: skip
         results = []
@@ -1291,6 +1300,8 @@ def main() -> None:
                              "the minimal endpoint (benchmarks/minimal/)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=1,
                         help="--production: repeat the measurement this many times")  # fmt: skip
+    parser.add_argument("--worker-idle", action="store_true",
+                        help="--production: run the task worker with SCHED_IDLE (chrt --idle)")  # fmt: skip
     parser.add_argument("--worker-after", action="store_true",
                         help="--production: stop the task worker for the storm and start it after "
                              "(the product without the worker beside the minimal endpoint)")  # fmt: skip
