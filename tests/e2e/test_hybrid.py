@@ -40,3 +40,42 @@ def test_register_online_on_a_phone_and_see_the_link(live_server, browser_page, 
     expect(page.get_by_text("På distans", exact=True)).to_be_visible()
     assert page.locator(f'a[href="{TEAMS}"]').count() == 1
     assert_accessible(page)
+
+
+def test_on_site_full_still_offers_online_with_the_keyboard(live_server, browser_page, personas):
+    """On-site seats gone and no waiting list: the page says so and offers online alone,
+    already chosen; registering with the keyboard alone gives an online seat."""
+    from tests.factories.events import AllocationFactory, register
+
+    event = EventFactory(
+        capacity=1,
+        online_capacity=3,
+        meeting_url=TEAMS,
+        quota_lock_until=None,
+        waitlist_enabled=False,
+    )
+    AllocationFactory(event=event, quota=1, organisations=[personas.org_a])
+    register(event, personas.org_a)
+    page = browser_page(phone=True)
+    page.goto(f"{live_server.url}/e/{event.pk}")
+    expect(page.get_by_text("Platserna på plats är slut")).to_be_visible()
+    online = page.get_by_label("På distans (3 platser kvar)")
+    expect(online).to_be_checked()
+    assert page.get_by_label("På plats").count() == 0
+    assert_accessible(page)
+
+    page.get_by_label("Organisation").focus()
+    page.keyboard.press("End")  # the last choice: external or other organisation
+    page.get_by_label("Namn").first.focus()
+    page.keyboard.type("Olle Online")
+    page.get_by_label("E-postadress").first.focus()
+    page.keyboard.type("olle@x.example")
+    page.get_by_label("Medarbetare").focus()
+    page.keyboard.press("Space")
+    page.locator("#id_consent").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Anmäl").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/confirmation")
+    registration = Registration.objects.get(email="olle@x.example")
+    assert (registration.participation, registration.status) == ("online", "confirmed")

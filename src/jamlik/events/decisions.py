@@ -261,7 +261,8 @@ class VisitorOptions:
     ``not_open``, ``closed``, ``quota_phase``, ``quota_full``, ``event_full``) when none can
     be made, why the seat is not there (``quota_full``, ``no_allocation``: the visitor's
     organisation is in no allocation, ``event_full``) for the waiting list, and None for a
-    seat."""
+    seat. ``online_only`` (hybrid): no registration on site can be made, and ``outcome`` is
+    where an online one goes."""
 
     can_register: bool
     outcome: str
@@ -276,12 +277,15 @@ def visitor_options(
     event_room: Room,
     allocation_room: Room | None,
     waitlist_enabled: bool,
+    online_room: Room | None = None,
 ) -> VisitorOptions:
     """The one answer to "what can this visitor do now" of the public page, the link page,
     the public API and the editor; built on the same two rules the registration service
     applies (``phase_refusal``, then ``placement``), so a registration made now succeeds
     exactly when ``can_register`` is true. ``allocation_room``: the room of the allocation
-    the visitor counts against (None: none, or the public page)."""
+    the visitor counts against (None: none, or the public page). ``online_room``: a hybrid
+    event's online seats, which no quota binds (``hybrid.online_placement``): when no
+    registration on site can be made, an online one still can (``online_only``)."""
     refusal = phase_refusal(event, at, via_link=via_link)
     if refusal is not None:
         return VisitorOptions(False, OUTCOME_NONE, refusal)
@@ -304,7 +308,20 @@ def visitor_options(
         else:
             why = NO_ALLOCATION if allocation_room is None else QUOTA_FULL
         return VisitorOptions(True, OUTCOME_WAITING_LIST, why)
+    if online_room is not None:
+        online = placement(
+            online_room, None, quota_binding=False, waitlist_enabled=waitlist_enabled
+        )
+        if online == SEAT:
+            return VisitorOptions(True, OUTCOME_SEAT, ONLINE_ONLY)
+        if online == WAIT:
+            return VisitorOptions(True, OUTCOME_WAITING_LIST, ONLINE_ONLY)
     return VisitorOptions(False, OUTCOME_NONE, place)
+
+
+# Hybrid: the seats on site are gone (and there is no waiting list for them), online ones
+# are not: a registration can be made, online.
+ONLINE_ONLY = "online_only"
 
 
 # Why a visitor cannot register although the event takes registrations: by invitation only.

@@ -126,9 +126,10 @@ ACCESSIBILITY_NEEDS = [
 ]
 
 
-def participation_choices(event: Any) -> list[tuple[str, str]]:
+def participation_choices(event: Any, *, online_only: bool = False) -> list[tuple[str, str]]:
     """Hybrid: on site or online, the online choice with the online seats left (or that a
-    registration now goes to the waiting list, or that none is left)."""
+    registration now goes to the waiting list, or that none is left). ``online_only``: the
+    seats on site are gone (``decisions.ONLINE_ONLY``), so online is the one choice."""
     free = hybrid.online_room(event).free
     if free > 0:
         online = str(_("Online (%(n)s seats left)")) % {"n": free}
@@ -136,6 +137,8 @@ def participation_choices(event: Any) -> list[tuple[str, str]]:
         online = str(_("Online (full: waiting list)"))
     else:
         online = str(_("Online (full)"))
+    if online_only:
+        return [("online", online)]
     return [("on_site", str(_("On site"))), ("online", online)]
 
 
@@ -195,11 +198,13 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
         slots: list[TimeSlot],
         organisations: list[Organisation] | None = None,
         person: Person | None = None,
+        online_only: bool = False,
         **kwargs: Any,
     ) -> None:
         """``person``: the employee signed in through the directory. Name and e-mail then
         come from their claims (no inputs), and so does the manager's e-mail when the claims
-        carry one; the view passes ``organisations`` only when the claims name none."""
+        carry one; the view passes ``organisations`` only when the claims name none.
+        ``online_only``: a hybrid event whose seats on site are gone offers online alone."""
         super().__init__(*args, **kwargs)
         if person is not None:
             del self.fields["name"]
@@ -224,7 +229,11 @@ class RegistrationForm(SessionChoiceMixin, AccessibleFormMixin, forms.Form):
         else:
             del self.fields["manager_email"]
         if hybrid.is_hybrid(event):
-            choice_field(self, "participation").choices = participation_choices(event)
+            choice_field(self, "participation").choices = participation_choices(
+                event, online_only=online_only
+            )
+            if online_only:
+                self.fields["participation"].initial = "online"
         else:
             del self.fields["participation"]
         self.add_slot_fields(slots)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamlik.core.lookups import get_or_404
-from jamlik.events import clock, decisions
+from jamlik.events import clock, decisions, hybrid
 from jamlik.events.models import (
     Allocation,
     AllocationMember,
@@ -209,6 +209,7 @@ def options_for_visitor(
         event_room=decisions.room(event, "capacity"),
         allocation_room=None if allocation is None else decisions.room(allocation, "quota"),
         waitlist_enabled=event.waitlist_enabled,
+        online_room=hybrid.online_room(event) if hybrid.is_hybrid(event) else None,
     )
 
 
@@ -247,6 +248,13 @@ def visitor_message(event: Event, options: decisions.VisitorOptions) -> str:
     from jamlik.events.errors import EventFull, InvitationOnly, QuotaFull, local_datetime
 
     reason, outcome = options.reason, options.outcome
+    if reason == decisions.ONLINE_ONLY:
+        if outcome == decisions.OUTCOME_SEAT:
+            return _("The seats on site are taken: you can register to take part online.")
+        return _(
+            "The seats on site are taken: you can register for the waiting list to take part "
+            "online."
+        )
     if outcome == decisions.OUTCOME_SEAT:
         return _("You can register now and get a seat.")
     if outcome == decisions.OUTCOME_WAITING_LIST:

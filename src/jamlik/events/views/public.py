@@ -155,7 +155,14 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
     event = link.event
     slots = _programme(event)
     people = _person_context(request, event, link.organisation)
-    form = RegistrationForm(request.POST or None, event=event, slots=slots, person=people["person"])
+    seats = selectors.seats_for_visitor(event, link.organisation)
+    form = RegistrationForm(
+        request.POST or None,
+        event=event,
+        slots=slots,
+        person=people["person"],
+        online_only=seats.options.reason == decisions.ONLINE_ONLY,
+    )
     context = {
         "event": event,
         "organisation": link.organisation,
@@ -163,7 +170,7 @@ def organisation_link(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "action": request.path,
         **people,
-        **selectors.seats_for_visitor(event, link.organisation).as_context(),
+        **seats.as_context(),
     }
     refused = not context["options"].can_register
     return _event_page(request, context, form=None if refused else form, via_link=True)
@@ -187,6 +194,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
             slots=slots,
             organisations=selectors.public_organisations() if ask_organisation else None,
             person=people["person"],
+            online_only=availability.options.reason == decisions.ONLINE_ONLY,
         )
         if can_register
         else None
