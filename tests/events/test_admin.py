@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "model", ["event", "allocation", "session", "organisationlink", "registration", "eventmessage"]
-)
+    "model",
+    ["event", "allocation", "session", "organisationlink", "registration", "eventmessage",
+     "invitation", "evaluation", "unusedseatreminder"],
+)  # fmt: skip
 def test_admin_lists_open(personas, clock, model):
     event = EventFactory()
     AllocationFactory(event=event, organisations=[personas.org_a])
@@ -53,3 +55,25 @@ def test_admin_change_of_an_event_goes_through_the_service(personas, clock):
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Event.objects.get(pk=event.pk).title == "Efter"
     assert AuditEntry.objects.filter(action="events.event.updated").exists()
+
+
+def test_admin_shows_invitations_and_evaluations_read_only_without_answers_or_needs(
+    personas, clock
+):
+    from jamlik.events.models import Evaluation, EvaluationQuestion, Invitation
+
+    event = EventFactory()
+    invitation = Invitation.objects.create(event=event, email="inbjuden@a.example", name="Inbjuden")
+    evaluation = Evaluation.objects.create(event=event)
+    EvaluationQuestion.objects.create(evaluation=evaluation, kind="scale", text="Hur var dagen?")
+    client = personas.web(personas.admin)
+    page = client.get(f"/admin/events/invitation/{invitation.pk}/change/")
+    assert page.status_code == 200
+    assert invitation.token not in page.content.decode()
+    page = client.get(f"/admin/events/evaluation/{evaluation.pk}/change/")
+    assert page.status_code == 200 and "Hur var dagen?" in page.content.decode()
+    assert client.get("/admin/events/invitation/add/").status_code == 403
+    # The answers (shown only above a threshold) and the needs (counted for organisers)
+    # have no admin pages.
+    assert client.get("/admin/events/evaluationanswer/").status_code == 404
+    assert client.get("/admin/events/registrationneeds/").status_code == 404

@@ -11,11 +11,15 @@ from django.db import models
 
 from jamlik.events.models import (
     Allocation,
+    Evaluation,
+    EvaluationQuestion,
     Event,
     EventMessage,
+    Invitation,
     OrganisationLink,
     Registration,
     Session,
+    UnusedSeatReminder,
 )
 
 
@@ -87,3 +91,41 @@ class RegistrationAdmin(ReadOnlyAdmin):
 class EventMessageAdmin(ReadOnlyAdmin):
     list_display = ["subject", "event", "recipients", "sent_by", "sent_at"]
     list_filter = ["event"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "event", "organisation", "status", "invited_at", "answered_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["name", "email"]
+    list_select_related = ["event", "organisation"]
+    exclude = ["token"]
+
+
+class EvaluationQuestionInline(admin.TabularInline):
+    model = EvaluationQuestion
+    fields = ["position", "kind", "text", "required"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+# The answers are not here: they are shown only as results above the threshold of answers
+# (EVENTS_EVALUATION_MIN_ANSWERS), on the organiser's evaluation page. The dietary and
+# accessibility needs are not here either: organisers see counts, the city who (the pages).
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["event", "auto_send", "sent_at", "updated_at"]
+    list_select_related = ["event"]
+    inlines = [EvaluationQuestionInline]
+
+
+@admin.register(UnusedSeatReminder)
+class UnusedSeatReminderAdmin(ReadOnlyAdmin):
+    list_display = ["id", "allocation", "days_before", "unused", "sent_at"]
+    list_select_related = ["allocation"]
