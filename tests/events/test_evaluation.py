@@ -240,8 +240,18 @@ def test_staff_page(after, personas):
         "q1_kind": "scale",
         "q2_kind": "scale",
     }
-    locked = web.post(url, form)
-    assert locked.status_code == 409
+    # Once sent, the questions are shown read-only: a posted change to them is ignored (the
+    # service would refuse it, 409 through the API), the introduction is saved.
+    page = web.get(url).content.decode()
+    assert 'name="q0_text"' in page and "disabled" in page.split('name="q0_text"')[1].split(">")[0]
+    assert "Leave a question" not in page and "tom för att ta bort" not in page
+    questions = [q.text for q in after.event.evaluation.questions.all()]
+    saved = web.post(url, form)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    evaluation = after.event.evaluation
+    evaluation.refresh_from_db()
+    assert evaluation.intro == "Tack"
+    assert [q.text for q in evaluation.questions.all()] == questions
 
 
 def test_staff_page_saves_questions(personas, conference):

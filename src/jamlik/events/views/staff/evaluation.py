@@ -43,9 +43,13 @@ class EvaluationForm(AccessibleFormMixin, forms.Form):
         label=gettext_lazy("Send automatically when the event has ended"), required=False
     )
 
-    def __init__(self, *args: Any, rows: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rows: int, locked: bool = False, **kwargs: Any) -> None:
+        """``locked``: the evaluation was sent, so its questions are shown but not editable
+        (the service refuses a change to them; the introduction and automatic sending still
+        change). A disabled field keeps its initial value whatever is posted."""
         super().__init__(*args, **kwargs)
         self.rows = rows
+        self.locked = locked
         for n in range(rows):
             number = n + 1
             self.fields[f"q{n}_text"] = forms.CharField(
@@ -59,6 +63,9 @@ class EvaluationForm(AccessibleFormMixin, forms.Form):
             self.fields[f"q{n}_required"] = forms.BooleanField(
                 label=_("Question %(n)s must be answered") % {"n": number}, required=False
             )
+            if locked:
+                for part in ("text", "kind", "required"):
+                    self.fields[f"q{n}_{part}"].disabled = True
 
     def question_rows(self) -> list[list[Any]]:
         return [
@@ -121,8 +128,12 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     found = reads.evaluation_of(event)
     initial, rows = _initial(found)
     can_manage = policies.may_manage_evaluation(request.user)
+    locked = bool(found and found.sent_at)
     form = EvaluationForm(
-        request.POST if request.method == "POST" else None, initial=initial, rows=rows
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        rows=rows,
+        locked=locked,
     )
     status = 200
     if request.method == "POST":
@@ -151,7 +162,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             evaluation=found,
             results=results,
             can_manage=can_manage,
-            locked=bool(found and found.sent_at),
+            locked=locked,
             ended=clock.now() >= event.ends_at,
             attendees=reads.attendees(event).count(),
         ),
