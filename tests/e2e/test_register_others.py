@@ -98,3 +98,23 @@ def test_register_one_person_and_import_a_list(live_server, browser_page, event,
     assert_accessible(page)
     if phone:
         _no_sideways_scroll(page, width)
+
+
+def test_the_city_registers_a_protected_person_on_a_phone(
+    live_server, browser_page, event, personas
+):
+    page = browser_page(phone=True)
+    login(page, live_server, personas.city_coordinator)
+    page.goto(f"{live_server.url}/events/{event.pk}/register/")
+    protected = page.get_by_label("Skyddade personuppgifter")
+    expect(protected).to_be_visible()
+    assert_accessible(page)
+    _no_sideways_scroll(page, 390)
+    page.get_by_label("Organisation").select_option(value=str(personas.org_a.pk))
+    page.get_by_label("Namn").fill("Sara Skyddad")
+    page.get_by_label("E-postadress i arbetet").fill("sara@a.example")
+    protected.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Anmäl").click()
+    page.wait_for_url("**/registrations/**")
+    assert Registration.objects.get(email="sara@a.example").protected_identity

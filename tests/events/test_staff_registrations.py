@@ -692,3 +692,48 @@ def test_registration_after_the_release_by_staff(personas, conference, clock):
     outcome = staff_register(personas.city_coordinator, conference.event, personas.city)
     assert outcome.registration.status == Status.CONFIRMED
     assert clock() > conference.event.quota_lock_until - timedelta(seconds=1)
+
+
+# ---- Protected personal data from the start ------------------------------------------------------
+
+
+def test_the_city_registers_a_protected_person_kept_out_of_the_lists(personas, conference):
+    event = conference.event
+    web = personas.web(personas.city_coordinator)
+    page = web.get(f"/events/{event.pk}/register/").content.decode()
+    assert 'name="protected_identity"' in page
+    data = {
+        "organisation": personas.org_a.pk,
+        "name": "Skyddad Person",
+        "email": "skyddad@a.example",
+        "category": "employee",
+        "protected_identity": "on",
+    }
+    response = web.post(f"/events/{event.pk}/register/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration = Registration.objects.get(email="skyddad@a.example")
+    assert registration.protected_identity
+    entry = AuditEntry.objects.get(action="events.registration.registered_by_staff")
+    assert entry.new["protected_identity"] is True
+    # The organisation's coordinator never sees the person in a list that names people.
+    listed = personas.api(personas.coordinator_a).get(f"/api/v1/events/{event.pk}/registrations")
+    assert "skyddad@a.example" not in listed.content.decode()
+
+
+def test_only_those_who_see_protected_people_may_make_one(personas, conference):
+    event = conference.event
+    page = personas.web(personas.coordinator_a).get(f"/events/{event.pk}/register/")
+    assert 'name="protected_identity"' not in page.content.decode()
+    with pytest.raises(Forbidden):
+        staff_register(personas.coordinator_a, event, personas.org_a, protected_identity=True)
+    answer = personas.api(personas.coordinator_a).post(
+        f"/api/v1/events/{event.pk}/registrations",
+        {"organisation": personas.org_a.pk, "name": "Stina Staff",
+         "email": "stina@a.example", "protected_identity": True},
+    )  # fmt: skip
+    assert answer.status_code == 403
+    assert not Registration.objects.filter(email="stina@a.example").exists()
+    # Without the box, the same coordinator registers as before.
+    assert not staff_register(
+        personas.coordinator_a, event, personas.org_a
+    ).registration.protected_identity

@@ -458,6 +458,9 @@ class StaffRegistrationIn(Input):
     accessibility: Comment = ""
     manager_email: OptionalEmail = ""
     participation: Participation = "on_site"  # hybrid events only
+    # Kept out of every list that names people from the start (docs/rules.md#privacy-protected-identity);
+    # only those who may see protected identities may set it (the service checks).
+    protected_identity: bool = False
 
 
 # ---- After the event: the evaluation's questions (docs/rules.md#events-evaluation) ----------

@@ -97,8 +97,12 @@ def registration_create_by_staff(
     payload = StaffRegistrationIn.take(data, **fields)
     organisation = _organisation_by_id(payload.organisation)
     policies.require(policies.may_register_others, actor, organisation)
-    registration_in = _registration_in(event, payload.model_dump())
+    if payload.protected_identity:
+        # Whoever may not see a protected person may not make one either.
+        policies.require(policies.may_see_protected_identity, actor)
+    registration_in = _registration_in(event, payload.model_dump(exclude={"protected_identity"}))
     person = person_for_event(event, registration_in)
+    person["protected_identity"] = payload.protected_identity
     if active_registration_for(event, registration_in.email) is not None:
         raise _already_registered()
     with transaction.atomic():
@@ -126,6 +130,7 @@ def registration_create_by_staff(
                 "event": event.pk,
                 "organisation": organisation.pk,
                 "status": outcome.registration.status,
+                "protected_identity": payload.protected_identity,
             },
         )
     return outcome

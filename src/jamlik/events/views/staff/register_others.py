@@ -75,9 +75,26 @@ class StaffRegistrationForm(AccessibleFormMixin, forms.Form):
     participation = forms.ChoiceField(  # hybrid events only
         label=gettext_lazy("Takes part"), widget=forms.RadioSelect, choices=(), initial="on_site"
     )
+    protected_identity = forms.BooleanField(  # only for those who may see protected people
+        label=gettext_lazy("Protected personal data"),
+        required=False,
+        help_text=gettext_lazy(
+            "The person is left out of every list that names people: the dashboard, the "
+            "check-in, badges and exports. The city's coordinators still see them."
+        ),
+    )
 
-    def __init__(self, *args: Any, event: Any, organisations: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        event: Any,
+        organisations: list[Any],
+        may_protect: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not may_protect:
+            del self.fields["protected_identity"]
         choice_field(self, "organisation").choices = [
             ("", _("Choose an organisation")),
             *((str(o.pk), f"{o.name} ({o.code})") for o in organisations),
@@ -147,7 +164,10 @@ def _organisations(user: Any) -> list[Any]:
 def register_person(request: HttpRequest, pk: int) -> HttpResponse:
     event = _allowed_event(request, pk)
     form = StaffRegistrationForm(
-        request.POST or None, event=event, organisations=_organisations(request.user)
+        request.POST or None,
+        event=event,
+        organisations=_organisations(request.user),
+        may_protect=policies.may_see_protected_identity(request.user),
     )
     return handle_form(
         request,
