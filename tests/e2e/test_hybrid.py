@@ -45,21 +45,13 @@ def test_register_online_on_a_phone_and_see_the_link(live_server, browser_page, 
 def test_on_site_full_still_offers_online_with_the_keyboard(live_server, browser_page, personas):
     """On-site seats gone and no waiting list: the page says so and offers online alone,
     already chosen; registering with the keyboard alone gives an online seat."""
-    from tests.factories.events import AllocationFactory, register
+    from tests.events.test_hybrid_online_only import _full_on_site
 
-    event = EventFactory(
-        capacity=1,
-        online_capacity=3,
-        meeting_url=TEAMS,
-        quota_lock_until=None,
-        waitlist_enabled=False,
-    )
-    AllocationFactory(event=event, quota=1, organisations=[personas.org_a])
-    register(event, personas.org_a)
+    event = _full_on_site(personas)
     page = browser_page(phone=True)
     page.goto(f"{live_server.url}/e/{event.pk}")
     expect(page.get_by_text("Platserna på plats är slut")).to_be_visible()
-    online = page.get_by_label("På distans (3 platser kvar)")
+    online = page.get_by_label("På distans (2 platser kvar)")
     expect(online).to_be_checked()
     assert page.get_by_label("På plats").count() == 0
     assert_accessible(page)

@@ -77,9 +77,10 @@ def fetch_models(model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
 
 
 @cache
-def _insert(model: type[Model], vendor: str) -> tuple[str, tuple[Field, ...]]:
-    """The ORM's own INSERT of one new ``model`` row returning its key, compiled once (its
-    text depends on the table alone), and the fields whose values it takes."""
+def _insert(model: type[Model], vendor: str, returning: bool) -> tuple[str, tuple[Field, ...]]:
+    """The ORM's own INSERT of one new ``model`` row (returning its key when asked),
+    compiled once (its text depends on the table alone), and the fields whose values it
+    takes."""
     from django.db.models.sql import InsertQuery
 
     meta = model._meta
@@ -89,24 +90,30 @@ def _insert(model: type[Model], vendor: str) -> tuple[str, tuple[Field, ...]]:
     query = InsertQuery(model)
     query.insert_values(fields, [model()])
     compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [meta.pk]
+    if returning:
+        compiler.returning_fields = [meta.pk]
     ((sql, _params),) = compiler.as_sql()
     return sql, fields
 
 
+def insert_statement(instance: Model, *, returning: bool = False) -> tuple[str, list[Any]]:
+    """The INSERT of a new row and its values, as the ORM's compiler computes them (each
+    field's ``pre_save`` and database preparation), for a caller that runs it with other
+    statements; the text built once a model."""
+    sql, fields = _insert(type(instance), connection.vendor, returning)
+    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
 def insert(instance: Model) -> None:
-    """``instance.save()`` for a new row on the hot path: the same values (each field's
-    ``pre_save`` and database preparation, as the ORM's compiler computes them), the same
+    """``instance.save()`` for a new row on the hot path: the same values, the same
     signals, one statement, without building the statement again for every row."""
     model = type(instance)
-    meta = model._meta
     pre_save.send(sender=model, instance=instance, raw=False, using=connection.alias)
-    sql, fields = _insert(model, connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    sql, params = insert_statement(instance, returning=True)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (key,) = cursor.fetchone()
-    setattr(instance, meta.pk.attname, key)
+    setattr(instance, model._meta.pk.attname, key)
     instance._state.adding = False
     instance._state.db = connection.alias
     post_save.send(sender=model, instance=instance, created=True, raw=False, using=connection.alias)

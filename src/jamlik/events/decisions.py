@@ -309,9 +309,9 @@ def visitor_options(
             why = NO_ALLOCATION if allocation_room is None else QUOTA_FULL
         return VisitorOptions(True, OUTCOME_WAITING_LIST, why)
     if online_room is not None:
-        online = placement(
-            online_room, None, quota_binding=False, waitlist_enabled=waitlist_enabled
-        )
+        from jamlik.events import hybrid  # hybrid builds on this module
+
+        online = hybrid.online_placement(online_room, waitlist_enabled=waitlist_enabled)
         if online == SEAT:
             return VisitorOptions(True, OUTCOME_SEAT, ONLINE_ONLY)
         if online == WAIT:

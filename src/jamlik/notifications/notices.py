@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import pre_save
 from django_tasks import task
 
+from jamlik.core.sql import insert_statement
 from jamlik.notifications.services import delivery_at_commit
 
 logger = logging.getLogger(__name__)
@@ -105,25 +105,8 @@ def queued_task(notices: Iterable[Notice]) -> QueuedTask | None:
     # What ``save`` does before its INSERT: the library's receivers fill in defaults
     # (``run_after``).
     pre_save.send(sender=DBTaskResult, instance=row, raw=False, using=connection.alias)
-    fields = _insert_fields(DBTaskResult)
-    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-    return QueuedTask(_insert_sql(DBTaskResult, connection.vendor), params, row)
-
-
-def _insert_fields(model: Any) -> list[Any]:
-    return [f for f in model._meta.concrete_fields if not f.generated]
-
-
-@cache
-def _insert_sql(model: Any, vendor: str) -> str:
-    """The ORM's own INSERT of one ``model`` row, compiled once (its text depends on the
-    table alone; the values are computed per row as the compiler computes them)."""
-    from django.db.models.sql import InsertQuery
-
-    query = InsertQuery(model)
-    query.insert_values(_insert_fields(model), [model()])
-    ((sql, _params),) = query.get_compiler(connection=connection).as_sql()
-    return sql
+    sql, params = insert_statement(row)
+    return QueuedTask(sql, params, row)
 
 
 @task()

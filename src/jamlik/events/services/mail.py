@@ -134,7 +134,7 @@ def meeting_links_of(
     if registration.pk is None or not hybrid.shows_meeting_link(registration.status):
         return []
     if sessions is None:
-        sessions = list(registration.sessions.order_by("starts_at", "id"))
+        sessions = _sessions_of(registration)
     return hybrid.meeting_links(registration.status, event, sessions)
 
 
@@ -385,7 +385,7 @@ def render(notice: Notice) -> None:
 
 def reminder(registration: Registration, *, event: Event) -> None:
     """The reminder before the event (the worker's own work, so rendered at once)."""
-    sessions = list(registration.sessions.order_by("starts_at", "id"))
+    sessions = _sessions_of(registration)
     _send(
         registration,
         event,
